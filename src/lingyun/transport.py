@@ -73,10 +73,8 @@ class Reply:
         return self.envelope.get("data")
 
     def __repr__(self) -> str:
-        return (
-            f"Reply(status={self.status}, body=<{len(self.body)} bytes>, "
-            f"positions={'<%d bytes>' % len(self.positions) if self.positions is not None else None})"
-        )
+        positions = None if self.positions is None else f"<{len(self.positions)} bytes>"
+        return f"Reply(status={self.status}, body=<{len(self.body)} bytes>, positions={positions})"
 
 
 def _json_length(headers: Mapping[str, str]) -> int | None:

@@ -1,0 +1,113 @@
+"""High-volume batches: many images through a bounded thread pool, nothing lost.
+
+Every image yields exactly one :class:`BatchItem`, holding either its result or the error
+that ended it -- one bad image never costs the others.  Images are pulled from the input
+lazily (at most ``2 * workers`` in flight), so a generator over millions of files works.
+An :class:`~lingyun.errors.AccountError` (code 240: the account cannot pay) stops the batch:
+calls already running finish and are yielded, and every image not yet sent is yielded with
+``attempted=False`` and a :class:`BatchAborted` error, so the caller can resume from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import AccountError, LingyunError, UsageError
+
+__all__ = ["BatchAborted", "BatchItem", "run_batch"]
+
+
+class BatchAborted(LingyunError):
+    """An image was not sent because the batch stopped earlier (see ``cause``)."""
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(f"not sent: the batch stopped after {cause.__class__.__name__}: {cause}")
+        self.cause = cause
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """The outcome for one image: ``result`` on success, else ``error``."""
+
+    index: int
+    source: Any
+    result: Any = None
+    error: BaseException | None = None
+    attempted: bool = True
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def __repr__(self) -> str:
+        outcome = "ok" if self.ok else f"{self.error.__class__.__name__}"
+        return f"BatchItem(index={self.index}, source={_short(self.source)}, {outcome})"
+
+
+def _short(source: Any) -> str:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return f"<{len(source)} bytes>"
+    text = repr(source)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def run_batch(
+    call: Callable[[Any], Any],
+    sources: Iterable[Any],
+    *,
+    workers: int = 4,
+    ordered: bool = False,
+) -> Iterator[BatchItem]:
+    """Run ``call(source)`` for every source on ``workers`` threads, yielding outcomes.
+
+    Outcomes come as they finish, or in input order with ``ordered=True``.  Errors that are
+    not :class:`~lingyun.errors.LingyunError` (a bug in a plugin, say) are captured too.
+    Closing the iterator early cancels calls not yet started.
+    """
+    if workers < 1:
+        raise UsageError(f"workers must be >= 1, got {workers}")
+    pending_sources = enumerate(sources)
+    in_flight: dict[Future, tuple[int, Any]] = {}
+    finished: dict[int, BatchItem] = {}
+    next_to_yield = 0
+    stop: BaseException | None = None
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lingyun-batch") as pool:
+        try:
+
+            def refill() -> None:
+                while stop is None and len(in_flight) < 2 * workers:
+                    nxt = next(pending_sources, None)
+                    if nxt is None:
+                        return
+                    in_flight[pool.submit(call, nxt[1])] = nxt
+
+            refill()
+            while in_flight:
+                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                for future in done:
+                    index, source = in_flight.pop(future)
+                    error = future.exception()
+                    item = BatchItem(index, source, None if error else future.result(), error)
+                    if isinstance(error, AccountError) and stop is None:
+                        stop = error
+                    finished[index] = item
+                refill()
+                if ordered:
+                    while next_to_yield in finished:
+                        yield finished.pop(next_to_yield)
+                        next_to_yield += 1
+                else:
+                    for index in sorted(finished):
+                        yield finished.pop(index)
+            for index in sorted(finished):
+                yield finished.pop(index)
+            if stop is not None:
+                for index, source in pending_sources:
+                    yield BatchItem(index, source, error=BatchAborted(stop), attempted=False)
+        finally:
+            for future in in_flight:
+                future.cancel()
