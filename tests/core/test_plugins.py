@@ -1,0 +1,229 @@
+"""The plugin host: one test per hook, discovery through real entry points, safety nets."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+import lingyun.plugins as plugins_module
+from lingyun import Client, DocumentType, UsageError, hookimpl, hookspecs
+from lingyun.plugins import LingyunPluginManager, get_plugin_manager
+
+from .conftest import envelope
+
+ROOT = Path(__file__).resolve().parents[2]
+HOOK_NAMES = sorted(n for n in dir(hookspecs) if n.startswith("lingyun_"))
+
+
+@pytest.fixture
+def register_plugin() -> Iterator:
+    pm = get_plugin_manager()
+    added: list[object] = []
+
+    def register(plugin: object, name: str | None = None) -> object:
+        pm.register(plugin, name=name)
+        added.append(plugin)
+        return plugin
+
+    try:
+        yield register
+    finally:
+        for plugin in added:
+            pm.unregister(plugin)
+
+
+def test_hook_lingyun_register_document_types(register_plugin) -> None:
+    class Plugin:
+        @hookimpl
+        def lingyun_register_document_types(self, register):
+            register(DocumentType("acme.ticket", "Ticket", "车票", {"capkey": "x"}, parse=dict))
+
+    pm = get_plugin_manager()
+    register_plugin(Plugin(), name="acme-ticket")
+    assert pm.document_type("acme.ticket").title_zh == "车票"
+    assert pm.plugin_for("acme.ticket").name == "acme-ticket"
+    pm.unregister(name="acme-ticket")
+    with pytest.raises(UsageError):
+        pm.document_type("acme.ticket")
+
+
+def test_hook_lingyun_prepare_request(
+    register_plugin, client: Client, httpserver: HTTPServer
+) -> None:
+    class Plugin:
+        @hookimpl
+        def lingyun_prepare_request(self, request):
+            request.headers["x-udid"] = "101:42"
+            request.task_config["templatePageindex"] = "0"
+
+    register_plugin(Plugin())
+    httpserver.expect_request(
+        "/ocr",
+        headers={
+            "x-udid": "101:42",
+            "x-task-config": "capkey=ocr.cloud.template,property=echo,templatePageindex=0",
+        },
+    ).respond_with_data(envelope({}))
+    client.recognize(b"x", "test.echo")
+    httpserver.check_assertions()
+
+
+def test_hook_lingyun_process_result(
+    register_plugin, client: Client, httpserver: HTTPServer
+) -> None:
+    seen = []
+
+    class Plugin:
+        @hookimpl
+        def lingyun_process_result(self, result, document_type):
+            result.processed = True
+            seen.append(document_type.name)
+
+    register_plugin(Plugin())
+    httpserver.expect_request("/ocr").respond_with_data(envelope({}))
+    assert client.recognize(b"x", "test.echo").processed is True
+    assert seen == ["test.echo"]
+
+
+def test_hook_lingyun_read_image(register_plugin, client: Client, httpserver: HTTPServer) -> None:
+    class Page:
+        png = b"\x89PNG-from-plugin"
+
+    class Plugin:
+        @hookimpl
+        def lingyun_read_image(self, source):
+            return source.png if isinstance(source, Page) else None
+
+    register_plugin(Plugin())
+    httpserver.expect_request("/ocr", data=b"\x89PNG-from-plugin").respond_with_data(envelope({}))
+    client.recognize(Page(), "test.echo")
+    httpserver.check_assertions()
+
+
+def test_every_hook_has_a_test() -> None:
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "tests").rglob("*.py"))
+    tested = set(re.findall(r"^def test_hook_(lingyun_\w+)\(", sources, re.M))
+    assert tested >= set(HOOK_NAMES), set(HOOK_NAMES) - tested
+
+
+def test_every_hook_is_documented() -> None:
+    doc = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    for name in HOOK_NAMES:
+        assert re.search(rf"^#+ `{name}\(", doc, re.M), f"{name} has no section in docs/plugins.md"
+
+
+def test_misspelled_hook_fails_loudly() -> None:
+    class Plugin:
+        @hookimpl
+        def lingyun_register_document_typez(self, register):
+            pass
+
+    pm = LingyunPluginManager()
+    with pytest.raises(Exception, match="unknown hook 'lingyun_register_document_typez'"):
+        pm.register(Plugin())
+
+
+def test_duplicate_names_name_both_plugins(register_plugin) -> None:
+    def plugin_registering(name: str):
+        class Plugin:
+            @hookimpl
+            def lingyun_register_document_types(self, register):
+                register(DocumentType(name, "T", "T", {"capkey": "x"}, parse=dict))
+        return Plugin()
+
+    register_plugin(plugin_registering("dup.type"), name="first")
+    register_plugin(plugin_registering("dup.type"), name="second")
+    with pytest.raises(UsageError, match="registered twice.*'first'.*'second'|'second'.*'first'"):
+        get_plugin_manager().document_types()
+
+
+# --- third-party discovery through the `lingyun` entry-point group --------------------------
+
+PLUGIN_SOURCE = textwrap.dedent(
+    '''
+    from lingyun import DocumentType, hookimpl
+
+    @hookimpl
+    def lingyun_register_document_types(register):
+        register(DocumentType(
+            name="acme.receipt", title="Receipt", title_zh="收据",
+            task_config={"capkey": "ocr.cloud.template", "property": "receipt",
+                         "templateIndex": "0", "templatePageIndex": "0"},
+            parse=lambda reply: reply.data,
+        ))
+    '''
+)
+
+
+@pytest.fixture
+def installed_distribution(tmp_path: Path) -> Path:
+    """A real distribution on a path entry: dist-info metadata with an entry point."""
+    (tmp_path / "acme_lingyun.py").write_text(PLUGIN_SOURCE)
+    info = tmp_path / "acme_lingyun-1.2.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-lingyun\nVersion: 1.2\n")
+    (info / "entry_points.txt").write_text("[lingyun]\nacme = acme_lingyun\n")
+    return tmp_path
+
+
+@pytest.fixture
+def fresh_manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setattr(plugins_module, "_pm", None)
+    yield
+    sys.modules.pop("acme_lingyun", None)
+
+
+def test_entry_point_discovery(
+    installed_distribution: Path, fresh_manager: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(installed_distribution))
+    pm = get_plugin_manager()
+    assert pm.document_type("acme.receipt").title_zh == "收据"
+    info = pm.plugin_for("acme.receipt")
+    assert (info.name, info.distribution, info.version, info.builtin) == (
+        "acme", "acme-lingyun", "1.2", False)
+
+
+def test_autoload_can_be_disabled(
+    installed_distribution: Path, fresh_manager: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(installed_distribution))
+    monkeypatch.setenv("LINGYUN_DISABLE_PLUGIN_AUTOLOAD", "1")
+    with pytest.raises(UsageError, match="acme.receipt"):
+        get_plugin_manager().document_type("acme.receipt")
+
+
+def test_autoload_can_be_restricted(
+    installed_distribution: Path, fresh_manager: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(installed_distribution))
+    monkeypatch.setenv("LINGYUN_PLUGINS", "someone-else")
+    assert "acme.receipt" not in {d.name for d in get_plugin_manager().document_types()}
+
+
+def test_builtins_can_be_blocked(fresh_manager: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LINGYUN_BLOCK_PLUGINS", "lingyun.documents.pid")
+    names = {d.name for d in get_plugin_manager().document_types()}
+    assert "pid" not in names and "idcard.front" in names
+
+
+def test_entry_point_plugin_appears_in_lingyun_types(installed_distribution: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(installed_distribution), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    out = subprocess.run(
+        [sys.executable, "-m", "lingyun.cli", "types", "--format", "json"],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout
+    entry = {e["name"]: e for e in json.loads(out)}["acme.receipt"]
+    assert entry["plugin"]["distribution"] == "acme-lingyun"
+    assert entry["task_config"] == (
+        "capkey=ocr.cloud.template,property=receipt,templateIndex=0,templatePageIndex=0")
