@@ -1,0 +1,118 @@
+"""The command line, run in-process against a real HTTP server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from lingyun.cli import EXIT_NETWORK, EXIT_SERVICE, EXIT_USAGE, main
+
+from ..conftest import APP_KEY, SECRET_DEV_KEY
+from .conftest import envelope
+
+
+@pytest.fixture
+def service_env(monkeypatch: pytest.MonkeyPatch, httpserver: HTTPServer) -> HTTPServer:
+    monkeypatch.setenv("LINGYUN_APP_KEY", APP_KEY)
+    monkeypatch.setenv("LINGYUN_DEV_KEY", SECRET_DEV_KEY)
+    monkeypatch.setenv("LINGYUN_ENDPOINT", httpserver.url_for("/ocr"))
+    return httpserver
+
+
+def test_types_lists_every_builtin_with_task_config(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["types", "--format", "json"]) == 0
+    entries = {e["name"]: e for e in json.loads(capsys.readouterr().out)}
+    assert len([e for e in entries.values() if e["plugin"]["builtin"]]) >= 16
+    assert entries["idcard.back"]["task_config"] == (
+        "capkey=ocr.cloud.template,property=idcard,templateIndex=0,templatePageIndex=1")
+    assert entries["text.english"]["task_config"] == "capkey=ocr.cloud.english,lang=english"
+    for entry in entries.values():
+        assert {"name", "task_config", "options", "plugin"} <= set(entry)
+
+
+def test_types_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["types"]) == 0
+    out = capsys.readouterr().out
+    assert "idcard.front" in out and "身份证" in out and "pid (deprecated)" in out
+
+
+def test_ocr_text_prints_the_text(
+    service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    image = tmp_path / "page.png"
+    image.write_bytes(b"\x89PNG fake")
+    service_env.expect_request(
+        "/ocr", headers={"x-task-config": "capkey=ocr.cloud,lang=chinese_cn"}, data=b"\x89PNG fake"
+    ).respond_with_data(envelope({"forms": {"form": "北京捷通华声"}}))
+    assert main(["ocr", str(image)]) == 0
+    assert capsys.readouterr().out.strip() == "北京捷通华声"
+
+
+def test_ocr_json_prints_to_dict(
+    service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    image = tmp_path / "page.png"
+    image.write_bytes(b"img")
+    service_env.expect_request("/ocr").respond_with_data(envelope({"forms": {"form": "文字"}}))
+    assert main(["ocr", str(image), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["text"] == "文字"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expect"),
+    [
+        (["ocr", "missing.png"], "missing.png"),
+        (["ocr", "x.png", "--type", "nope"], "unknown document type 'nope'"),
+        (["ocr", "x.png", "--type", "bizcard", "-o", "outimagetype=gif"], "does not allow"),
+        (["ocr", "x.png", "-o", "novalue"], "NAME=VALUE"),
+    ],
+)
+def test_usage_errors_are_one_line(
+    service_env: HTTPServer, capsys: pytest.CaptureFixture[str], argv: list[str], expect: str,
+    tmp_path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.png").write_bytes(b"img")
+    assert main(argv) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert expect in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_service_error_exit_code(
+    service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    (tmp_path / "a.png").write_bytes(b"img")
+    service_env.expect_request("/ocr").respond_with_data(envelope(error=211, text="签名错误"))
+    assert main(["ocr", str(tmp_path / "a.png")]) == EXIT_SERVICE
+    assert "CredentialsError: error 211" in capsys.readouterr().err
+
+
+def test_network_error_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    (tmp_path / "a.png").write_bytes(b"img")
+    monkeypatch.setenv("LINGYUN_ENDPOINT", "http://127.0.0.1:9/ocr")
+    monkeypatch.setenv("LINGYUN_APP_KEY", APP_KEY)
+    monkeypatch.setenv("LINGYUN_DEV_KEY", SECRET_DEV_KEY)
+    assert main(["ocr", str(tmp_path / "a.png"), "--retries", "0"]) == EXIT_NETWORK
+    assert "TransportError" in capsys.readouterr().err
+
+
+def test_many_images_one_bad_the_rest_printed(
+    service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    (tmp_path / "a.png").write_bytes(b"img")
+    service_env.expect_request("/ocr").respond_with_data(envelope({"forms": {"form": "好"}}))
+    code = main(["ocr", str(tmp_path / "a.png"), str(tmp_path / "gone.png"), "--format", "json"])
+    captured = capsys.readouterr()
+    assert code == EXIT_USAGE
+    (line,) = captured.out.splitlines()
+    assert json.loads(line)["source"].endswith("a.png")
+    assert "gone.png" in captured.err
+
+
+def test_debug_shows_traceback(service_env: HTTPServer, tmp_path) -> None:
+    with pytest.raises(Exception, match="unknown document type"):
+        main(["--debug", "ocr", str(tmp_path / "x.png"), "--type", "nope"])
