@@ -132,7 +132,7 @@ class LingyunPluginManager(pluggy.PluginManager):
             types: dict[str, DocumentType] = {}
             owners: dict[str, str] = {}
             # Called impl by impl so that each registration is attributed to its plugin.
-            for impl in reversed(self.hook.lingyun_register_document_types.get_hookimpls()):
+            for impl in self.hook.lingyun_register_document_types.get_hookimpls():
                 owner = impl.plugin_name
 
                 def register(doc: DocumentType, _owner: str = owner) -> None:

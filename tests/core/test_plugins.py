@@ -41,17 +41,19 @@ def register_plugin() -> Iterator:
             pm.unregister(plugin)
 
 
-def test_hook_lingyun_register_document_types(register_plugin) -> None:
+def test_hook_lingyun_register_document_types() -> None:
     class Plugin:
         @hookimpl
         def lingyun_register_document_types(self, register):
             register(DocumentType("acme.ticket", "Ticket", "车票", {"capkey": "x"}, parse=dict))
 
     pm = get_plugin_manager()
-    register_plugin(Plugin(), name="acme-ticket")
-    assert pm.document_type("acme.ticket").title_zh == "车票"
-    assert pm.plugin_for("acme.ticket").name == "acme-ticket"
-    pm.unregister(name="acme-ticket")
+    pm.register(Plugin(), name="acme-ticket")
+    try:
+        assert pm.document_type("acme.ticket").title_zh == "车票"
+        assert pm.plugin_for("acme.ticket").name == "acme-ticket"
+    finally:
+        pm.unregister(name="acme-ticket")
     with pytest.raises(UsageError):
         pm.document_type("acme.ticket")
 

@@ -30,7 +30,7 @@ EXIT_SERVICE = 3
 EXIT_NETWORK = 4
 
 #: Sub-command modules, in the order ``lingyun --help`` lists them.
-COMMANDS: tuple[str, ...] = ("ocr", "types", "decode", "serve")
+COMMANDS: tuple[str, ...] = ("ocr", "types")
 
 
 def exit_code_for(error: BaseException) -> int:
@@ -53,11 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ImportError:  # a command whose optional parts are not installed
-            continue
-        module.add_parser(subparsers)
+        importlib.import_module(f"{__name__}.{name}").add_parser(subparsers)
     return parser
 
 

@@ -1,0 +1,29 @@
+"""Plain-text rendering of results for ``lingyun ocr`` (JSON output uses ``to_dict()``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .table import print_table
+
+__all__ = ["render_positions", "render_table"]
+
+
+def render_table(result: Any) -> None:
+    """Text results print their text; everything else a LABEL / VALUE / CONFIDENCE table."""
+    if result.kind == "text":
+        print(result.text)
+        return
+    print_table(("FIELD", "VALUE", "CONFIDENCE"), result.rows())
+
+
+def render_positions(layout: Any) -> None:
+    """Each line of a position layout, then its characters with their boxes."""
+    for record in layout.to_records():
+        kind = record["type"]
+        if kind == "line":
+            print(f"line {record['index']}: {layout.line_text(record['index'])!r}")
+        elif kind == "char":
+            box = f"({record['left']}, {record['top']}, {record['right']}, {record['bottom']})"
+            flag = "  suspect" if record["suspect"] else ""
+            print(f"  {record['text']!r:8} {box}{flag}")

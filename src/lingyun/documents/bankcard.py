@@ -1,0 +1,20 @@
+"""Bank card (银行卡): the number with a box per digit, bank, card name and type."""
+
+from functools import partial
+
+from ..doctypes import DocumentType
+from ..hookspecs import hookimpl
+from ..results import parse_bankcard
+
+BANKCARD = DocumentType(
+    name="bankcard",
+    title="Bank card",
+    title_zh="银行卡",
+    task_config={"capkey": "ocr.cloud.bankcard"},
+    parse=partial(parse_bankcard, document_type="bankcard"),
+)
+
+
+@hookimpl
+def lingyun_register_document_types(register):
+    register(BANKCARD)

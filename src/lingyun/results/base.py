@@ -1,0 +1,92 @@
+"""What every result shares: the document type, the raw envelope, the reply, JSON round trip."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..transport import Reply
+
+__all__ = ["Box", "Confidence", "Result"]
+
+
+class Box(NamedTuple):
+    """A rectangle in image pixels, as the service reports it."""
+
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
+class Confidence(NamedTuple):
+    """A confidence normalised to 0..1, with what the service sent and on which scale.
+
+    Template documents use two scales (SPEC §4): 0-65280 (bl, pid, pcn; 65280 = 255*256 is
+    the top) and 0-100 (hkidcard, ab, vsi, hm2, business cards).
+    """
+
+    value: float
+    raw: str
+    scale: int
+
+    @classmethod
+    def from_raw(cls, raw: str | int, scale: int) -> Confidence:
+        number = float(raw)
+        return cls(min(max(number / scale, 0.0), 1.0), str(raw), scale)
+
+
+class Result:
+    """Base of every typed result.
+
+    ``raw`` is the envelope exactly as received and ``reply`` the HTTP reply (status,
+    headers, body) for debugging; ``to_dict()`` gives a JSON-ready dict with a ``kind``
+    discriminator that :meth:`from_dict` turns back into an equal result.
+    """
+
+    kind: ClassVar[str] = ""
+    _kinds: ClassVar[dict[str, type[Result]]] = {}
+
+    document_type: str
+    raw: dict[str, Any]
+    reply: Reply | None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.kind:
+            Result._kinds[cls.kind] = cls
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {"kind": self.kind, "document_type": self.document_type}
+        data.update(self._payload_dict())
+        data["raw"] = self.raw
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Result:
+        """Rebuild a result from :meth:`to_dict` output (the reply is not kept)."""
+        try:
+            kind = Result._kinds[data["kind"]]
+        except (KeyError, TypeError):
+            raise UsageError(f"not a lingyun result dict: kind {data.get('kind')!r}") from None
+        return kind._from_payload(data)
+
+    def _payload_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @classmethod
+    def _from_payload(cls, data: dict[str, Any]) -> Result:
+        raise NotImplementedError
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """``(label, value, detail)`` rows for a plain-text table (used by the CLI)."""
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]

@@ -1,0 +1,167 @@
+"""Business cards: entries by machine key (``item``), and the exported image when asked for.
+
+``data.bizcard.cell = [{id, item, name, result: {text}, confidence: {value}, bound: {...}}]``;
+with ``exportImage=yes`` a base64 image arrives as the envelope's top-level ``image``.
+Items can repeat (two phone numbers), so :meth:`BizCardResult.all` returns every entry and
+``result["tel"]`` the first.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ProtocolError
+from ._payload import as_list, member, object_at, optional_box, optional_int, optional_text
+from .base import Box, Confidence, Result
+
+if TYPE_CHECKING:
+    from ..transport import Reply
+
+__all__ = ["BizCardEntry", "BizCardResult", "parse_bizcard"]
+
+#: Business-card confidences are percentages.
+BIZCARD_CONFIDENCE_SCALE = 100
+
+
+@dataclass(frozen=True)
+class BizCardEntry:
+    """One recognised item of a business card."""
+
+    id: str
+    item: str
+    name: str
+    text: str | None
+    confidence: Confidence | None
+    box: Box | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "item": self.item,
+            "name": self.name,
+            "text": self.text,
+            "confidence": self.confidence._asdict() if self.confidence else None,
+            "box": list(self.box) if self.box else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BizCardEntry:
+        return cls(
+            data["id"], data["item"], data["name"], data["text"],
+            Confidence(**data["confidence"]) if data["confidence"] else None,
+            Box(*data["box"]) if data["box"] else None,
+        )
+
+
+class BizCardResult(Result):
+    """A recognised business card."""
+
+    kind = "bizcard"
+
+    def __init__(
+        self,
+        document_type: str,
+        *,
+        entries: list[BizCardEntry],
+        image: bytes | None,
+        raw: dict[str, Any],
+        reply: Reply | None = None,
+    ) -> None:
+        self.document_type = document_type
+        self.entries = entries
+        self.image = image
+        self.raw = raw
+        self.reply = reply
+
+    def __iter__(self) -> Iterator[BizCardEntry]:
+        return iter(self.entries)
+
+    def all(self, item: str) -> list[BizCardEntry]:
+        return [e for e in self.entries if e.item == item]
+
+    def get(self, item: str, default: BizCardEntry | None = None) -> BizCardEntry | None:
+        found = self.all(item)
+        return found[0] if found else default
+
+    def __getitem__(self, item: str) -> BizCardEntry:
+        found = self.get(item)
+        if found is None:
+            raise KeyError(f"business card has no item {item!r}; items: "
+                           f"{[e.item for e in self.entries]}")
+        return found
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [
+            (f"{e.item} ({e.name})", e.text or "",
+             f"{e.confidence.value:.2f}" if e.confidence else "")
+            for e in self.entries
+        ]
+
+    def _payload_dict(self) -> dict[str, Any]:
+        return {
+            "entries": [e.to_dict() for e in self.entries],
+            "image": base64.b64encode(self.image).decode("ascii") if self.image else None,
+        }
+
+    @classmethod
+    def _from_payload(cls, data: dict[str, Any]) -> BizCardResult:
+        return cls(
+            data["document_type"],
+            entries=[BizCardEntry.from_dict(e) for e in data["entries"]],
+            image=base64.b64decode(data["image"]) if data["image"] else None,
+            raw=data["raw"],
+        )
+
+    def __repr__(self) -> str:
+        image = f" image={len(self.image)} bytes" if self.image else ""
+        return f"<BizCardResult items={[e.item for e in self.entries]}{image}>"
+
+
+def _entry(cell: Any, path: str) -> BizCardEntry:
+    cell = object_at(cell, path)
+    text = confidence = box = None
+    if cell.get("result") is not None:
+        text = optional_text(object_at(cell["result"], f"{path}.result"), "text",
+                             f"{path}.result")
+    if cell.get("confidence") is not None:
+        conf = object_at(cell["confidence"], f"{path}.confidence")
+        value = optional_int(conf, "value", f"{path}.confidence")
+        if value is not None:
+            confidence = Confidence.from_raw(value, BIZCARD_CONFIDENCE_SCALE)
+    if cell.get("bound") is not None:
+        box = optional_box(object_at(cell["bound"], f"{path}.bound"), f"{path}.bound")
+    return BizCardEntry(
+        id=optional_text(cell, "id", path) or "",
+        item=optional_text(cell, "item", path) or "",
+        name=optional_text(cell, "name", path) or "",
+        text=text,
+        confidence=confidence,
+        box=box,
+    )
+
+
+def _image(envelope: dict[str, Any]) -> bytes | None:
+    encoded = envelope.get("image")
+    if encoded is None or encoded == "":
+        return None
+    if not isinstance(encoded, str):
+        raise ProtocolError(f"image: expected base64 text, found {type(encoded).__name__}")
+    try:
+        return base64.b64decode("".join(encoded.split()), validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ProtocolError(f"image: not valid base64 ({exc})") from None
+
+
+def parse_bizcard(reply: Reply, document_type: str) -> BizCardResult:
+    data = object_at(reply.data, "data")
+    card = object_at(member(data, "bizcard", "data"), "data.bizcard")
+    cells = as_list(card.get("cell"), "data.bizcard.cell")
+    entries = [_entry(c, f"data.bizcard.cell[{i}]") for i, c in enumerate(cells)]
+    return BizCardResult(
+        document_type, entries=entries, image=_image(reply.envelope), raw=reply.envelope,
+        reply=reply,
+    )

@@ -1,0 +1,245 @@
+"""Template documents (ID cards, licences, invoices, ...): a form with a tree of fields.
+
+``data.forms.form = {id, name, ver, page: {id, name, cell: [...]}}``; a cell is
+``{id, name, result?, cell?}`` and its result ``{result, left?, top?, right?, bottom?,
+confidence?}`` (SPEC §4).  Everything the service is known to do is accepted: a missing
+result (value ``None``), missing coordinates (box ``None``), all-``"0"`` coordinates on a
+composite cell such as the ID card's birth date (box ``None`` -- a zero box is no place),
+sub-cells with or without an own result, numbers as strings, empty strings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ProtocolError
+from ._payload import as_list, member, object_at, optional_box, optional_text
+from .base import Box, Confidence, Result
+
+if TYPE_CHECKING:
+    from ..transport import Reply
+
+__all__ = ["Field", "TemplateResult", "parse_template"]
+
+@dataclass
+class Field:
+    """One cell of a template: its value, where it is, how sure the service is, sub-fields."""
+
+    id: str
+    name: str
+    key: str | None = None
+    value: str | None = None
+    box: Box | None = None
+    confidence: Confidence | None = None
+    children: list[Field] = field(default_factory=list)
+
+    def walk(self) -> Iterator[Field]:
+        """This field, then its descendants, depth first in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "key": self.key,
+            "value": self.value,
+            "box": list(self.box) if self.box else None,
+            "confidence": self.confidence._asdict() if self.confidence else None,
+            "children": [c.to_dict() for c in self.children],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Field:
+        return cls(
+            id=data["id"],
+            name=data["name"],
+            key=data["key"],
+            value=data["value"],
+            box=Box(*data["box"]) if data["box"] else None,
+            confidence=Confidence(**data["confidence"]) if data["confidence"] else None,
+            children=[cls.from_dict(c) for c in data["children"]],
+        )
+
+
+class TemplateResult(Result):
+    """A recognised template document.
+
+    ``result["姓名"]`` and ``result["name"]`` find the same field (service name or the
+    document type's English key), searching the whole tree; iteration yields the top-level
+    fields in document order, :meth:`walk` every field.
+    """
+
+    kind = "template"
+
+    def __init__(
+        self,
+        document_type: str,
+        *,
+        form_id: str | None,
+        form_name: str | None,
+        form_version: str | None,
+        page_id: str | None,
+        page_name: str | None,
+        fields: list[Field],
+        raw: dict[str, Any],
+        reply: Reply | None = None,
+    ) -> None:
+        self.document_type = document_type
+        self.form_id = form_id
+        self.form_name = form_name
+        self.form_version = form_version
+        self.page_id = page_id
+        self.page_name = page_name
+        self.fields = fields
+        self.raw = raw
+        self.reply = reply
+
+    def walk(self) -> Iterator[Field]:
+        for top in self.fields:
+            yield from top.walk()
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.fields)
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def get(self, name: str, default: Field | None = None) -> Field | None:
+        """The first field (depth first) whose English key or service name is ``name``."""
+        for f in self.walk():
+            if f.key == name or f.name == name:
+                return f
+        return default
+
+    def __getitem__(self, name: str) -> Field:
+        found = self.get(name)
+        if found is None:
+            known = [f.key or f.name for f in self.walk()]
+            raise KeyError(f"{self.document_type} has no field {name!r}; fields: {known}")
+        return found
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.get(name) is not None
+
+    def values(self) -> dict[str, str | None]:
+        """``{key or name: value}`` over every field that has a value or no children."""
+        return {
+            (f.key or f.name): f.value for f in self.walk() if f.value is not None or not f.children
+        }
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        rows = []
+        for top in self.fields:
+            for depth, f in _walk_depth(top, 0):
+                label = "  " * depth + (f"{f.key} ({f.name})" if f.key else f.name)
+                detail = f"{f.confidence.value:.2f}" if f.confidence else ""
+                rows.append((label, f.value if f.value is not None else "", detail))
+        return rows
+
+    def _payload_dict(self) -> dict[str, Any]:
+        return {
+            "form": {"id": self.form_id, "name": self.form_name, "version": self.form_version},
+            "page": {"id": self.page_id, "name": self.page_name},
+            "fields": [f.to_dict() for f in self.fields],
+        }
+
+    @classmethod
+    def _from_payload(cls, data: dict[str, Any]) -> TemplateResult:
+        return cls(
+            data["document_type"],
+            form_id=data["form"]["id"],
+            form_name=data["form"]["name"],
+            form_version=data["form"]["version"],
+            page_id=data["page"]["id"],
+            page_name=data["page"]["name"],
+            fields=[Field.from_dict(f) for f in data["fields"]],
+            raw=data["raw"],
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"<TemplateResult {self.document_type} form={self.form_name!r} "
+            f"fields={sum(1 for _ in self.walk())}>"
+        )
+
+
+def _walk_depth(f: Field, depth: int) -> Iterator[tuple[int, Field]]:
+    yield depth, f
+    for child in f.children:
+        yield from _walk_depth(child, depth + 1)
+
+
+def _box(result: dict[str, Any], path: str) -> Box | None:
+    box = optional_box(result, path)
+    if box is not None and not any(box):
+        return None  # composite cells report "0" everywhere: there is no box
+    return box
+
+
+def _confidence(result: dict[str, Any], path: str, scale: int | None) -> Confidence | None:
+    text = optional_text(result, "confidence", path)
+    if text is None or not text.strip():
+        return None
+    if scale is None:
+        raise ProtocolError(f"{path}.confidence: this document type declares no confidence scale")
+    try:
+        return Confidence.from_raw(text.strip(), scale)
+    except ValueError:
+        raise ProtocolError(f"{path}.confidence: expected a number, found {text!r}") from None
+
+
+def _field(cell: Any, path: str, keys: Mapping[str, str], scale: int | None) -> Field:
+    cell = object_at(cell, path)
+    name = optional_text(cell, "name", path) or ""
+    value = box = confidence = None
+    if cell.get("result") is not None:
+        result_path = f"{path}.result"
+        result = object_at(cell["result"], result_path)
+        value = optional_text(result, "result", result_path)
+        box = _box(result, result_path)
+        confidence = _confidence(result, result_path, scale)
+    children = [
+        _field(child, f"{path}.cell[{i}]", keys, scale)
+        for i, child in enumerate(as_list(cell.get("cell"), f"{path}.cell"))
+    ]
+    return Field(
+        id=optional_text(cell, "id", path) or "",
+        name=name,
+        key=keys.get(name),
+        value=value,
+        box=box,
+        confidence=confidence,
+        children=children,
+    )
+
+
+def parse_template(
+    reply: Reply,
+    document_type: str,
+    keys: Mapping[str, str],
+    confidence_scale: int | None = None,
+) -> TemplateResult:
+    """Parse ``reply.data`` as a template form; ProtocolError (with a path) if it is not one."""
+    data = object_at(reply.data, "data")
+    forms = object_at(member(data, "forms", "data"), "data.forms")
+    form = object_at(member(forms, "form", "data.forms"), "data.forms.form")
+    page = object_at(member(form, "page", "data.forms.form"), "data.forms.form.page")
+    base = "data.forms.form.page"
+    cells = as_list(page.get("cell"), f"{base}.cell")
+    return TemplateResult(
+        document_type,
+        form_id=optional_text(form, "id", "data.forms.form"),
+        form_name=optional_text(form, "name", "data.forms.form"),
+        form_version=optional_text(form, "ver", "data.forms.form"),
+        page_id=optional_text(page, "id", base),
+        page_name=optional_text(page, "name", base),
+        fields=[
+            _field(c, f"{base}.cell[{i}]", keys, confidence_scale) for i, c in enumerate(cells)
+        ],
+        raw=reply.envelope,
+        reply=reply,
+    )

@@ -1,0 +1,104 @@
+"""Text recognition: the text, and with ``withPosition=1`` the decoded position layout.
+
+``data.forms.form`` is the recognised text as one string (SPEC §4).  When the reply carried
+an ``IREAD_NODE`` stream, :attr:`TextResult.layout` holds it decoded (:mod:`lingyun.iread`).
+If the service's JSON text and the text rebuilt from the layout differ, both are kept and
+:attr:`TextResult.text_mismatch` says so -- neither silently wins.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ProtocolError
+from ._payload import member, object_at
+from .base import Result
+
+if TYPE_CHECKING:
+    from ..iread import Layout
+    from ..transport import Reply
+
+__all__ = ["TextResult", "parse_text"]
+
+
+class TextResult(Result):
+    """Recognised text; ``layout`` when positions were requested."""
+
+    kind = "text"
+
+    def __init__(
+        self,
+        document_type: str,
+        text: str,
+        *,
+        raw: dict[str, Any],
+        layout: Layout | None = None,
+        reply: Reply | None = None,
+    ) -> None:
+        self.document_type = document_type
+        self.text = text
+        self.layout = layout
+        self.raw = raw
+        self.reply = reply
+
+    @property
+    def layout_text(self) -> str | None:
+        """The text rebuilt from the position stream (``None`` without positions)."""
+        return None if self.layout is None else self.layout.text
+
+    @property
+    def text_mismatch(self) -> bool:
+        """True when positions came back and their text differs from the JSON text."""
+        return self.layout is not None and _comparable(self.layout.text) != _comparable(self.text)
+
+    def __str__(self) -> str:
+        return self.text
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        return [("", line, "") for line in self.text.splitlines()]
+
+    def _payload_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"text": self.text}
+        if self.layout is not None:
+            data["layout_text"] = self.layout.text
+            data["text_mismatch"] = self.text_mismatch
+            data["layout"] = self.layout.to_records()
+        return data
+
+    @classmethod
+    def _from_payload(cls, data: dict[str, Any]) -> TextResult:
+        layout = None
+        if data.get("layout") is not None:
+            from ..iread import Layout
+
+            layout = Layout.from_records(data["layout"])
+        return cls(data["document_type"], data["text"], raw=data["raw"], layout=layout)
+
+    def __repr__(self) -> str:
+        shown = self.text if len(self.text) <= 30 else self.text[:29] + "…"
+        extra = "" if self.layout is None else f" layout={len(self.layout.chars)} chars"
+        return f"<TextResult {self.document_type} {shown!r}{extra}>"
+
+
+def _comparable(text: str) -> str:
+    # The service's text and the rebuilt one may differ in line-break style only.
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+
+def parse_text(reply: Reply, document_type: str) -> TextResult:
+    data = object_at(reply.data, "data")
+    forms = object_at(member(data, "forms", "data"), "data.forms")
+    text = member(forms, "form", "data.forms")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise ProtocolError(
+            f"data.forms.form: expected the recognised text as a string, found "
+            f"{type(text).__name__}"
+        )
+    layout = None
+    if reply.positions is not None:
+        from ..iread import decode
+
+        layout = decode(reply.positions)
+    return TextResult(document_type, text, raw=reply.envelope, layout=layout, reply=reply)
