@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..errors import UsageError
@@ -38,7 +39,7 @@ class Confidence(NamedTuple):
         return cls(min(max(number / scale, 0.0), 1.0), str(raw), scale)
 
 
-class Result:
+class Result(ABC):
     """Base of every typed result.
 
     ``raw`` is the envelope exactly as received and ``reply`` the HTTP reply (status,
@@ -73,16 +74,18 @@ class Result:
             raise UsageError(f"not a lingyun result dict: kind {data.get('kind')!r}") from None
         return kind._from_payload(data)
 
+    @abstractmethod
     def _payload_dict(self) -> dict[str, Any]:
-        raise NotImplementedError
+        """The result's own members for :meth:`to_dict`."""
 
     @classmethod
+    @abstractmethod
     def _from_payload(cls, data: dict[str, Any]) -> Result:
-        raise NotImplementedError
+        """Rebuild from :meth:`to_dict` output."""
 
+    @abstractmethod
     def rows(self) -> list[tuple[str, str, str]]:
         """``(label, value, detail)`` rows for a plain-text table (used by the CLI)."""
-        raise NotImplementedError
 
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):

@@ -2,6 +2,9 @@
 
 ``data.bizcard.cell = [{id, item, name, result: {text}, confidence: {value}, bound: {...}}]``;
 with ``exportImage=yes`` a base64 image arrives as the envelope's top-level ``image``.
+A corrupt image does not cost the recognised fields: ``image`` is then ``None`` and
+``image_error`` says what was wrong (the vendor document's own example carries a truncated
+base64 excerpt), while the raw text stays in ``raw["image"]``.
 Items can repeat (two phone numbers), so :meth:`BizCardResult.all` returns every entry and
 ``result["tel"]`` the first.
 """
@@ -14,7 +17,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ProtocolError
 from ._payload import as_list, member, object_at, optional_box, optional_int, optional_text
 from .base import Box, Confidence, Result
 
@@ -70,10 +72,12 @@ class BizCardResult(Result):
         image: bytes | None,
         raw: dict[str, Any],
         reply: Reply | None = None,
+        image_error: str | None = None,
     ) -> None:
         self.document_type = document_type
         self.entries = entries
         self.image = image
+        self.image_error = image_error
         self.raw = raw
         self.reply = reply
 
@@ -105,6 +109,7 @@ class BizCardResult(Result):
         return {
             "entries": [e.to_dict() for e in self.entries],
             "image": base64.b64encode(self.image).decode("ascii") if self.image else None,
+            "image_error": self.image_error,
         }
 
     @classmethod
@@ -114,6 +119,7 @@ class BizCardResult(Result):
             entries=[BizCardEntry.from_dict(e) for e in data["entries"]],
             image=base64.b64decode(data["image"]) if data["image"] else None,
             raw=data["raw"],
+            image_error=data["image_error"],
         )
 
     def __repr__(self) -> str:
@@ -144,16 +150,17 @@ def _entry(cell: Any, path: str) -> BizCardEntry:
     )
 
 
-def _image(envelope: dict[str, Any]) -> bytes | None:
+def _image(envelope: dict[str, Any]) -> tuple[bytes | None, str | None]:
+    """``(image bytes, None)``, or ``(None, what was wrong)`` for a corrupt image."""
     encoded = envelope.get("image")
     if encoded is None or encoded == "":
-        return None
+        return None, None
     if not isinstance(encoded, str):
-        raise ProtocolError(f"image: expected base64 text, found {type(encoded).__name__}")
+        return None, f"image: expected base64 text, found {type(encoded).__name__}"
     try:
-        return base64.b64decode("".join(encoded.split()), validate=True)
+        return base64.b64decode("".join(encoded.split()), validate=True), None
     except (binascii.Error, ValueError) as exc:
-        raise ProtocolError(f"image: not valid base64 ({exc})") from None
+        return None, f"image: not valid base64 ({exc}; {len(encoded)} characters)"
 
 
 def parse_bizcard(reply: Reply, document_type: str) -> BizCardResult:
@@ -161,7 +168,8 @@ def parse_bizcard(reply: Reply, document_type: str) -> BizCardResult:
     card = object_at(member(data, "bizcard", "data"), "data.bizcard")
     cells = as_list(card.get("cell"), "data.bizcard.cell")
     entries = [_entry(c, f"data.bizcard.cell[{i}]") for i, c in enumerate(cells)]
+    image, image_error = _image(reply.envelope)
     return BizCardResult(
-        document_type, entries=entries, image=_image(reply.envelope), raw=reply.envelope,
-        reply=reply,
+        document_type, entries=entries, image=image, image_error=image_error,
+        raw=reply.envelope, reply=reply,
     )
