@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -150,30 +150,17 @@ def test_duplicate_names_name_both_plugins(register_plugin) -> None:
 
 # --- third-party discovery through the `lingyun` entry-point group --------------------------
 
-PLUGIN_SOURCE = textwrap.dedent(
-    '''
-    from lingyun import DocumentType, hookimpl
-
-    @hookimpl
-    def lingyun_register_document_types(register):
-        register(DocumentType(
-            name="acme.receipt", title="Receipt", title_zh="收据",
-            task_config={"capkey": "ocr.cloud.template", "property": "receipt",
-                         "templateIndex": "0", "templatePageIndex": "0"},
-            parse=lambda reply: reply.data,
-        ))
-    '''
-)
+EXAMPLE_PLUGIN = ROOT / "examples" / "lingyun-acme" / "src" / "lingyun_acme"
 
 
 @pytest.fixture
 def installed_distribution(tmp_path: Path) -> Path:
-    """A real distribution on a path entry: dist-info metadata with an entry point."""
-    (tmp_path / "acme_lingyun.py").write_text(PLUGIN_SOURCE)
-    info = tmp_path / "acme_lingyun-1.2.dist-info"
+    """The example plugin as a real distribution on a path entry (dist-info + entry point)."""
+    shutil.copytree(EXAMPLE_PLUGIN, tmp_path / "lingyun_acme")
+    info = tmp_path / "lingyun_acme-1.0.0.dist-info"
     info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-lingyun\nVersion: 1.2\n")
-    (info / "entry_points.txt").write_text("[lingyun]\nacme = acme_lingyun\n")
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: lingyun-acme\nVersion: 1.0.0\n")
+    (info / "entry_points.txt").write_text("[lingyun]\nacme = lingyun_acme\n")
     return tmp_path
 
 
@@ -181,7 +168,7 @@ def installed_distribution(tmp_path: Path) -> Path:
 def fresh_manager(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(plugins_module, "_pm", None)
     yield
-    sys.modules.pop("acme_lingyun", None)
+    sys.modules.pop("lingyun_acme", None)
 
 
 def test_entry_point_discovery(
@@ -192,7 +179,7 @@ def test_entry_point_discovery(
     assert pm.document_type("acme.receipt").title_zh == "收据"
     info = pm.plugin_for("acme.receipt")
     assert (info.name, info.distribution, info.version, info.builtin) == (
-        "acme", "acme-lingyun", "1.2", False)
+        "acme", "lingyun-acme", "1.0.0", False)
 
 
 def test_autoload_can_be_disabled(
@@ -226,6 +213,25 @@ def test_entry_point_plugin_appears_in_lingyun_types(installed_distribution: Pat
         capture_output=True, text=True, env=env, check=True,
     ).stdout
     entry = {e["name"]: e for e in json.loads(out)}["acme.receipt"]
-    assert entry["plugin"]["distribution"] == "acme-lingyun"
+    assert entry["plugin"]["distribution"] == "lingyun-acme"
     assert entry["task_config"] == (
         "capkey=ocr.cloud.template,property=receipt,templateIndex=0,templatePageIndex=0")
+
+
+def test_entry_point_plugin_parses_its_documents(
+    installed_distribution: Path, fresh_manager: None, monkeypatch: pytest.MonkeyPatch,
+    httpserver: HTTPServer,
+) -> None:
+    monkeypatch.syspath_prepend(str(installed_distribution))
+    receipt = {"error": 0, "text": "请求成功", "data": {"forms": {"form": {
+        "id": "0", "name": "收据", "ver": "1", "page": {"id": "0", "name": "收据", "cell": [
+            {"id": "0", "name": "金额", "result": {"result": "￥12.50", "confidence": "97"}},
+        ]}}}}}
+    httpserver.expect_request(
+        "/ocr", headers={"x-task-config": "capkey=ocr.cloud.template,property=receipt,"
+                                          "templateIndex=0,templatePageIndex=0"},
+    ).respond_with_json(receipt)
+    client = Client("app", "dev", httpserver.url_for("/ocr"))
+    result = client.recognize(b"img", "acme.receipt")
+    assert result["amount"].value == "￥12.50"
+    assert result["amount"].confidence.value == pytest.approx(0.97)
