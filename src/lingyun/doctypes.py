@@ -13,13 +13,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .errors import OptionError
+from .hookspecs import hookimpl
 from .taskconfig import TaskConfig
 
 if TYPE_CHECKING:
     from .results import Result
     from .transport import Reply
 
-__all__ = ["DocumentType", "Option", "Parser"]
+__all__ = ["DocumentType", "Option", "Parser", "registering"]
 
 #: ``parse(reply) -> Result``: turns a successful reply into the document's result type.
 Parser = Callable[["Reply"], "Result"]
@@ -156,3 +157,19 @@ class DocumentType:
             "keys": dict(self.keys),
             "deprecated": self.deprecated,
         }
+
+
+def registering(*documents: DocumentType) -> Callable[[Callable[[DocumentType], None]], None]:
+    """A ready ``lingyun_register_document_types`` implementation registering ``documents``.
+
+    A plugin module that only adds document types needs one line::
+
+        lingyun_register_document_types = registering(RECEIPT, INVOICE)
+    """
+
+    @hookimpl
+    def lingyun_register_document_types(register: Callable[[DocumentType], None]) -> None:
+        for document in documents:
+            register(document)
+
+    return lingyun_register_document_types

@@ -1,6 +1,6 @@
 """Bank acceptance bill (银行承兑汇票). Confidences are percentages."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import CONFIDENCE_PERCENT, template_document
 
 KEYS = {
@@ -31,6 +31,4 @@ AB = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(AB)
+lingyun_register_document_types = registering(AB)

@@ -2,8 +2,7 @@
 
 from functools import partial
 
-from ..doctypes import DocumentType
-from ..hookspecs import hookimpl
+from ..doctypes import DocumentType, registering
 from ..results import parse_bankcard
 
 BANKCARD = DocumentType(
@@ -15,6 +14,4 @@ BANKCARD = DocumentType(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(BANKCARD)
+lingyun_register_document_types = registering(BANKCARD)

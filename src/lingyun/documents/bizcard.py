@@ -2,8 +2,7 @@
 
 from functools import partial
 
-from ..doctypes import DocumentType, Option
-from ..hookspecs import hookimpl
+from ..doctypes import DocumentType, Option, registering
 from ..results import parse_bizcard
 
 YES_NO = ("yes", "no")
@@ -27,6 +26,4 @@ BIZCARD = DocumentType(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(BIZCARD)
+lingyun_register_document_types = registering(BIZCARD)

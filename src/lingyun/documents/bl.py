@@ -1,6 +1,6 @@
 """Business licence (营业执照). Confidences are on the 0..65280 scale."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import CONFIDENCE_WORD, template_document
 
 KEYS = {
@@ -23,6 +23,4 @@ BL = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(BL)
+lingyun_register_document_types = registering(BL)

@@ -1,6 +1,6 @@
 """Driving licence (机动车驾驶证). The service sends no coordinates for it."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import template_document
 
 KEYS = {
@@ -23,6 +23,4 @@ DLCARD = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(DLCARD)
+lingyun_register_document_types = registering(DLCARD)

@@ -1,6 +1,6 @@
 """Hong Kong identity card (香港身份证). Confidences are percentages."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import CONFIDENCE_PERCENT, template_document
 
 KEYS = {
@@ -22,6 +22,4 @@ HKIDCARD = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(HKIDCARD)
+lingyun_register_document_types = registering(HKIDCARD)

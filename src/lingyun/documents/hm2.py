@@ -1,6 +1,6 @@
 """Home-return permit (港澳居民来往内地通行证, 回乡证). Confidences are percentages."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import CONFIDENCE_PERCENT, template_document
 
 KEYS = {
@@ -22,6 +22,4 @@ HM2 = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(HM2)
+lingyun_register_document_types = registering(HM2)

@@ -1,6 +1,6 @@
 """Resident identity card (居民身份证): the personal-information and issuing-authority sides."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import template_document
 
 FRONT_KEYS = {
@@ -27,7 +27,4 @@ IDCARD_BACK = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(IDCARD_FRONT)
-    register(IDCARD_BACK)
+lingyun_register_document_types = registering(IDCARD_FRONT, IDCARD_BACK)

@@ -1,6 +1,6 @@
 """Chinese passport (中国护照). Confidences are on the 0..65280 scale."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import CONFIDENCE_WORD, template_document
 
 KEYS = {
@@ -27,6 +27,4 @@ PCN = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(PCN)
+lingyun_register_document_types = registering(PCN)

@@ -1,6 +1,6 @@
 """Travel permit (旅行证件, deprecated by the vendor). Confidences are on the 0..65280 scale."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import CONFIDENCE_WORD, template_document
 
 KEYS = {
@@ -24,6 +24,4 @@ PID = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(PID)
+lingyun_register_document_types = registering(PID)

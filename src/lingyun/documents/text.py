@@ -2,8 +2,7 @@
 
 from functools import partial
 
-from ..doctypes import DocumentType, Option
-from ..hookspecs import hookimpl
+from ..doctypes import DocumentType, Option, registering
 from ..results import parse_text
 
 WITH_POSITION = Option(
@@ -33,7 +32,4 @@ TEXT_ENGLISH = _text_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(TEXT_CHINESE)
-    register(TEXT_ENGLISH)
+lingyun_register_document_types = registering(TEXT_CHINESE, TEXT_ENGLISH)

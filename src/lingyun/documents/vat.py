@@ -1,6 +1,6 @@
 """VAT invoice (增值税发票). The service sends no coordinates for it."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import template_document
 
 KEYS = {
@@ -26,6 +26,4 @@ VAT = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(VAT)
+lingyun_register_document_types = registering(VAT)

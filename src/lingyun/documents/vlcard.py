@@ -1,6 +1,6 @@
 """Vehicle licence (机动车行驶证). The service sends no coordinates for it."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import template_document
 
 KEYS = {
@@ -22,6 +22,4 @@ VLCARD = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(VLCARD)
+lingyun_register_document_types = registering(VLCARD)

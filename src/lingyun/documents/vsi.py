@@ -1,6 +1,6 @@
 """Motor-vehicle sales invoice (机动车销售统一发票). Confidences are percentages."""
 
-from ..hookspecs import hookimpl
+from ..doctypes import registering
 from .template import CONFIDENCE_PERCENT, template_document
 
 KEYS = {
@@ -48,6 +48,4 @@ VSI = template_document(
 )
 
 
-@hookimpl
-def lingyun_register_document_types(register):
-    register(VSI)
+lingyun_register_document_types = registering(VSI)
