@@ -59,3 +59,15 @@ def lingyun_read_image(source: Any) -> bytes | None:
     ``bytes``/``bytearray``/``memoryview``, ``str``/``os.PathLike`` paths and binary file
     objects.  Implement this to accept other sources (PIL images, numpy arrays, PDF pages).
     """
+
+
+@hookspec
+def lingyun_register_engines(register: Callable[[str, Callable[[], Any]], None]) -> None:
+    """Register recognition engines for the local service: ``register(name, factory)``.
+
+    ``factory()`` builds the engine when a service starts with it (so an engine whose
+    optional dependency is missing costs nothing until chosen).  The engine has a ``name``,
+    ``serves(capability) -> bool`` and ``recognise(job) -> Answer`` (see
+    :mod:`lingyun.service.engines`).  The built-in ``rapidocr`` and ``replay`` engines are
+    registered through this hook exactly as a third-party engine is.
+    """

@@ -51,6 +51,8 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "lingyun.documents.vsi",
     "lingyun.documents.hm2",
     "lingyun.images",
+    "lingyun.service.engines.rapidocr",
+    "lingyun.service.engines.replay",
 )
 
 

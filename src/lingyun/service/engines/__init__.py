@@ -1,0 +1,114 @@
+"""Recognition engines: plugins that answer validated requests.
+
+An engine is registered through the ``lingyun_register_engines(register)`` hook (the same
+pluggy host as document types): ``register(name, factory)`` where ``factory()`` builds the
+engine.  Engines are built only when the service starts with them, so a missing optional
+dependency (rapidocr) costs nothing until that engine is asked for.
+
+An engine says which document types it serves (:meth:`Engine.serves`) and turns a
+:class:`Job` into an :class:`Answer`.  The service core picks, for each request, the first
+engine in its configured order that serves the request's document type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+from ...errors import ConfigurationError
+from ..validation import Capability
+
+__all__ = [
+    "Answer",
+    "BadImage",
+    "Engine",
+    "EngineFactory",
+    "Job",
+    "engine_factories",
+    "make_engines",
+]
+
+
+@dataclass(frozen=True)
+class Job:
+    """A validated request: what is asked (``capability``) and the image bytes."""
+
+    capability: Capability
+    image: bytes
+
+    @property
+    def document_type(self) -> str:
+        return self.capability.document_type or ""
+
+
+@dataclass
+class Answer:
+    """An engine's reply: the envelope's ``data`` and, for positions, the node stream.
+
+    ``envelope`` replaces the whole envelope when an engine replays a recorded one (it may
+    carry members beside ``data``, like the business card's ``image``).
+    """
+
+    data: Any = None
+    positions: bytes | None = None
+    envelope: dict[str, Any] | None = None
+
+
+class BadImage(Exception):
+    """The body is not an image the engine can decode (the core answers -1, see docs)."""
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """What the service core needs from an engine."""
+
+    name: str
+
+    def serves(self, capability: Capability) -> bool:
+        """True when this engine answers requests for ``capability``."""
+
+    def recognise(self, job: Job) -> Answer:
+        """Answer ``job``; raise :class:`BadImage` for an undecodable body."""
+
+
+EngineFactory = Callable[[], Engine]
+
+
+def engine_factories() -> dict[str, EngineFactory]:
+    """Every registered engine factory by name (built-ins and plugins), in order."""
+    from ...plugins import get_plugin_manager
+
+    factories: dict[str, EngineFactory] = {}
+    owners: dict[str, str] = {}
+    pm = get_plugin_manager()
+    for impl in pm.hook.lingyun_register_engines.get_hookimpls():
+
+        def register(name: str, factory: EngineFactory, _owner: str = impl.plugin_name) -> None:
+            if name in factories:
+                raise ConfigurationError(
+                    f"engine {name!r} is registered twice: by plugin {owners[name]!r} and "
+                    f"by plugin {_owner!r}"
+                )
+            factories[name] = factory
+            owners[name] = _owner
+
+        impl.function(register=register)
+    return factories
+
+
+def make_engines(names: list[str] | None = None) -> list[Engine]:
+    """Build engines by name; ``None`` means the default: rapidocr if installed, then replay."""
+    factories = engine_factories()
+    if names is None:
+        from .rapidocr import rapidocr_available
+
+        names = (["rapidocr"] if rapidocr_available() else []) + ["replay"]
+    engines = []
+    for name in names:
+        if name not in factories:
+            raise ConfigurationError(
+                f"unknown engine {name!r}; registered engines: {', '.join(factories)}"
+            )
+        engines.append(factories[name]())
+    return engines
