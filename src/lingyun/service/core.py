@@ -53,9 +53,12 @@ def sniff_image(body: bytes) -> str | None:
 
 @dataclass(frozen=True)
 class Response:
+    """HTTP status, headers and body bytes; ``error`` is the envelope's code (for logs)."""
+
     status: int
     headers: list[tuple[str, str]]
     body: bytes
+    error: int | None = None
 
 
 @dataclass(frozen=True)
@@ -81,13 +84,14 @@ def normalise_headers(pairs: Mapping[str, str] | Iterable[tuple[str, str]]) -> d
 
 def _json_response(status: int, payload: Mapping[str, Any],
                    positions: bytes | None = None) -> Response:
+    code = payload.get("error")
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     headers = [("content-type", _JSON)]
     if positions is not None:
         headers.append(("json-length", str(len(body))))
         body += positions
     headers.append(("content-length", str(len(body))))
-    return Response(status, headers, body)
+    return Response(status, headers, body, code if isinstance(code, int) else None)
 
 
 def envelope_response(code: int, text: str, data: Any = None) -> Response:
@@ -190,6 +194,8 @@ class ServiceCore:
         else:
             try:
                 answer = pending.engine.recognise(Job(cap, body))
+            except Refusal as refusal:
+                return refusal.code, envelope_response(refusal.code, refusal.text)
             except BadImage as exc:
                 log.warning("engine %s could not decode the image: %s", pending.engine.name, exc)
                 return -1, envelope_response(-1, f"image could not be decoded: {exc}")

@@ -100,11 +100,13 @@ def engine_factories() -> dict[str, EngineFactory]:
 def make_engines(names: list[str] | None = None) -> list[Engine]:
     """Build engines by name; ``None`` means the default: rapidocr if installed, then replay."""
     factories = engine_factories()
+    engines: list[Engine] = []
     if names is None:
-        from .rapidocr import rapidocr_available
+        from .rapidocr import MissingRapidOCR, rapidocr_available
 
+        if not rapidocr_available():
+            engines.append(MissingRapidOCR())
         names = (["rapidocr"] if rapidocr_available() else []) + ["replay"]
-    engines = []
     for name in names:
         if name not in factories:
             raise ConfigurationError(

@@ -21,10 +21,10 @@ import numpy as np
 from ...errors import ConfigurationError
 from ...hookspecs import hookimpl
 from ..positions import Box, Glyph, Line, encode_page
-from ..validation import Capability
+from ..validation import Capability, Refusal
 from . import Answer, BadImage, Job
 
-__all__ = ["INSTALL_HINT", "RapidOCREngine", "rapidocr_available"]
+__all__ = ["INSTALL_HINT", "MissingRapidOCR", "RapidOCREngine", "rapidocr_available"]
 
 INSTALL_HINT = "pip install 'lingyun[local]'"
 DOCUMENT_TYPES = frozenset({"text.chinese", "text.english"})
@@ -113,6 +113,24 @@ class RapidOCREngine:
         text = "\n".join("".join(g.char for g in line.glyphs) for line in lines)
         positions = encode_page(width, height, lines) if job.capability.with_position else None
         return Answer(data={"forms": {"form": text}}, positions=positions)
+
+
+class MissingRapidOCR:
+    """Stands in for rapidocr in the default engine set when the extra is not installed.
+
+    Without it the replay engine would answer text requests with the vendor's example
+    text, which looks like a result and is not one.  This engine answers 260 instead, with
+    the exact command to install.
+    """
+
+    name = "rapidocr (not installed)"
+
+    def serves(self, capability: Capability) -> bool:
+        return capability.document_type in DOCUMENT_TYPES
+
+    def recognise(self, job: Job) -> Answer:
+        raise Refusal(260, f"text recognition runs on the rapidocr engine, which is not "
+                           f"installed: {INSTALL_HINT}")
 
 
 @hookimpl
