@@ -20,7 +20,7 @@ def read_image(source: Any) -> bytes | None:
     """The bytes of ``source``, ``None`` for a kind of source this reader does not know."""
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
-        where = "the image bytes"
+        where = f"{type(source).__name__} given"
     elif isinstance(source, str | os.PathLike):
         path = os.fspath(source)
         try:
@@ -32,21 +32,28 @@ def read_image(source: Any) -> bytes | None:
             raise ImageError(f"image path is a directory: {path}") from None
         except OSError as exc:
             raise ImageError(f"cannot read image file {path}: {exc.strerror}") from None
-        where = f"image file {path}"
+        except ValueError as exc:  # e.g. an embedded NUL in the path
+            raise ImageError(f"cannot open image path {path!r}: {exc}") from None
+        where = f"file {path}"
     elif hasattr(source, "read"):
         if isinstance(source, io.TextIOBase):
             raise ImageError("image file object is open in text mode; open it with 'rb'")
-        data = source.read()
+        try:
+            data = source.read()
+        except (OSError, ValueError) as exc:  # closed file, unreadable stream
+            raise ImageError(
+                f"cannot read image file object {getattr(source, 'name', '')!r}: {exc}"
+            ) from None
         if not isinstance(data, bytes | bytearray):
             raise ImageError(
                 f"image file object returned {type(data).__name__}, not bytes; open it with 'rb'"
             )
         data = bytes(data)
-        where = f"image file object {getattr(source, 'name', '')}".rstrip()
+        where = f"file object {getattr(source, 'name', '')}".rstrip()
     else:
         return None
     if not data:
-        raise ImageError(f"{where} is empty")
+        raise ImageError(f"image is empty: {where}")
     return data
 
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lingyun import ProtocolError
+from lingyun.errors import ProtocolError
 from lingyun.results import Result
 
 from .conftest import example
@@ -59,7 +59,7 @@ def test_missing_coordinates_mean_no_box(parse) -> None:
         ("idcard.front", _form("cells"), "data.forms.form.page.cell: expected an array"),
         ("idcard.front", _form([{"id": "0", "result": {"result": "x", "left": "abc",
                                                        "top": "1", "right": "2", "bottom": "3"}}]),
-         "data.forms.form.page.cell[0].result.left: expected a number, found 'abc'"),
+         "data.forms.form.page.cell[0].result.left: expected an integer, found 'abc'"),
         ("idcard.front", _form([{"id": "0", "cell": [{"id": "1", "result": [1]}]}]),
          "data.forms.form.page.cell[0].cell[0].result: expected an object"),
         ("hkidcard", _form([{"id": "0", "result": {"result": "x", "confidence": "high"}}]),

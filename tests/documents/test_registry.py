@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from lingyun import ImageError, OptionError
+from lingyun.errors import ImageError, OptionError
 from lingyun.images import read_image
 from lingyun.plugins import get_plugin_manager
 

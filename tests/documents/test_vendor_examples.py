@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from lingyun.errors import ProtocolError
 from lingyun.results import (
     BankCardResult,
     BizCardResult,
@@ -102,8 +103,13 @@ def test_bizcard(parse) -> None:
     assert card["name"].box == Box(649, 126, 827, 194)
     assert card["department"].name == "部门"
     assert card["tel"].text == "010-12345678"
-    # The document's image is a truncated excerpt: the fields survive, the problem is stated.
-    assert card.image is None and "not valid base64" in card.image_error
+    assert [e.item for e in card][-3:] == ["tel_cell", "email", "url"]
+    assert card["adr"].text == "北京市朝阳区北辰西路 x 号北辰世纪中心 A 座 6 层"
+    assert card.get("fax") is card.all("fax")[0] and card.get("nothing") is None
+    # The document's image is a truncated excerpt: the fields survive, the image says why.
+    assert "not valid base64" in card.image_error
+    with pytest.raises(ProtocolError, match="image: not valid base64"):
+        card.image  # noqa: B018 -- the property read is the behaviour under test
 
 
 def test_business_licence_cells_without_result(parse) -> None:

@@ -7,14 +7,27 @@ page.cell[3].result.left``) and what was found there.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..errors import ProtocolError, excerpt
 from .base import Box
 
-__all__ = ["as_list", "member", "object_at", "optional_box", "optional_int", "optional_text"]
+__all__ = [
+    "as_list",
+    "member",
+    "object_at",
+    "optional_box",
+    "optional_int",
+    "optional_number",
+    "optional_text",
+]
 
 _COORDS = ("left", "top", "right", "bottom")
+# ASCII digits only: Python's int()/float() would also take "1_000", "nan", "inf" and
+# full-width digits, none of which is a number the protocol sends.
+_INTEGER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def _seen(value: Any) -> str:
@@ -55,20 +68,28 @@ def optional_text(obj: dict[str, Any], name: str, path: str) -> str | None:
 
 
 def optional_int(obj: dict[str, Any], name: str, path: str) -> int | None:
-    """An integer sent as a string; ``None`` when absent, null or empty."""
+    """An integer sent as a string (``"367"``, ``"4.0"``); ``None`` when absent, null or empty.
+
+    Anything but ASCII digits with an optional sign and a zero fraction is a ProtocolError.
+    """
     text = optional_text(obj, name, path)
     if text is None or not text.strip():
         return None
-    try:
-        return int(text.strip())
-    except ValueError:
-        try:
-            number = float(text)
-        except ValueError:
-            raise ProtocolError(f"{path}.{name}: expected a number, found {text!r}") from None
-        if not number.is_integer():
-            raise ProtocolError(f"{path}.{name}: expected an integer, found {text!r}") from None
-        return int(number)
+    stripped = text.strip()
+    if not _INTEGER.fullmatch(stripped):
+        raise ProtocolError(f"{path}.{name}: expected an integer, found {excerpt(text, 40)}")
+    return int(stripped.split(".", 1)[0])
+
+
+def optional_number(obj: dict[str, Any], name: str, path: str) -> str | None:
+    """A decimal number sent as a string, returned stripped; ``None`` when absent or empty."""
+    text = optional_text(obj, name, path)
+    if text is None or not text.strip():
+        return None
+    stripped = text.strip()
+    if not _DECIMAL.fullmatch(stripped):
+        raise ProtocolError(f"{path}.{name}: expected a number, found {excerpt(text, 40)}")
+    return stripped
 
 
 def optional_box(obj: dict[str, Any], path: str) -> Box | None:

@@ -81,7 +81,9 @@ class BankCardResult(Result):
         )
 
     def __repr__(self) -> str:
-        return f"<BankCardResult {self.bank_name!r} number={self.number!r}>"
+        return (
+            f"<BankCardResult {self.document_type} {self.bank_name!r} number={self.number!r}>"
+        )
 
 
 def parse_bankcard(reply: Reply, document_type: str) -> BankCardResult:

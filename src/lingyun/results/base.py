@@ -35,6 +35,7 @@ class Confidence(NamedTuple):
 
     @classmethod
     def from_raw(cls, raw: str | int, scale: int) -> Confidence:
+        """Normalise ``raw`` (already checked to be a number); out-of-scale values clamp."""
         number = float(raw)
         return cls(min(max(number / scale, 0.0), 1.0), str(raw), scale)
 
@@ -68,11 +69,15 @@ class Result(ABC):
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Result:
         """Rebuild a result from :meth:`to_dict` output (the reply is not kept)."""
+        if not isinstance(data, dict) or data.get("kind") not in Result._kinds:
+            seen = data.get("kind") if isinstance(data, dict) else type(data).__name__
+            raise UsageError(f"not a lingyun result dict: kind {seen!r}")
         try:
-            kind = Result._kinds[data["kind"]]
-        except (KeyError, TypeError):
-            raise UsageError(f"not a lingyun result dict: kind {data.get('kind')!r}") from None
-        return kind._from_payload(data)
+            return Result._kinds[data["kind"]]._from_payload(data)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise UsageError(
+                f"malformed {data['kind']!r} result dict: {exc.__class__.__name__}: {exc}"
+            ) from None
 
     @abstractmethod
     def _payload_dict(self) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 ``data.bizcard.cell = [{id, item, name, result: {text}, confidence: {value}, bound: {...}}]``;
 with ``exportImage=yes`` a base64 image arrives as the envelope's top-level ``image``.
-A corrupt image does not cost the recognised fields: ``image`` is then ``None`` and
-``image_error`` says what was wrong (the vendor document's own example carries a truncated
-base64 excerpt), while the raw text stays in ``raw["image"]``.
+A corrupt image does not cost the recognised fields (the vendor document's own example
+carries a truncated base64 excerpt): parsing succeeds, ``image_error`` says what was wrong,
+and reading :attr:`BizCardResult.image` raises :class:`~lingyun.errors.ProtocolError` with
+that message -- the bad base64 is reported where the bytes are wanted, never passed off as
+"no image".  The raw text stays in ``raw["image"]``.
 Items can repeat (two phone numbers), so :meth:`BizCardResult.all` returns every entry and
 ``result["tel"]`` the first.
 """
@@ -17,7 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ._payload import as_list, member, object_at, optional_box, optional_int, optional_text
+from ..errors import ProtocolError
+from ._payload import as_list, member, object_at, optional_box, optional_number, optional_text
 from .base import Box, Confidence, Result
 
 if TYPE_CHECKING:
@@ -76,10 +79,17 @@ class BizCardResult(Result):
     ) -> None:
         self.document_type = document_type
         self.entries = entries
-        self.image = image
+        self._image = image
         self.image_error = image_error
         self.raw = raw
         self.reply = reply
+
+    @property
+    def image(self) -> bytes | None:
+        """The exported card image; ``None`` if none was sent; ProtocolError if corrupt."""
+        if self.image_error is not None:
+            raise ProtocolError(self.image_error)
+        return self._image
 
     def __iter__(self) -> Iterator[BizCardEntry]:
         return iter(self.entries)
@@ -108,7 +118,7 @@ class BizCardResult(Result):
     def _payload_dict(self) -> dict[str, Any]:
         return {
             "entries": [e.to_dict() for e in self.entries],
-            "image": base64.b64encode(self.image).decode("ascii") if self.image else None,
+            "image": base64.b64encode(self._image).decode("ascii") if self._image else None,
             "image_error": self.image_error,
         }
 
@@ -123,8 +133,13 @@ class BizCardResult(Result):
         )
 
     def __repr__(self) -> str:
-        image = f" image={len(self.image)} bytes" if self.image else ""
-        return f"<BizCardResult items={[e.item for e in self.entries]}{image}>"
+        image = f" image={len(self._image)} bytes" if self._image else ""
+        if self.image_error is not None:
+            image = " image=<corrupt>"
+        items = ",".join(e.item for e in self.entries[:4])
+        if len(self.entries) > 4:
+            items += f",… ({len(self.entries)} items)"
+        return f"<BizCardResult {self.document_type} {items}{image}>"
 
 
 def _entry(cell: Any, path: str) -> BizCardEntry:
@@ -135,7 +150,7 @@ def _entry(cell: Any, path: str) -> BizCardEntry:
                              f"{path}.result")
     if cell.get("confidence") is not None:
         conf = object_at(cell["confidence"], f"{path}.confidence")
-        value = optional_int(conf, "value", f"{path}.confidence")
+        value = optional_number(conf, "value", f"{path}.confidence")
         if value is not None:
             confidence = Confidence.from_raw(value, BIZCARD_CONFIDENCE_SCALE)
     if cell.get("bound") is not None:

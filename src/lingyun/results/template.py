@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProtocolError
-from ._payload import as_list, member, object_at, optional_box, optional_text
+from ._payload import as_list, member, object_at, optional_box, optional_number, optional_text
 from .base import Box, Confidence, Result
 
 if TYPE_CHECKING:
     from ..transport import Reply
 
 __all__ = ["Field", "TemplateResult", "parse_template"]
+
 
 @dataclass
 class Field:
@@ -181,15 +182,15 @@ def _box(result: dict[str, Any], path: str) -> Box | None:
 
 
 def _confidence(result: dict[str, Any], path: str, scale: int | None) -> Confidence | None:
-    text = optional_text(result, "confidence", path)
-    if text is None or not text.strip():
+    number = optional_number(result, "confidence", path)
+    if number is None:
         return None
     if scale is None:
-        raise ProtocolError(f"{path}.confidence: this document type declares no confidence scale")
-    try:
-        return Confidence.from_raw(text.strip(), scale)
-    except ValueError:
-        raise ProtocolError(f"{path}.confidence: expected a number, found {text!r}") from None
+        raise ProtocolError(
+            f"{path}.confidence: found {number!r}, but this document type declares no "
+            "confidence scale"
+        )
+    return Confidence.from_raw(number, scale)
 
 
 def _field(cell: Any, path: str, keys: Mapping[str, str], scale: int | None) -> Field:

@@ -4,10 +4,17 @@
 an ``IREAD_NODE`` stream, :attr:`TextResult.layout` holds it decoded (:mod:`lingyun.iread`).
 If the service's JSON text and the text rebuilt from the layout differ, both are kept and
 :attr:`TextResult.text_mismatch` says so -- neither silently wins.
+
+The position stream itself is kept (``positions``) and is what :meth:`TextResult.to_dict`
+stores (base64): the layout is rebuilt from it by :func:`lingyun.iread.decode`, so the JSON
+form depends on nothing but the wire format.  :mod:`lingyun.iread` is imported only when
+positions are present.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProtocolError
@@ -33,11 +40,13 @@ class TextResult(Result):
         *,
         raw: dict[str, Any],
         layout: Layout | None = None,
+        positions: bytes | None = None,
         reply: Reply | None = None,
     ) -> None:
         self.document_type = document_type
         self.text = text
         self.layout = layout
+        self.positions = positions
         self.raw = raw
         self.reply = reply
 
@@ -59,24 +68,34 @@ class TextResult(Result):
 
     def _payload_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"text": self.text}
+        if self.positions is not None:
+            data["positions"] = base64.b64encode(self.positions).decode("ascii")
         if self.layout is not None:
             data["layout_text"] = self.layout.text
             data["text_mismatch"] = self.text_mismatch
-            data["layout"] = self.layout.to_records()
         return data
 
     @classmethod
     def _from_payload(cls, data: dict[str, Any]) -> TextResult:
-        layout = None
-        if data.get("layout") is not None:
-            from ..iread import Layout
-
-            layout = Layout.from_records(data["layout"])
-        return cls(data["document_type"], data["text"], raw=data["raw"], layout=layout)
+        positions = None
+        if data.get("positions") is not None:
+            try:
+                positions = base64.b64decode(data["positions"], validate=True)
+            except binascii.Error as exc:
+                raise ValueError(f"positions are not base64: {exc}") from None
+        return cls(
+            data["document_type"],
+            data["text"],
+            raw=data["raw"],
+            layout=_decode(positions),
+            positions=positions,
+        )
 
     def __repr__(self) -> str:
         shown = self.text if len(self.text) <= 30 else self.text[:29] + "…"
-        extra = "" if self.layout is None else f" layout={len(self.layout.chars)} chars"
+        extra = "" if self.positions is None else f" positions=<{len(self.positions)} bytes>"
+        if self.text_mismatch:
+            extra += " text_mismatch"
         return f"<TextResult {self.document_type} {shown!r}{extra}>"
 
 
@@ -96,9 +115,19 @@ def parse_text(reply: Reply, document_type: str) -> TextResult:
             f"data.forms.form: expected the recognised text as a string, found "
             f"{type(text).__name__}"
         )
-    layout = None
-    if reply.positions is not None:
-        from ..iread import decode
+    return TextResult(
+        document_type,
+        text,
+        raw=reply.envelope,
+        layout=_decode(reply.positions),
+        positions=reply.positions,
+        reply=reply,
+    )
 
-        layout = decode(reply.positions)
-    return TextResult(document_type, text, raw=reply.envelope, layout=layout, reply=reply)
+
+def _decode(positions: bytes | None) -> Layout | None:
+    if positions is None:
+        return None
+    from ..iread import decode  # lazily: only position replies need the decoder
+
+    return decode(positions)
