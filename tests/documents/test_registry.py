@@ -1,14 +1,12 @@
-"""All sixteen capabilities of SPEC §3 are registered with their exact task-configs."""
+"""All sixteen capabilities of SPEC §3 are registered with their exact task-configs and options."""
 
 from __future__ import annotations
 
-import io
 import warnings
 
 import pytest
 
-from lingyun.errors import ImageError, OptionError
-from lingyun.images import read_image
+from lingyun.errors import OptionError
 from lingyun.plugins import get_plugin_manager
 
 TEMPLATE = "capkey=ocr.cloud.template,property={},templateIndex=0,templatePageIndex={}"
@@ -78,20 +76,3 @@ def test_bad_options_are_refused(name: str, options: dict, message: str) -> None
     with pytest.raises(OptionError, match=message) as info:
         get_plugin_manager().document_type(name).build_task_config(options)
     assert info.value.document_type == name
-
-
-def test_image_reader(tmp_path) -> None:
-    path = tmp_path / "a.png"
-    path.write_bytes(b"\x89PNG")
-    assert read_image(path) == read_image(str(path)) == b"\x89PNG"
-    assert read_image(bytearray(b"ab")) == read_image(memoryview(b"ab")) == b"ab"
-    assert read_image(io.BytesIO(b"file")) == b"file"
-    assert read_image(3.5) is None
-    with pytest.raises(ImageError, match="not found"):
-        read_image(tmp_path / "nope.png")
-    with pytest.raises(ImageError, match="directory"):
-        read_image(tmp_path)
-    with pytest.raises(ImageError, match="empty"):
-        read_image(b"")
-    with pytest.raises(ImageError, match="text mode"):
-        read_image(io.StringIO("x"))
