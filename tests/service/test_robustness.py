@@ -18,7 +18,7 @@ def _still_serving(server) -> None:
 
 
 def test_duplicated_headers_are_combined_and_refused(service):
-    headers = list(signed(IDCARD_BACK).items()) + [("x-app-key", "second")]
+    headers = [*signed(IDCARD_BACK).items(), ("x-app-key", "second")]
     answer = post(service.url, headers)
     assert answer.error == 191  # "ac5d5431, second" is not an app key
     _still_serving(service)
