@@ -154,3 +154,11 @@ def test_text_positions_are_decoded_and_a_mismatch_is_visible(
     data = result.to_dict()
     assert (data["layout_text"], data["text_mismatch"]) == (layout_text, mismatch)
     assert Result.from_dict(json.loads(json.dumps(data))) == result
+
+
+def test_confidence_without_a_declared_scale_is_kept_raw(parse) -> None:
+    envelope = copy.deepcopy(example("idcard.front"))
+    envelope["data"]["forms"]["form"]["page"]["cell"][2]["result"]["confidence"] = "77"
+    field = parse("idcard.front", envelope)["name"]
+    assert tuple(field.confidence) == (None, "77", None)
+    assert str(field.confidence) == "77"

@@ -26,18 +26,25 @@ class Confidence(NamedTuple):
     """A confidence normalised to 0..1, with what the service sent and on which scale.
 
     Template documents use two scales (SPEC §4): 0-65280 (bl, pid, pcn; 65280 = 255*256 is
-    the top) and 0-100 (hkidcard, ab, vsi, hm2, business cards).
+    the top) and 0-100 (hkidcard, ab, vsi, hm2, business cards).  The scale belongs to the
+    document type; a confidence on a type that declares none keeps ``raw`` and has
+    ``value`` and ``scale`` ``None`` -- not normalised rather than normalised by a guess.
     """
 
-    value: float
+    value: float | None
     raw: str
-    scale: int
+    scale: int | None
 
     @classmethod
-    def from_raw(cls, raw: str | int, scale: int) -> Confidence:
+    def from_raw(cls, raw: str | int, scale: int | None) -> Confidence:
         """Normalise ``raw`` (already checked to be a number); out-of-scale values clamp."""
+        if scale is None:
+            return cls(None, str(raw), None)
         number = float(raw)
         return cls(min(max(number / scale, 0.0), 1.0), str(raw), scale)
+
+    def __str__(self) -> str:
+        return self.raw if self.value is None else f"{self.value:.2f}"
 
 
 class Result(ABC):

@@ -111,7 +111,7 @@ class BizCardResult(Result):
     def rows(self) -> list[tuple[str, str, str]]:
         return [
             (f"{e.item} ({e.name})", e.text or "",
-             f"{e.confidence.value:.2f}" if e.confidence else "")
+             str(e.confidence) if e.confidence else "")
             for e in self.entries
         ]
 

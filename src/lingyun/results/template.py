@@ -14,7 +14,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ProtocolError
 from ._payload import as_list, member, object_at, optional_box, optional_number, optional_text
 from .base import Box, Confidence, Result
 
@@ -137,7 +136,7 @@ class TemplateResult(Result):
         for top in self.fields:
             for depth, f in _walk_depth(top, 0):
                 label = "  " * depth + (f"{f.key} ({f.name})" if f.key else f.name)
-                detail = f"{f.confidence.value:.2f}" if f.confidence else ""
+                detail = str(f.confidence) if f.confidence else ""
                 rows.append((label, f.value if f.value is not None else "", detail))
         return rows
 
@@ -185,11 +184,6 @@ def _confidence(result: dict[str, Any], path: str, scale: int | None) -> Confide
     number = optional_number(result, "confidence", path)
     if number is None:
         return None
-    if scale is None:
-        raise ProtocolError(
-            f"{path}.confidence: found {number!r}, but this document type declares no "
-            "confidence scale"
-        )
     return Confidence.from_raw(number, scale)
 
 
