@@ -74,5 +74,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"engines: {', '.join(e.name for e in core.engines)}", flush=True)
     print(f"accounts (app keys): {', '.join(accounts.app_keys())}", flush=True)
     server = uvicorn_server(ServiceApp(core, args.workers), log_level="warning")
-    server.run(sockets=[sock])
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn re-raises SIGINT after its graceful shutdown
+        pass
+    print("lingyun local service stopped", flush=True)
     return 0
