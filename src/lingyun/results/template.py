@@ -35,6 +35,11 @@ class Field:
     confidence: Confidence | None = None
     children: list[Field] = field(default_factory=list)
 
+    def __repr__(self) -> str:
+        label = f"{self.key} ({self.name})" if self.key else self.name
+        extra = f" children={len(self.children)}" if self.children else ""
+        return f"<Field {self.id} {label}={self.value!r}{extra}>"
+
     def walk(self) -> Iterator[Field]:
         """This field, then its descendants, depth first in document order."""
         yield self
