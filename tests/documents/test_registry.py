@@ -40,6 +40,12 @@ def test_builtin_task_config(name: str, task_config: str) -> None:
     assert info.builtin and info.name.startswith("lingyun.documents.")
 
 
+def test_the_builtins_are_exactly_the_spec_table() -> None:
+    pm = get_plugin_manager()
+    builtin = [d.name for d in pm.document_types() if pm.plugin_for(d.name).builtin]
+    assert sorted(builtin) == sorted(SPEC_TABLE) and len(builtin) == 16
+
+
 def test_only_pid_is_deprecated() -> None:
     deprecated = {d.name for d in get_plugin_manager().document_types() if d.deprecated}
     assert deprecated == {"pid"}
