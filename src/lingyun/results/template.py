@@ -5,7 +5,10 @@
 confidence?}`` (SPEC §4).  Everything the service is known to do is accepted: a missing
 result (value ``None``), missing coordinates (box ``None``), all-``"0"`` coordinates on a
 composite cell such as the ID card's birth date (box ``None`` -- a zero box is no place),
-sub-cells with or without an own result, numbers as strings, empty strings.
+sub-cells with or without an own result, numbers as strings, empty strings, a single cell
+given as an object instead of a one-element list.  Numbers are read strictly (ASCII digits;
+``"1_000"``, ``"nan"`` or full-width digits in a coordinate are a ProtocolError naming the
+field's path).  Confidences are normalised with the scale the document type declares.
 """
 
 from __future__ import annotations
