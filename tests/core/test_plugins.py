@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 from pytest_httpserver import HTTPServer
 
 import lingyun.plugins as plugins_module
@@ -235,3 +236,37 @@ def test_entry_point_plugin_parses_its_documents(
     result = client.recognize(b"img", "acme.receipt")
     assert result["amount"].value == "￥12.50"
     assert result["amount"].confidence.value == pytest.approx(0.97)
+
+
+def test_hook_lingyun_register_engines(register_plugin) -> None:
+    from lingyun.service.core import ServiceCore
+    from lingyun.service.embedded import (
+        DEFAULT_APP_KEY,
+        DEFAULT_DEV_KEY,
+        EMBEDDED_ENDPOINT,
+        EmbeddedAdapter,
+    )
+    from lingyun.service.engines import Answer, engine_factories, make_engines
+
+    class UpperEngine:
+        name = "upper"
+
+        def serves(self, capability):
+            return capability.document_type == "text.english"
+
+        def recognise(self, job):
+            return Answer(data={"forms": {"form": job.image[8:].decode().upper()}})
+
+    class Plugin:
+        @hookimpl
+        def lingyun_register_engines(self, register):
+            register("upper", UpperEngine)
+
+    register_plugin(Plugin(), name="upper-engine")
+    assert "upper" in engine_factories()
+    session = requests.Session()
+    session.mount("lingyun+local://", EmbeddedAdapter(ServiceCore(engines=make_engines(["upper"]))))
+    client = Client(DEFAULT_APP_KEY, DEFAULT_DEV_KEY, EMBEDDED_ENDPOINT, session=session)
+    png_signature = b"\x89PNG\r\n\x1a\n"  # the core checks the body is an image first
+    result = client.recognize(png_signature + b"hello engines", "text.english")
+    assert result.text == "HELLO ENGINES"
