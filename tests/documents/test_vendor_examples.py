@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -180,3 +181,15 @@ def test_round_trip_through_json(parse, name: str) -> None:
     assert restored == result
     assert restored.raw == example(name)
     assert result.rows()  # every result renders as a table
+
+
+def test_examples_readme_lists_every_file_and_every_file_is_a_type() -> None:
+    from lingyun.plugins import get_plugin_manager
+
+    # Read from the source tree: the README is not package data (wheels ship the JSON only).
+    readme = (Path(__file__).resolve().parents[2] / "src" / "lingyun" / "service" / "examples"
+              / "README.md").read_text(encoding="utf-8")
+    registered = {d.name for d in get_plugin_manager().document_types()}
+    for name in ALL_EXAMPLES:
+        assert f"`{name}.json`" in readme
+        assert name in registered
