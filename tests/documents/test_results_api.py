@@ -73,7 +73,7 @@ def test_from_dict_refuses_what_to_dict_never_made(data: Any) -> None:
 @pytest.mark.parametrize(
     ("value", "field"),
     [("1_000", "left"), ("１２", "top"), ("nan", "right"), ("inf", "bottom"), ("1.5", "left"),
-     ("0x10", "top"), ("12px", "right")],
+     ("0x10", "top"), ("12px", "right"), ("9" * 5000, "bottom")],
 )
 def test_coordinates_parse_strictly(parse, value: str, field: str) -> None:
     result = {"result": "x", "left": "1", "top": "2", "right": "3", "bottom": "4", field: value}
@@ -83,10 +83,10 @@ def test_coordinates_parse_strictly(parse, value: str, field: str) -> None:
         parse("idcard.front", envelope)
     message = str(info.value)
     assert f"data.forms.form.page.cell[0].cell[0].result.{field}: expected an integer" in message
-    assert repr(value) in message
+    assert repr(value)[:30] in message
 
 
-@pytest.mark.parametrize("value", ["nan", "high", "1e400", "５０"])
+@pytest.mark.parametrize("value", ["nan", "high", "1e400", "５０", "1" * 400])
 def test_confidence_parses_strictly(parse, value: str) -> None:
     envelope = copy.deepcopy(example("hkidcard"))
     envelope["data"]["forms"]["form"]["page"]["cell"][2]["result"]["confidence"] = value

@@ -26,8 +26,10 @@ __all__ = [
 _COORDS = ("left", "top", "right", "bottom")
 # ASCII digits only: Python's int()/float() would also take "1_000", "nan", "inf" and
 # full-width digits, none of which is a number the protocol sends.
-_INTEGER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
-_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# Bounded lengths: no pixel coordinate or confidence needs more, and int() refuses strings
+# over 4300 digits with a ValueError of its own.
+_INTEGER = re.compile(r"[+-]?[0-9]{1,18}(?:\.0{0,12})?")
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]{1,18}(?:\.[0-9]{0,12})?|\.[0-9]{1,12})")
 
 
 def _seen(value: Any) -> str:
