@@ -162,3 +162,12 @@ def test_confidence_without_a_declared_scale_is_kept_raw(parse) -> None:
     field = parse("idcard.front", envelope)["name"]
     assert tuple(field.confidence) == (None, "77", None)
     assert str(field.confidence) == "77"
+
+
+def test_absurdly_deep_cells_are_a_protocol_error(parse) -> None:
+    cell: dict[str, Any] = {"id": "0", "name": "x"}
+    for _ in range(200):
+        cell = {"id": "0", "name": "x", "cell": [cell]}
+    envelope = {"error": 0, "data": {"forms": {"form": {"page": {"cell": [cell]}}}}}
+    with pytest.raises(ProtocolError, match="nested deeper than 32 levels"):
+        parse("vsi", envelope)

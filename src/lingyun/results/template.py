@@ -17,6 +17,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..errors import ProtocolError
 from ._payload import as_list, member, object_at, optional_box, optional_number, optional_text
 from .base import Box, Confidence, Result
 
@@ -195,7 +196,15 @@ def _confidence(result: dict[str, Any], path: str, scale: int | None) -> Confide
     return Confidence.from_raw(number, scale)
 
 
-def _field(cell: Any, path: str, keys: Mapping[str, str], scale: int | None) -> Field:
+#: Cells nest two levels in every vendor example; far deeper is a broken or hostile reply.
+MAX_CELL_DEPTH = 32
+
+
+def _field(
+    cell: Any, path: str, keys: Mapping[str, str], scale: int | None, depth: int = 0
+) -> Field:
+    if depth >= MAX_CELL_DEPTH:
+        raise ProtocolError(f"{path}: cells nested deeper than {MAX_CELL_DEPTH} levels")
     cell = object_at(cell, path)
     name = optional_text(cell, "name", path) or ""
     value = box = confidence = None
@@ -206,7 +215,7 @@ def _field(cell: Any, path: str, keys: Mapping[str, str], scale: int | None) -> 
         box = _box(result, result_path)
         confidence = _confidence(result, result_path, scale)
     children = [
-        _field(child, f"{path}.cell[{i}]", keys, scale)
+        _field(child, f"{path}.cell[{i}]", keys, scale, depth + 1)
         for i, child in enumerate(as_list(cell.get("cell"), f"{path}.cell"))
     ]
     return Field(
