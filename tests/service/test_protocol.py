@@ -174,19 +174,28 @@ def test_230_undeclared_size_is_cut_off_while_streaming(service):
     assert post(service.url, signed(IDCARD_BACK)).error == 0
 
 
-@pytest.mark.parametrize("body", [b"", b"garbage bytes, not an image", b"\x89PNG\r\n\x1a\n"])
-def test_bad_image_is_minus_one_with_a_reason(service, body):
-    engine_reads_it = body.startswith(b"\x89PNG")
-    answer = post(service.url, signed("capkey=ocr.cloud.english,lang=english"), body=body)
-    if engine_reads_it and not isinstance(_first_text_engine(service), RapidOCREngine):
-        pytest.skip("only the rapidocr engine decodes the image")
+@pytest.mark.parametrize("body", [b"", b"garbage bytes, not an image", b"GIF8"])
+def test_a_body_that_is_not_an_image_is_minus_one_with_a_reason(service, body):
+    answer = post(service.url, signed(IDCARD_BACK), body=body)
     assert answer.error == -1
-    assert "image could not be decoded" in answer.envelope["text"]
-    assert "Traceback" not in answer.envelope["text"]
+    assert answer.envelope["text"].startswith("image could not be decoded: ")
+    assert "Traceback" not in answer.body.decode()
 
 
-def _first_text_engine(server):
-    return server.core.engines[0]
+@needs_rapidocr
+def test_an_image_the_engine_cannot_decode_is_minus_one(service):
+    answer = post(service.url, signed("capkey=ocr.cloud,lang=chinese_cn"), body=PNG[:100])
+    assert answer.error == -1
+    assert "OpenCV" in answer.envelope["text"]
+
+
+@needs_rapidocr
+def test_vendor_text_example_with_its_spaced_with_position(service):
+    """The document's commented-out variant: "capkey=ocr.cloud,lang=chinese_cn, withPosition=1"."""
+    answer = post(service.url, signed("capkey=ocr.cloud,lang=chinese_cn, withPosition=1"))
+    length = int(answer.headers["json-length"])
+    assert json.loads(answer.body[:length])["data"]["forms"]["form"] == "北京捷通华声科技"
+    assert (len(answer.body) - length) % 48 == 0 and len(answer.body) > length
 
 
 def test_injected_account_and_transient_codes(service, control):
