@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import http.client
 import json
+import struct
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,31 @@ def post(url: str, headers: Mapping[str, str] | list[tuple[str, str]], body: byt
                       response.read())
     finally:
         conn.close()
+
+
+def read_nodes(stream: bytes) -> list[tuple]:
+    """An independent reader of SPEC §5 offsets: (kind, fields...) per 48-byte node."""
+    assert len(stream) % 48 == 0
+    nodes = []
+    for off in range(0, len(stream), 48):
+        kind = struct.unpack_from("<H", stream, off)[0]
+        u = off + 4
+        if kind == 0:
+            nodes.append(("PAGE", *struct.unpack_from("<iii", stream, u)))
+        elif kind == 1:
+            nodes.append(("REGION", struct.unpack_from("<iiii", stream, u)))
+        elif kind == 3:
+            nodes.append(("LINE", *struct.unpack_from("<HHHH", stream, u)))
+        elif kind == 4:
+            code, spaces = struct.unpack_from("<HH", stream, u)
+            box = struct.unpack_from("<iiii", stream, u + 4)
+            suspect = struct.unpack_from("<i", stream, u + 20)[0]
+            cands = struct.unpack_from("<5H", stream, u + 28)
+            dist = struct.unpack_from("<5B", stream, u + 38)
+            nodes.append(("CHAR", chr(code), spaces, box, suspect, cands, dist))
+        else:
+            raise AssertionError(f"unexpected node type {kind}")
+    return nodes
 
 
 @pytest.fixture(scope="session")
