@@ -179,8 +179,13 @@ class LocalServer:
             self._thread.join(0.005)
         return self
 
-    def stop(self) -> None:
+    def request_stop(self) -> None:
+        """Begin a graceful shutdown: no new connections, requests in flight finish."""
         self._server.should_exit = True
+
+    def stop(self) -> None:
+        """Shut down gracefully and wait for the server thread."""
+        self.request_stop()
         self._thread.join(30)
         self._socket.close()
 
