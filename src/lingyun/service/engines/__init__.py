@@ -104,9 +104,11 @@ def make_engines(names: list[str] | None = None) -> list[Engine]:
     if names is None:
         from .rapidocr import MissingRapidOCR, rapidocr_available
 
-        if not rapidocr_available():
+        # Only registered engines: a blocked built-in (LINGYUN_BLOCK_PLUGINS) stays out.
+        names = [name for name in ("rapidocr", "replay") if name in factories]
+        if "rapidocr" in names and not rapidocr_available():
+            names.remove("rapidocr")
             engines.append(MissingRapidOCR())
-        names = (["rapidocr"] if rapidocr_available() else []) + ["replay"]
     for name in names:
         if name not in factories:
             raise ConfigurationError(
