@@ -189,8 +189,10 @@ class Validator:
         config = parse_task_config(_header(headers, "x-task-config", 221, 220))
         capkey = _config_value(config, "capkey", 222, 223).lower()
         if capkey != TEMPLATE_CAPKEY:
-            return Capability(capkey, config=config,
-                              with_position=config.get("withposition", "0") not in ("", "0"))
+            # withPosition is a text option (SPEC §5); "passed and not 0" turns it on.
+            with_position = (capkey in TEXT_LANGS
+                             and config.get("withposition", "0") not in ("", "0"))
+            return Capability(capkey, config=config, with_position=with_position)
         prop = _config_value(config, "property", 224, 225)
         page = _config_value(config, "templatePageIndex", 226, 227)
         index = _config_value(config, "templateIndex", 228, 229)
