@@ -84,3 +84,19 @@ def test_serve_command_answers_and_never_prints_the_dev_key():
     assert "lingyun-local" in printed, printed
     assert SECRET_DEV_KEY not in printed and DEFAULT_DEV_KEY not in printed
     assert "POST /ocr" in err and "error=192" in err  # the access log, without secrets
+
+
+def test_serve_on_a_busy_port_is_a_one_line_error():
+    import socket
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "lingyun", "serve", "--port", str(port),
+                              "--engine", "replay"], env=env, capture_output=True, text=True,
+                             timeout=60)
+    assert run.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in run.stderr
+    assert "Traceback" not in run.stderr

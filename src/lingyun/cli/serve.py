@@ -45,6 +45,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
+    from ..errors import ConfigurationError
     from ..service.accounts import Accounts
     from ..service.core import ServiceCore
     from ..service.engines import make_engines
@@ -58,7 +59,12 @@ def run(args: argparse.Namespace) -> int:
                    for e in engines]
     core = ServiceCore(accounts=accounts, engines=engines, max_body=args.max_body,
                        skew=dt.timedelta(minutes=args.skew))
-    sock = bind(args.host, args.port)
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        raise ConfigurationError(
+            f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
+        ) from None
     host, port = sock.getsockname()[:2]
     logging.getLogger("lingyun.service").setLevel(logging.INFO)
     access = logging.getLogger("lingyun.service.access")
