@@ -78,14 +78,9 @@ def rapidocr_overhead(runs: int) -> tuple[float, float]:
     return statistics.median(direct), statistics.median(over_http)
 
 
-SERVE = ("import sys, argparse; from lingyun.cli import serve; "
-         "p = argparse.ArgumentParser(); serve.add_parser(p.add_subparsers()); "
-         "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))")
-
-
 def replay_throughput(body: bytes, seconds: float) -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(SAMPLES.parent.parent)}
-    proc = subprocess.Popen([sys.executable, "-c", SERVE, "serve", "--port", "0", "--engine",
+    proc = subprocess.Popen([sys.executable, "-m", "lingyun", "serve", "--port", "0", "--engine",
                              "replay", "--workers", "8"], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
     try:

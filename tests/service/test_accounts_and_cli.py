@@ -62,11 +62,8 @@ def test_missing_file_and_bad_option():
 
 def test_serve_command_answers_and_never_prints_the_dev_key():
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    code = ("import sys, argparse; from lingyun.cli import serve; "
-            "p = argparse.ArgumentParser(); serve.add_parser(p.add_subparsers()); "
-            "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))")
     proc = subprocess.Popen(
-        [sys.executable, "-c", code, "serve", "--port", "0", "--engine", "replay",
+        [sys.executable, "-m", "lingyun", "serve", "--port", "0", "--engine", "replay",
          "--account", f"ac5d5431:{SECRET_DEV_KEY}"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
