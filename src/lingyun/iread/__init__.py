@@ -1,0 +1,115 @@
+"""The ``IREAD_NODE`` position stream: decode it into numpy arrays, encode it back.
+
+Text recognition with ``withPosition=1`` returns its JSON followed by packed 48-byte
+``IREAD_NODE`` structs (SPEC §5).  :func:`decode` turns them into a :class:`Layout` of numpy
+structured arrays -- pages, regions, table cells, lines, characters with boxes, five
+candidates and their distances -- and the text rebuilt from them.
+
+Two decoders give bit-identical arrays and the same errors: the C one (``lingyun._iread``,
+built by cffi when a compiler is present) and a numpy-vectorised fallback.
+:data:`BACKEND` says which one runs; ``LINGYUN_IREAD_BACKEND=auto|c|python`` chooses, and
+forcing ``c`` where it was not built fails at import, loudly.
+
+Decisions on hostile input (each error is a :class:`StreamError`, a
+:class:`~lingyun.ProtocolError`, carrying ``node_index`` and ``byte_offset``):
+
+* a length that is not a whole number of nodes -> :class:`RaggedTailError` at the partial
+  node (reported only if every whole node before it is valid);
+* a ``wType`` outside 0..4 -> :class:`UnknownNodeTypeError`;
+* a REGION before any PAGE, a TABLECELL or LINE before any REGION of the page, a CHAR
+  before any LINE of the region or cell -> :class:`OrphanNodeError`;
+* surrogate pairs are joined, lone surrogates become U+FFFD (``Layout.replaced_surrogates``);
+* candidate slots are kept raw; distance 255 marks an unused slot (``Layout.candidates``);
+* an empty stream is a valid, empty layout.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from ..errors import UsageError
+from .dtypes import NODE_SIZE
+from .encode import encode, encode_arrays
+from .errors import OrphanNodeError, RaggedTailError, StreamError, UnknownNodeTypeError
+from .layout import Layout, LineView, join_surrogates
+
+__all__ = [
+    "BACKEND",
+    "NODE_SIZE",
+    "Layout",
+    "LineView",
+    "OrphanNodeError",
+    "RaggedTailError",
+    "StreamError",
+    "UnknownNodeTypeError",
+    "decode",
+    "decode_with",
+    "encode",
+    "encode_arrays",
+]
+
+POLICY_VARIABLE = "LINGYUN_IREAD_BACKEND"
+
+
+def _load_backends(policy: str) -> dict[str, Any]:
+    from . import _python
+
+    backends: dict[str, Any] = {"python": _python}
+    try:
+        from . import _native
+    except ImportError as exc:
+        if policy == "c":
+            raise ImportError(
+                f"{POLICY_VARIABLE}=c but the compiled decoder lingyun._iread is not "
+                f"available ({exc}); reinstall lingyun with a C compiler present"
+            ) from exc
+    else:
+        backends["c"] = _native
+    return backends
+
+
+_policy = os.environ.get(POLICY_VARIABLE, "auto").strip().lower() or "auto"
+if _policy not in ("auto", "c", "python"):
+    raise ImportError(
+        f"{POLICY_VARIABLE}={_policy!r} is not one of auto, c, python"
+    )
+#: Every decoder available in this installation, by name.
+BACKENDS: dict[str, Any] = _load_backends(_policy)
+#: The decoder :func:`decode` uses: ``"c"`` or ``"python"``.
+BACKEND: str = "python" if _policy == "python" or "c" not in BACKENDS else "c"
+
+
+def _as_buffer(data: Any) -> np.ndarray:
+    if isinstance(data, np.ndarray):
+        if data.dtype != np.uint8 or data.ndim != 1:
+            raise UsageError(f"decode expects a 1-D uint8 array, got {data.dtype} {data.shape}")
+        return np.ascontiguousarray(data)
+    if isinstance(data, bytes | bytearray | memoryview):
+        view = memoryview(data)
+        if not view.contiguous:
+            raise UsageError("decode expects a contiguous buffer")
+        return np.frombuffer(view.cast("B") if view.format != "B" else view, dtype=np.uint8)
+    raise UsageError(
+        f"decode expects bytes, memoryview or a uint8 numpy array, got {type(data).__name__}"
+    )
+
+
+def decode_with(backend: str, data: Any) -> Layout:
+    """:func:`decode` on a named backend (``"c"`` or ``"python"``), for tests and benchmarks."""
+    try:
+        module = BACKENDS[backend]
+    except KeyError:
+        raise UsageError(
+            f"iread backend {backend!r} is not available; available: {sorted(BACKENDS)}"
+        ) from None
+    node_types, arrays = module.decode_arrays(_as_buffer(data))
+    replaced = join_surrogates(arrays["char"])
+    return Layout(node_types, arrays, replaced)
+
+
+def decode(data: Any) -> Layout:
+    """Decode a position stream (``bytes``, ``memoryview`` or uint8 array) into a Layout."""
+    return decode_with(BACKEND, data)
