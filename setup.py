@@ -22,13 +22,13 @@ class OptionalBuildExt(build_ext):
     def run(self) -> None:
         try:
             super().run()
-        except Exception as exc:  # noqa: BLE001 - any compiler failure means "fallback"
+        except Exception as exc:  # any compiler failure means "fallback"
             self._skip(exc)
 
     def build_extension(self, ext) -> None:
         try:
             super().build_extension(ext)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self._skip(exc)
 
     @staticmethod
