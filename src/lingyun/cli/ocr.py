@@ -68,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
 def _print_result(source: str, result: Any, args: argparse.Namespace, many: bool) -> None:
     if args.format == "json":
         data = result.to_dict()
+        if args.positions and getattr(result, "layout", None) is not None:
+            data["layout"] = result.layout.to_records()  # every node, in stream order
         if many:
             print(json.dumps({"source": source, **data}, ensure_ascii=False))
         else:
