@@ -138,6 +138,10 @@ def _parse_json(chunk: bytes) -> Any:
             f"response body is not valid JSON ({exc.msg} at line {exc.lineno} column "
             f"{exc.colno}, char {exc.pos}); near {excerpt(around)}"
         ) from None
+    except RecursionError:
+        raise ProtocolError(
+            f"response JSON is nested too deeply to read ({len(chunk)} bytes)"
+        ) from None
 
 
 def _error_code(envelope: dict[str, Any]) -> int:

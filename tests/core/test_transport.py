@@ -39,6 +39,7 @@ def test_success_keeps_raw_parts(client: Client, httpserver: HTTPServer) -> None
         (200, '{"error": "zero"}', "application/json", "not an integer"),
         (200, '{"error": true}', "application/json", "boolean"),
         (200, b"\xff\xfe\x00garbage", "application/json", "not UTF-8"),
+        (200, "[" * 100_000 + "]" * 100_000, "application/json", "nested too deeply"),
     ],
 )
 def test_bad_answers_are_protocol_errors(
