@@ -12,9 +12,10 @@
  * node -- after every whole node was checked, so the first bad node is always the one
  * reported.
  *
- * All multi-byte fields are little-endian on the wire and are assembled byte by byte, which
- * is free of alignment and aliasing undefined behaviour on any host; compilers turn it into
- * plain loads on little-endian machines.
+ * Input fields are little-endian on the wire and are assembled byte by byte; output records
+ * begin with the node's union member copied verbatim and continue with little-endian
+ * parent indices.  Both are free of alignment and aliasing undefined behaviour on any host,
+ * and compilers turn them into plain loads, stores and a memcpy on little-endian machines.
  */
 #include "iread.h"
 
@@ -26,12 +27,16 @@ static inline uint16_t ld_u16(const unsigned char *p) {
     return (uint16_t)((unsigned)p[0] | ((unsigned)p[1] << 8));
 }
 
-static inline int32_t ld_i32(const unsigned char *p) {
-    uint32_t v = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-                 ((uint32_t)p[3] << 24);
-    int32_t r;
-    memcpy(&r, &v, sizeof r);
-    return r;
+static inline void st_u32(void *dst, uint32_t v) {
+    unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+                          (unsigned char)(v >> 24)};
+    memcpy(dst, b, 4);
+}
+
+static inline void st_i32(void *dst, int32_t v) {
+    uint32_t u;
+    memcpy(&u, &v, sizeof u);
+    st_u32(dst, u);
 }
 
 int iread_scan(const unsigned char *data, size_t length, ly_counts *counts, size_t *bad_node) {
@@ -39,8 +44,7 @@ int iread_scan(const unsigned char *data, size_t length, ly_counts *counts, size
     int have_page = 0, have_region = 0, have_line = 0;
     memset(counts, 0, sizeof *counts);
     for (size_t i = 0; i < n; i++) {
-        const unsigned char *node = data + i * IREAD_NODE_SIZE;
-        switch (ld_u16(node)) {
+        switch (ld_u16(data + i * IREAD_NODE_SIZE)) {
         case PAGE:
             counts->pages++;
             have_page = 1;
@@ -82,95 +86,81 @@ int iread_scan(const unsigned char *data, size_t length, ly_counts *counts, size
     return LY_OK;
 }
 
-static void read_rect(const unsigned char *p, int32_t *l, int32_t *t, int32_t *r, int32_t *b) {
-    *l = ld_i32(p);
-    *t = ld_i32(p + 4);
-    *r = ld_i32(p + 8);
-    *b = ld_i32(p + 12);
+/* Finish the line whose characters were chars[first .. first+count). */
+static void close_line(ly_line *lines, int32_t line, int32_t first, int32_t count) {
+    if (line < 0) return;
+    st_i32(&lines[line].first_char, count ? first : -1);
+    st_i32(&lines[line].char_count, count);
 }
 
 int iread_fill(const unsigned char *data, size_t length, const ly_counts *capacity,
                ly_page *pages, ly_region *regions, ly_cell *cells, ly_line *lines,
-               ly_char *chars, uint8_t *node_types, size_t *bad_node) {
+               ly_char *chars, uint8_t *node_types, size_t *surrogates, size_t *bad_node) {
     size_t n = length / IREAD_NODE_SIZE;
-    size_t np = 0, nr = 0, nc = 0, nl = 0, nch = 0;
-    int32_t page = -1, region = -1, cell = -1, line = -1;
+    size_t np = 0, nr = 0, nc = 0, nl = 0, nch = 0, nsur = 0;
+    int32_t page = -1, region = -1, cell = -1, line = -1, first = 0, count = 0;
     for (size_t i = 0; i < n; i++) {
         const unsigned char *node = data + i * IREAD_NODE_SIZE;
         const unsigned char *u = node + IREAD_UNION_OFFSET;
         uint16_t type = ld_u16(node);
         *bad_node = i;
-        switch (type) {
-        case PAGE: {
-            if (np >= capacity->pages) return LY_CAPACITY;
-            ly_page *o = &pages[np];
-            o->width = ld_i32(u);
-            o->height = ld_i32(u + 4);
-            o->skew = ld_i32(u + 8);
-            page = (int32_t)np++;
-            region = cell = line = -1;
-            break;
+        if (type != CHAR && type <= CHAR) {   /* any structural node ends the current line */
+            close_line(lines, line, first, count);
+            line = -1;
         }
+        switch (type) {
+        case PAGE:
+            if (np >= capacity->pages) return LY_CAPACITY;
+            memcpy(&pages[np], u, sizeof(IREAD_PAGENODE));
+            page = (int32_t)np++;
+            region = cell = -1;
+            break;
         case REGION: {
             if (page < 0) return LY_ORPHAN;
             if (nr >= capacity->regions) return LY_CAPACITY;
             ly_region *o = &regions[nr];
-            read_rect(u, &o->left, &o->top, &o->right, &o->bottom);
-            o->region_type = ld_u16(u + 16);
-            o->lang = ld_u16(u + 18);
-            o->page = page;
+            memcpy(o, u, sizeof(IREAD_REGIONNODE));
+            st_i32(&o->page, page);
             region = (int32_t)nr++;
-            cell = line = -1;
+            cell = -1;
             break;
         }
         case TABLECELL: {
             if (region < 0) return LY_ORPHAN;
             if (nc >= capacity->cells) return LY_CAPACITY;
             ly_cell *o = &cells[nc];
-            read_rect(u, &o->left, &o->top, &o->right, &o->bottom);
-            o->region = region;
-            o->page = page;
+            memcpy(o, u, sizeof(IREAD_TABLECELLNODE));
+            st_i32(&o->region, region);
+            st_i32(&o->page, page);
             cell = (int32_t)nc++;
-            line = -1;
             break;
         }
         case LINE: {
             if (region < 0) return LY_ORPHAN;
             if (nl >= capacity->lines) return LY_CAPACITY;
             ly_line *o = &lines[nl];
-            o->baseline = ld_u16(u);
-            o->size = ld_u16(u + 2);
-            o->avg_char_width = ld_u16(u + 4);
-            o->avg_char_height = ld_u16(u + 6);
-            o->region = region;
-            o->cell = cell;
-            o->page = page;
-            o->first_char = -1;
-            o->char_count = 0;
+            memcpy(o, u, sizeof(IREAD_LINENODE));
+            st_i32(&o->region, region);
+            st_i32(&o->cell, cell);
+            st_i32(&o->page, page);
             line = (int32_t)nl++;
+            first = (int32_t)nch;
+            count = 0;
             break;
         }
         case CHAR: {
             if (line < 0) return LY_ORPHAN;
             if (nch >= capacity->chars) return LY_CAPACITY;
-            ly_char *o = &chars[nch];
-            o->code = ld_u16(u);
-            o->space_before = ld_u16(u + 2);
-            read_rect(u + 4, &o->left, &o->top, &o->right, &o->bottom);
-            o->suspect = ld_i32(u + 20);
-            for (int k = 0; k < 5; k++) {
-                o->candidates[k] = ld_u16(u + 28 + 2 * k);
-                o->distances[k] = u[38 + k];
-            }
-            o->reserved = u[43];
-            o->line = line;
-            o->region = region;
-            o->cell = cell;
-            o->page = page;
-            o->text = o->code;
-            if (lines[line].char_count == 0) lines[line].first_char = (int32_t)nch;
-            lines[line].char_count++;
-            nch++;
+            ly_char *o = &chars[nch++];
+            uint16_t code = ld_u16(u);
+            memcpy(o, u, sizeof(IREAD_CHARNODE));
+            st_i32(&o->line, line);
+            st_i32(&o->region, region);
+            st_i32(&o->cell, cell);
+            st_i32(&o->page, page);
+            st_u32(&o->text, code);
+            nsur += (code & 0xF800) == 0xD800;
+            count++;
             break;
         }
         default:
@@ -178,6 +168,8 @@ int iread_fill(const unsigned char *data, size_t length, const ly_counts *capaci
         }
         node_types[i] = (uint8_t)type;
     }
+    close_line(lines, line, first, count);
+    *surrogates = nsur;
     if (length % IREAD_NODE_SIZE) {
         *bad_node = n;
         return LY_RAGGED_TAIL;

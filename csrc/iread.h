@@ -8,9 +8,11 @@
  * Part 2 declares the decoder: one validating pass (iread_scan) that counts the nodes of
  * each kind and finds the first bad node, and one filling pass (iread_fill) that writes
  * caller-owned output records.  The decoder allocates nothing and keeps no state; it reads
- * the input through memcpy, so any buffer alignment is fine.  The output records are laid
- * out exactly like the numpy dtypes in lingyun/iread/dtypes.py (a test holds the two
- * together with ffi.offsetof).
+ * the input through memcpy, so any buffer alignment is fine.  Each output record begins with
+ * its node's union member, byte for byte (still little-endian), followed by the parent
+ * indices the decoder derives, also stored little-endian: the records are laid out exactly
+ * like the explicit '<' numpy dtypes in lingyun/iread/dtypes.py on any host (a test holds
+ * the two together with ffi.offsetof).
  *
  * This header is read both by the C compiler and by cffi's cdef parser: everything between
  * the IREAD_CDEF_BEGIN/END markers must stay plain declarations.
@@ -103,15 +105,16 @@ typedef struct {
 } ly_line;                                   /* 28 bytes */
 
 typedef struct {
-    uint16_t code, space_before;
+    uint16_t code, space_before;             /* bytes 0..43 are the CHARNODE, verbatim */
     int32_t left, top, right, bottom;
     int32_t suspect;
+    uint16_t attributes[2];
     uint16_t candidates[5];
     uint8_t distances[5];
     uint8_t reserved;
     int32_t line, region, cell, page;
     uint32_t text;                           /* UCS-4 code point; numpy reads it as '<U1' */
-} ly_char;                                   /* 60 bytes */
+} ly_char;                                   /* 64 bytes */
 
 typedef struct {
     size_t pages, regions, cells, lines, chars;
@@ -130,7 +133,7 @@ int iread_scan(const unsigned char *data, size_t length, ly_counts *counts, size
 
 int iread_fill(const unsigned char *data, size_t length, const ly_counts *capacity,
                ly_page *pages, ly_region *regions, ly_cell *cells, ly_line *lines,
-               ly_char *chars, uint8_t *node_types, size_t *bad_node);
+               ly_char *chars, uint8_t *node_types, size_t *surrogates, size_t *bad_node);
 /* IREAD_CDEF_END */
 
 #define IREAD_NODE_SIZE 48
@@ -158,6 +161,12 @@ LY_ASSERT(offsetof(IREAD_CHARNODE, nDistance) == 38, "nDistance @38");
 LY_ASSERT(offsetof(IREAD_CHARNODE, nReserved) == 43, "nReserved @43");
 LY_ASSERT(sizeof(ly_page) == 12 && sizeof(ly_region) == 24 && sizeof(ly_cell) == 24,
           "output records have no hidden padding");
-LY_ASSERT(sizeof(ly_line) == 28 && sizeof(ly_char) == 60, "output records have no hidden padding");
+LY_ASSERT(sizeof(ly_line) == 28 && sizeof(ly_char) == 64, "output records have no hidden padding");
+/* Each output record starts with its union member's bytes, so the decoder copies them. */
+LY_ASSERT(offsetof(ly_char, line) == sizeof(IREAD_CHARNODE), "ly_char starts with a CHARNODE");
+LY_ASSERT(offsetof(ly_region, page) == sizeof(IREAD_REGIONNODE), "ly_region starts with it");
+LY_ASSERT(offsetof(ly_cell, region) == sizeof(IREAD_TABLECELLNODE), "ly_cell starts with it");
+LY_ASSERT(offsetof(ly_line, region) == sizeof(IREAD_LINENODE), "ly_line starts with it");
+LY_ASSERT(sizeof(ly_page) == sizeof(IREAD_PAGENODE), "ly_page is the PAGENODE");
 
 #endif

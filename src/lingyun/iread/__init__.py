@@ -52,6 +52,7 @@ __all__ = [
 ]
 
 POLICY_VARIABLE = "LINGYUN_IREAD_BACKEND"
+_NONE_REPLACED = np.zeros(0, dtype=np.intp)
 
 
 def _load_backends(policy: str) -> dict[str, Any]:
@@ -105,8 +106,8 @@ def decode_with(backend: str, data: Any) -> Layout:
         raise UsageError(
             f"iread backend {backend!r} is not available; available: {sorted(BACKENDS)}"
         ) from None
-    node_types, arrays = module.decode_arrays(_as_buffer(data))
-    replaced = join_surrogates(arrays["char"])
+    node_types, arrays, surrogates = module.decode_arrays(_as_buffer(data))
+    replaced = join_surrogates(arrays["char"]) if surrogates else _NONE_REPLACED
     return Layout(node_types, arrays, replaced)
 
 

@@ -41,11 +41,12 @@ def _raise(status: int, index: int, buffer: np.ndarray) -> None:
     raise cls(message, node_index=index, byte_offset=index * NODE_SIZE)
 
 
-def decode_arrays(buffer: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """``(node_types, {kind: records})`` for a uint8 buffer, or raise a StreamError."""
+def decode_arrays(buffer: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], bool]:
+    """``(node_types, {kind: records}, any surrogates)`` for a uint8 buffer, or StreamError."""
     data = ffi.from_buffer(buffer)
     counts = ffi.new("ly_counts *")
     bad = ffi.new("size_t *")
+    surrogates = ffi.new("size_t *")
     status = lib.iread_scan(data, buffer.size, counts, bad)
     if status != lib.LY_OK:
         _raise(status, bad[0], buffer)
@@ -60,8 +61,8 @@ def decode_arrays(buffer: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]
         data, buffer.size, counts,
         ptr(out["page"], "ly_page *"), ptr(out["region"], "ly_region *"),
         ptr(out["cell"], "ly_cell *"), ptr(out["line"], "ly_line *"),
-        ptr(out["char"], "ly_char *"), ptr(node_types, "uint8_t *"), bad,
+        ptr(out["char"], "ly_char *"), ptr(node_types, "uint8_t *"), surrogates, bad,
     )
     if status != lib.LY_OK:
         _raise(status, bad[0], buffer)
-    return node_types, out
+    return node_types, out, surrogates[0] > 0

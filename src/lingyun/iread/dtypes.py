@@ -1,7 +1,9 @@
 """numpy dtypes: the wire structs (48-byte nodes) and the decoder's output records.
 
 One dtype per struct, in C field order, with explicit little-endian formats and offsets --
-``align=True`` is not promised to match a C compiler, an explicit layout is.  The output
+``align=True`` is not promised to match a C compiler, an explicit layout is.  Each output
+record starts with its node's union member verbatim (:data:`PREFIX` bytes), so decoding is
+mostly one block copy per node, followed by the parent indices.  The output
 dtypes mirror the ``ly_*`` records of ``csrc/iread.h`` (a test holds every itemsize and
 offset against ``ffi.sizeof``/``ffi.offsetof``); the wire dtypes mirror ``IREAD_NODE`` with
 each union member at byte 4.
@@ -59,20 +61,20 @@ LINE = _struct(
     ],
     28,
 )
-#: Characters: UTF-16 code, spaces before, box, suspect flag, 5 candidates with their
-#: distances (255 = slot unused), parents, and ``text`` (the character as a string, with
-#: surrogate pairs joined on the high half).                                   60 bytes
+#: Characters: UTF-16 code, spaces before, box, suspect flag, the (unused) attribute words,
+#: 5 candidates with their distances (255 = slot unused), parents, and ``text`` (the
+#: character as a string, surrogate pairs joined on the high half).          64 bytes
 CHAR = _struct(
     [
         ("code", "<u2", 0), ("space_before", "<u2", 2),
         ("left", "<i4", 4), ("top", "<i4", 8), ("right", "<i4", 12), ("bottom", "<i4", 16),
-        ("suspect", "<i4", 20),
-        ("candidates", ("<u2", (5,)), 24), ("distances", ("u1", (5,)), 34),
-        ("reserved", "u1", 39),
-        ("line", "<i4", 40), ("region", "<i4", 44), ("cell", "<i4", 48), ("page", "<i4", 52),
-        ("text", "<U1", 56),
+        ("suspect", "<i4", 20), ("attributes", ("<u2", (2,)), 24),
+        ("candidates", ("<u2", (5,)), 28), ("distances", ("u1", (5,)), 38),
+        ("reserved", "u1", 43),
+        ("line", "<i4", 44), ("region", "<i4", 48), ("cell", "<i4", 52), ("page", "<i4", 56),
+        ("text", "<U1", 60),
     ],
-    60,
+    64,
 )
 OUTPUT = {"page": PAGE, "region": REGION, "cell": CELL, "line": LINE, "char": CHAR}
 
@@ -99,6 +101,8 @@ WIRE = {
                     NODE_SIZE),
 }
 
+#: Every output record begins with its node's union member, byte for byte: this many bytes.
+PREFIX = {"page": 12, "region": 20, "cell": 16, "line": 8, "char": 44}
 #: Output field <- wire field, for every field copied straight from the node.
 FROM_WIRE = {
     "page": {"width": "nWidth", "height": "nHeight", "skew": "nSkewAngle"},
@@ -109,5 +113,6 @@ FROM_WIRE = {
              "avg_char_width": "nAverageCharWidth", "avg_char_height": "nAverageCharHeight"},
     "char": {"code": "wCode", "space_before": "nSpaceBefore", "left": "nLeft", "top": "nTop",
              "right": "nRight", "bottom": "nBottom", "suspect": "bSuspect",
-             "candidates": "wCandidate", "distances": "nDistance", "reserved": "nReserved"},
+             "attributes": "wAttribute", "candidates": "wCandidate", "distances": "nDistance",
+             "reserved": "nReserved"},
 }
