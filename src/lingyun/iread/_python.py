@@ -1,10 +1,12 @@
 """The pure-Python decoder: numpy-vectorised, bit-identical to the C one.
 
-No per-node Python loop.  The stream is viewed in place as 48-byte records; each kind's
-nodes are found with one comparison, their union bytes gathered in one ``np.take`` straight
-into the output records (which begin with those bytes, see :mod:`.dtypes`), and parents
-found by binary search of node positions (``np.searchsorted``).  The rules are those of
-``csrc/iread.c``: the first bad node in stream order is reported, the ragged tail last.
+No per-node Python loop.  The stream is viewed in place as 48-byte records.  Only the
+*structural* nodes (everything but CHAR: a few percent of a page) are examined one kind
+at a time; characters are handled as runs -- the run after each LINE belongs to it -- so
+their parents come from one ``np.repeat``.  Each kind's union bytes are gathered in one
+row copy into the output records, which begin with those bytes (see :mod:`.dtypes`).  The
+rules are those of ``csrc/iread.c``: the first bad node in stream order is reported, the
+ragged tail last.
 """
 
 from __future__ import annotations
@@ -16,9 +18,8 @@ from .errors import OrphanNodeError, RaggedTailError, StreamError, UnknownNodeTy
 
 __all__ = ["decode_arrays"]
 
-_NODE = np.dtype({"names": ["wType", "body"], "formats": ["<u2", "V44"], "offsets": [0, 4],
-                  "itemsize": NODE_SIZE})
 PAGE, REGION, CELL, LINE, CHAR = range(5)
+_UNION = 4
 
 
 def _previous(haystack: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -26,48 +27,68 @@ def _previous(haystack: np.ndarray, positions: np.ndarray) -> np.ndarray:
     return np.searchsorted(haystack, positions) - 1
 
 
-def _check(types: np.ndarray, where: dict[int, np.ndarray]) -> None:
-    """Raise for the first unknown or orphan node, exactly as ``iread_scan`` would."""
-    bad: list[tuple[int, type[StreamError], str]] = []
-    unknown = np.flatnonzero(types > CHAR)
+def _first_error(types: np.ndarray, structural: np.ndarray, kinds: np.ndarray,
+                 runs: np.ndarray, count: int) -> tuple[int, type[StreamError], str] | None:
+    """The first unknown or orphan node, exactly as ``iread_scan`` finds it."""
+    bad: list[int] = []
+    unknown = structural[kinds > CHAR]
     if unknown.size:
-        i = int(unknown[0])
-        bad.append((i, UnknownNodeTypeError, f"unknown node type {int(types[i])} (expected 0..4)"))
-    structural = np.flatnonzero(types < CHAR)           # everything but CHAR
-    outer = np.flatnonzero(types < LINE)                # PAGE, REGION, TABLECELL
-    top = np.flatnonzero(types < CELL)                  # PAGE, REGION
-
-    def orphans(kind: int, among: np.ndarray, allowed: tuple[int, ...]) -> np.ndarray:
-        prev = _previous(among, where[kind])
+        bad.append(int(unknown[0]))
+    # Orphans among structural nodes: judged by the nearest previous node of the parent level.
+    outer = kinds < LINE                      # PAGE, REGION, TABLECELL
+    top = kinds < CELL                        # PAGE, REGION
+    for kind, level, allowed in ((CELL, top, (REGION,)), (LINE, outer, (REGION, CELL))):
+        mine = np.flatnonzero(kinds == kind)
+        among = np.flatnonzero(level)
+        prev = _previous(among, mine)
         ok = prev >= 0
-        parent = types[among[prev[ok]]]
+        parent = kinds[among[prev[ok]]]
         ok[ok] = (parent == allowed[0]) | (parent == allowed[-1])
-        return where[kind][~ok]
+        bad.extend(structural[mine[~ok]][:1].tolist())
+    regions = structural[kinds == REGION]
+    pages = structural[kinds == PAGE]
+    first_page = int(pages[0]) if pages.size else count
+    bad.extend(regions[regions < first_page][:1].tolist())
+    # Orphan characters: a run of characters after anything but a LINE, or at the start.
+    leading = int(structural[0]) if structural.size else count
+    if leading > 0:
+        bad.append(0)
+    orphan_runs = np.flatnonzero((runs > 0) & (kinds != LINE))
+    if orphan_runs.size:
+        bad.append(int(structural[orphan_runs[0]]) + 1)
+    if not bad:
+        return None
+    index = min(bad)
+    value = int(types[index])
+    if value > CHAR:
+        return index, UnknownNodeTypeError, f"unknown node type {value} (expected 0..4)"
+    return index, OrphanNodeError, f"{NODE_TYPES[value].upper()} node before its parent"
 
-    candidates = [
-        where[REGION][where[REGION] < (where[PAGE][0] if where[PAGE].size else np.inf)],
-        orphans(CELL, top, (REGION,)),
-        orphans(LINE, outer, (REGION, CELL)),
-        orphans(CHAR, structural, (LINE,)),
-    ]
-    for found in candidates:
-        if found.size:
-            i = int(found[0])
-            bad.append((i, OrphanNodeError, f"{NODE_TYPES[int(types[i])].upper()} node before "
-                                            "its parent"))
-    if bad:
-        index, cls, message = min(bad, key=lambda entry: entry[0])
-        raise cls(message, node_index=index, byte_offset=index * NODE_SIZE)
+
+def _fill(records: np.ndarray, rows: np.ndarray, prefix: int, tail: np.ndarray | None) -> None:
+    """Write every byte of ``records``: the union prefix from ``rows``, then ``tail`` words."""
+    if not records.size:
+        return
+    raw = records.view(np.uint8).reshape(records.size, records.itemsize)
+    raw[:, :prefix] = rows[:, _UNION:_UNION + prefix]
+    if tail is not None:
+        records.view(np.int32).reshape(records.size, records.itemsize // 4)[:, prefix // 4:] = tail
 
 
 def decode_arrays(buffer: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray], bool]:
     """``(node_types, {kind: records}, any surrogates)`` for a uint8 buffer, or StreamError."""
     total = buffer.size
     count = total // NODE_SIZE
-    nodes = np.frombuffer(buffer, dtype=_NODE, count=count)
-    types = nodes["wType"]
-    where = {kind: np.flatnonzero(types == kind) for kind in range(5)}
-    _check(types, where)
+    rows = buffer[: count * NODE_SIZE].reshape(count, NODE_SIZE)
+    types = rows[:, :2].copy().view("<u2").reshape(count)
+    structural = np.flatnonzero(types != CHAR)
+    kinds = types[structural]
+    # Characters following each structural node, up to the next one.
+    runs = np.diff(np.append(structural, count)) - 1
+    error = _first_error(types, structural, kinds, runs, count)
+    if error is not None:
+        index, cls, message = error
+        raise cls(message, node_index=index, byte_offset=index * NODE_SIZE)
     if total % NODE_SIZE:
         raise RaggedTailError(
             f"{total % NODE_SIZE} trailing bytes: the stream is {total} bytes, not a whole "
@@ -75,35 +96,35 @@ def decode_arrays(buffer: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]
             node_index=count, byte_offset=count * NODE_SIZE,
         )
 
-    out: dict[str, np.ndarray] = {}
-    body = nodes["body"]
-    for kind, name in enumerate(NODE_TYPES):
-        size, prefix = where[kind].size, PREFIX[name]
-        records = np.zeros(size, dtype=OUTPUT[name])
-        gathered = body[where[kind]].view(np.uint8).reshape(size, 44)
-        records.view(np.uint8).reshape(size, records.itemsize)[:, :prefix] = gathered[:, :prefix]
-        out[name] = records
+    where = {kind: structural[kinds == kind] for kind in (PAGE, REGION, CELL, LINE)}
+    i32 = np.int32
+    region_page = _previous(where[PAGE], where[REGION]).astype(i32)
+    cell_region = _previous(where[REGION], where[CELL]).astype(i32)
+    line_region = _previous(where[REGION], where[LINE]).astype(i32)
+    containers = structural[(kinds == REGION) | (kinds == CELL)]
+    line_in_cell = types[containers[_previous(containers, where[LINE])]] == CELL
+    line_cell = np.where(line_in_cell, _previous(where[CELL], where[LINE]), -1).astype(i32)
+    line_page = _previous(where[PAGE], where[LINE]).astype(i32)
+    line_runs = runs[kinds == LINE].astype(i32)
+    first_char = np.cumsum(line_runs, dtype=i32) - line_runs
+    n_lines = where[LINE].size
 
-    # Parents: the last node of the parent kind before each node, in ordinal terms.
-    regions_or_cells = np.flatnonzero((types == REGION) | (types == CELL))
-    out["region"]["page"] = _previous(where[PAGE], where[REGION])
-    out["cell"]["region"] = _previous(where[REGION], where[CELL])
-    out["cell"]["page"] = _previous(where[PAGE], where[CELL])
-    line_region = _previous(where[REGION], where[LINE])
-    out["line"]["region"] = line_region
-    last_container = regions_or_cells[_previous(regions_or_cells, where[LINE])]
-    out["line"]["cell"] = np.where(types[last_container] == CELL,
-                                   _previous(where[CELL], where[LINE]), -1)
-    out["line"]["page"] = _previous(where[PAGE], where[LINE])
-    lines, chars = out["line"], out["char"]
-    char_line = _previous(where[LINE], where[CHAR])
-    chars["line"] = char_line
-    for parent in ("region", "cell", "page"):
-        chars[parent] = lines[parent][char_line]
-    chars["text"] = chars["code"].astype(np.uint32).view("<U1")
-    counts = np.bincount(char_line, minlength=lines.size)
-    lines["char_count"] = counts
-    lines["first_char"] = np.where(counts > 0, np.searchsorted(char_line, np.arange(lines.size)),
-                                   -1)
-    surrogates = bool(np.any((chars["code"] & 0xF800) == 0xD800))
+    out = {name: np.empty(where[k].size if k != CHAR else int(line_runs.sum()),
+                          dtype=OUTPUT[name]) for k, name in enumerate(NODE_TYPES)}
+    _fill(out["page"], rows[where[PAGE]], PREFIX["page"], None)
+    _fill(out["region"], rows[where[REGION]], PREFIX["region"], region_page[:, None])
+    _fill(out["cell"], rows[where[CELL]], PREFIX["cell"], np.column_stack(
+        [cell_region, _previous(where[PAGE], where[CELL]).astype(i32)]))
+    _fill(out["line"], rows[where[LINE]], PREFIX["line"], np.column_stack(
+        [line_region, line_cell, line_page, np.where(line_runs > 0, first_char, -1),
+         line_runs]))
+
+    chars = out["char"]
+    char_rows = rows[types == CHAR]
+    parents = np.column_stack([np.arange(n_lines, dtype=i32), line_region, line_cell, line_page])
+    tail = np.empty((chars.size, 5), dtype=i32)
+    tail[:, :4] = np.repeat(parents, line_runs, axis=0)
+    tail[:, 4] = char_rows[:, _UNION].astype(i32) | (char_rows[:, _UNION + 1].astype(i32) << 8)
+    _fill(chars, char_rows, PREFIX["char"], tail)
+    surrogates = bool(np.any((tail[:, 4] & 0xF800) == 0xD800))
     return types.astype(np.uint8), out, surrogates
