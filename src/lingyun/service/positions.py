@@ -16,22 +16,17 @@ Mapping from engine confidence ``conf`` (0..1) to the vendor's fields:
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from ..iread import encode
 
 __all__ = ["SUSPECT_BELOW", "Box", "Glyph", "Line", "distance", "encode_page"]
 
-BYTE_ORDER = "<"
-NODE_SIZE = 48
 SUSPECT_BELOW = 0.8
-PAGE, REGION, TABLECELL, LINE, CHAR = 0, 1, 2, 3, 4
-_HEAD = struct.Struct(BYTE_ORDER + "H2x")
-_PAGE = struct.Struct(BYTE_ORDER + "iii32x")
-_REGION = struct.Struct(BYTE_ORDER + "iiiiHH24x")
-_LINE = struct.Struct(BYTE_ORDER + "HHHH36x")
-_CHAR = struct.Struct(BYTE_ORDER + "HH4ii2H5H5BB")
 _U16 = 0xFFFF
+_UNUSED = [255, 255, 255, 255]
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom
 
@@ -60,21 +55,18 @@ def _u16(value: float) -> int:
     return max(0, min(_U16, round(value)))
 
 
-def _node(kind: int, body: bytes) -> bytes:
-    return _HEAD.pack(kind) + body
+def _box(box: Box) -> dict[str, int]:
+    return dict(zip(("left", "top", "right", "bottom"), box, strict=True))
 
 
-def _char_nodes(glyph: Glyph, spaces: int) -> list[bytes]:
-    units = glyph.char.encode("utf-16-le")
-    codes = [int.from_bytes(units[i:i + 2], "little") for i in range(0, len(units), 2)]
-    suspect = 1 if glyph.confidence < SUSPECT_BELOW else 0
-    nodes = []
-    for n, code in enumerate(codes):
-        nodes.append(_node(CHAR, _CHAR.pack(
-            code, spaces if n == 0 else 0, *glyph.box, suspect, 0, 0,
-            code, 0, 0, 0, 0, distance(glyph.confidence), 255, 255, 255, 255, 0,
-        )))
-    return nodes
+def _char(glyph: Glyph, spaces: int) -> dict[str, Any]:
+    # ``text`` lets the encoder split a character outside the BMP into a surrogate pair.
+    code = ord(glyph.char) if ord(glyph.char) <= _U16 else 0
+    return {
+        "type": "char", "text": glyph.char, "space_before": spaces, **_box(glyph.box),
+        "suspect": 1 if glyph.confidence < SUSPECT_BELOW else 0,
+        "candidates": [code, 0, 0, 0, 0], "distances": [distance(glyph.confidence), *_UNUSED],
+    }
 
 
 def _union(boxes: Sequence[Box]) -> Box:
@@ -88,21 +80,23 @@ def encode_page(width: int, height: int, lines: Sequence[Line], *, lang: int = 0
     LINE fields: ``nBaseLine`` is the top edge (horizontal text), ``nLineSize`` the height,
     the averages are over the character boxes (the line box when it has none).
     """
-    out = [_node(PAGE, _PAGE.pack(width, height, 0))]
+    records: list[dict[str, Any]] = [{"type": "page", "width": width, "height": height}]
     if lines:
-        out.append(_node(REGION, _REGION.pack(*_union([ln.box for ln in lines]), 0, lang)))
+        records.append({"type": "region", **_box(_union([ln.box for ln in lines])),
+                        "lang": lang})
     for line in lines:
         boxes = [g.box for g in line.glyphs if not g.char.isspace()] or [line.box]
-        avg_w = sum(b[2] - b[0] for b in boxes) / len(boxes)
-        avg_h = sum(b[3] - b[1] for b in boxes) / len(boxes)
         _left, top, _right, bottom = line.box
-        out.append(_node(LINE, _LINE.pack(_u16(top), _u16(bottom - top), _u16(avg_w),
-                                          _u16(avg_h))))
+        records.append({
+            "type": "line", "baseline": _u16(top), "size": _u16(bottom - top),
+            "avg_char_width": _u16(sum(b[2] - b[0] for b in boxes) / len(boxes)),
+            "avg_char_height": _u16(sum(b[3] - b[1] for b in boxes) / len(boxes)),
+        })
         spaces = 0
         for glyph in line.glyphs:
             if glyph.char.isspace():
                 spaces += 1
                 continue
-            out.extend(_char_nodes(glyph, min(spaces, _U16)))
+            records.append(_char(glyph, min(spaces, _U16)))
             spaces = 0
-    return b"".join(out)
+    return encode(records)
