@@ -16,7 +16,7 @@ import difflib
 import importlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pluggy
@@ -54,6 +54,12 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "lingyun.service.engines.rapidocr",
     "lingyun.service.engines.replay",
 )
+
+
+def _document_name(owner: str, document: object) -> str:
+    if not isinstance(document, DocumentType):
+        raise UsageError(f"plugin {owner!r} registered {document!r}, not a DocumentType")
+    return document.name
 
 
 def _env_list(name: str) -> set[str] | None:
@@ -127,33 +133,37 @@ class LingyunPluginManager(pluggy.PluginManager):
             self._types = None
 
     # -- document types ----------------------------------------------------------------
+    def collect(
+        self, hook_name: str, key: Callable[..., str], what: str
+    ) -> dict[str, tuple[str, tuple[Any, ...]]]:
+        """Call a ``register``-callback hook impl by impl: ``{key: (plugin, args)}``.
+
+        Calling each implementation separately attributes every registration to its plugin;
+        a key registered twice is a :class:`UsageError` naming both plugins.
+        """
+        found: dict[str, tuple[str, tuple[Any, ...]]] = {}
+        for impl in getattr(self.hook, hook_name).get_hookimpls():
+
+            def register(*args: Any, _owner: str = impl.plugin_name) -> None:
+                name = key(_owner, *args)
+                if name in found:
+                    raise UsageError(
+                        f"{what} {name!r} is registered twice: by plugin {found[name][0]!r} "
+                        f"and by plugin {_owner!r}"
+                    )
+                found[name] = (_owner, args)
+
+            impl.function(register=register)
+        return found
+
     def _collect(self) -> dict[str, DocumentType]:
         with self._lock:
-            if self._types is not None:
-                return self._types
-            types: dict[str, DocumentType] = {}
-            owners: dict[str, str] = {}
-            # Called impl by impl so that each registration is attributed to its plugin.
-            for impl in self.hook.lingyun_register_document_types.get_hookimpls():
-                owner = impl.plugin_name
-
-                def register(doc: DocumentType, _owner: str = owner) -> None:
-                    if not isinstance(doc, DocumentType):
-                        raise UsageError(
-                            f"plugin {_owner!r} registered {doc!r}, not a DocumentType"
-                        )
-                    if doc.name in types:
-                        raise UsageError(
-                            f"document type {doc.name!r} is registered twice: by plugin "
-                            f"{owners[doc.name]!r} and by plugin {_owner!r}"
-                        )
-                    types[doc.name] = doc
-                    owners[doc.name] = _owner
-
-                impl.function(register=register)
-            self._types = types
-            self._type_plugins = owners
-            return types
+            if self._types is None:
+                found = self.collect("lingyun_register_document_types", _document_name,
+                                     "document type")
+                self._types = {name: args[0] for name, (_, args) in found.items()}
+                self._type_plugins = {name: owner for name, (owner, _) in found.items()}
+            return self._types
 
     def document_types(self) -> list[DocumentType]:
         """Every registered document type, in registration order."""

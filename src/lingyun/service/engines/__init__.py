@@ -79,22 +79,10 @@ def engine_factories() -> dict[str, EngineFactory]:
     """Every registered engine factory by name (built-ins and plugins), in order."""
     from ...plugins import get_plugin_manager
 
-    factories: dict[str, EngineFactory] = {}
-    owners: dict[str, str] = {}
-    pm = get_plugin_manager()
-    for impl in pm.hook.lingyun_register_engines.get_hookimpls():
-
-        def register(name: str, factory: EngineFactory, _owner: str = impl.plugin_name) -> None:
-            if name in factories:
-                raise ConfigurationError(
-                    f"engine {name!r} is registered twice: by plugin {owners[name]!r} and "
-                    f"by plugin {_owner!r}"
-                )
-            factories[name] = factory
-            owners[name] = _owner
-
-        impl.function(register=register)
-    return factories
+    found = get_plugin_manager().collect(
+        "lingyun_register_engines", lambda _owner, name, _factory: name, "engine"
+    )
+    return {name: args[1] for name, (_, args) in found.items()}
 
 
 def make_engines(names: list[str] | None = None) -> list[Engine]:
