@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dtypes import NODE_SIZE, NODE_TYPES, OUTPUT, PREFIX
+from .dtypes import NODE_SIZE, NODE_TYPES, OUTPUT, PREFIX, UNION
 from .errors import OrphanNodeError, RaggedTailError, StreamError, UnknownNodeTypeError
 
 __all__ = ["decode_arrays"]
 
 PAGE, REGION, CELL, LINE, CHAR = range(5)
-_UNION = 4
 
 
 def _previous(haystack: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -70,7 +69,7 @@ def _fill(records: np.ndarray, rows: np.ndarray, prefix: int, tail: np.ndarray |
     if not records.size:
         return
     raw = records.view(np.uint8).reshape(records.size, records.itemsize)
-    raw[:, :prefix] = rows[:, _UNION:_UNION + prefix]
+    raw[:, :prefix] = rows[:, UNION:UNION + prefix]
     if tail is not None:
         records.view(np.int32).reshape(records.size, records.itemsize // 4)[:, prefix // 4:] = tail
 
@@ -124,7 +123,7 @@ def decode_arrays(buffer: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]
     parents = np.column_stack([np.arange(n_lines, dtype=i32), line_region, line_cell, line_page])
     tail = np.empty((chars.size, 5), dtype=i32)
     tail[:, :4] = np.repeat(parents, line_runs, axis=0)
-    tail[:, 4] = char_rows[:, _UNION].astype(i32) | (char_rows[:, _UNION + 1].astype(i32) << 8)
+    tail[:, 4] = char_rows[:, UNION].astype(i32) | (char_rows[:, UNION + 1].astype(i32) << 8)
     _fill(chars, char_rows, PREFIX["char"], tail)
     surrogates = bool(np.any((tail[:, 4] & 0xF800) == 0xD800))
     return types.astype(np.uint8), out, surrogates

@@ -22,7 +22,6 @@ __all__ = [
     "PAGE",
     "REGION",
     "WIRE",
-    "WIRE_TYPE",
 ]
 
 NODE_SIZE = 48
@@ -80,7 +79,6 @@ OUTPUT = {"page": PAGE, "region": REGION, "cell": CELL, "line": LINE, "char": CH
 
 # ---- wire structs: one 48-byte IREAD_NODE seen through each union member ---------------
 _U = UNION
-WIRE_TYPE = _struct([("wType", "<u2", 0)], NODE_SIZE)
 _WIRE_RECT = [("nLeft", "<i4", _U), ("nTop", "<i4", _U + 4), ("nRight", "<i4", _U + 8),
               ("nBottom", "<i4", _U + 12)]
 WIRE = {
