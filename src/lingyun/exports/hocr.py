@@ -109,14 +109,14 @@ def _break_lines(element: ET.Element) -> None:
     # A newline after block-level elements and lines only: whitespace *inside* a word would
     # become part of the word's text for readers that concatenate it (OCRmyPDF does).
     for child in element.iter():
-        if child.tag in _BLOCKS and len(child):
-            child.text = "\n"
+        if child.tag in _BLOCKS:
+            child.text = "\n"  # also keeps an empty div from becoming <div/>, invalid HTML
         if child.tag in _BLOCKS or child.get("class") == "ocr_line" or child.tag == "meta":
             child.tail = "\n"
 
 
 def to_hocr(results: Any, sources: Sequence[Any] | None = None, *,
-            alternatives: bool = False, title: str = "") -> str:
+            alternatives: bool = False, title: str = "lingyun OCR") -> str:
     """hOCR for one or many Layouts / text results (``sources``: their image names).
 
     Returns the XHTML document as a string, every page of every document in order.
@@ -126,7 +126,7 @@ def to_hocr(results: Any, sources: Sequence[Any] | None = None, *,
     html = ET.Element("html", {"xmlns": "http://www.w3.org/1999/xhtml",
                                "xml:lang": "en", "lang": "en"})
     head = ET.SubElement(html, "head")
-    ET.SubElement(head, "title").text = title
+    ET.SubElement(head, "title").text = title or "lingyun OCR"
     ET.SubElement(head, "meta", {"http-equiv": "Content-Type",
                                  "content": "text/html;charset=utf-8"})
     for name, content in (("ocr-system", OCR_SYSTEM), ("ocr-capabilities", CAPABILITIES),
@@ -138,5 +138,6 @@ def to_hocr(results: Any, sources: Sequence[Any] | None = None, *,
     for number, page in enumerate(pages):
         _page(body, page, number, ids, alternatives)
     _break_lines(html)
-    markup = ET.tostring(html, encoding="unicode", short_empty_elements=False)
+    # Self-closing only where empty: <meta/> (void in HTML); nothing else is ever empty.
+    markup = ET.tostring(html, encoding="unicode")
     return f"{XML_DECLARATION}{_DOCTYPE}\n{markup}\n"
