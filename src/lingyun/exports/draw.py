@@ -50,8 +50,8 @@ if TYPE_CHECKING:
 __all__ = [
     "BASELINE_COLOR",
     "FONT_PATHS",
-    "SUSPECT_COLOR",
     "SURE_COLOR",
+    "SUSPECT_COLOR",
     "UNKNOWN_COLOR",
     "FontNotFoundError",
     "distance_color",
