@@ -88,8 +88,8 @@ def test_surrogates_and_unused_slots_are_text_safe():
                                           "distances": [255] * 5}]))["confidence"][0])
 
 
-def test_results_without_positions_are_refused():
+def test_results_without_positions_are_refused(simple_layout):
     with pytest.raises(ExportError, match="withPosition"):
         to_arrow([object()])
     with pytest.raises(ExportError, match="2 results but 1 sources"):
-        glyph_columns([object(), object()], ["a"])
+        to_arrow([simple_layout, simple_layout], ["a"])
