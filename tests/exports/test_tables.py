@@ -9,6 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lingyun.exports import ExportError, glyph_columns, to_arrow, to_csv, to_pandas, to_parquet
 
@@ -93,3 +95,32 @@ def test_results_without_positions_are_refused(simple_layout):
         to_arrow([object()])
     with pytest.raises(ExportError, match="2 results but 1 sources"):
         to_arrow([simple_layout, simple_layout], ["a"])
+
+
+code_points = st.integers(0, 0x10FFFF).filter(lambda c: not 0xD800 <= c < 0xE000)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(code_points, max_size=50))
+def test_bulk_utf8_matches_pyarrows_own_conversion(points):
+    from lingyun.exports.tables import _utf8
+
+    array = np.array(points, dtype=np.uint32)
+    expected = ["" if p == 0 else chr(p) for p in points]
+    assert _utf8(array).to_pylist() == expected
+    assert _utf8(array).equals(pa.array(expected, type=pa.string()))
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("a 中\U00020000é"), min_size=1, max_size=6),
+                max_size=4), st.integers(0, 255))
+def test_any_layout_tabulates_its_characters(lines, distance):
+    from .conftest import layout_of, page_records
+
+    layout = layout_of(page_records(lines, distances=[distance] * 30))
+    table = to_arrow(layout)
+    assert table.column("text").to_pylist() == layout.chars["text"].tolist()
+    expected = [[chr(c) if d != 255 and c else "" for c, d in zip(cs, ds, strict=True)]
+                for cs, ds in zip(layout.chars["candidates"].tolist(),
+                                  layout.chars["distances"].tolist(), strict=True)]
+    assert table.column("candidates").to_pylist() == expected
