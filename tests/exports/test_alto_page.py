@@ -113,3 +113,26 @@ def test_any_layout_gives_valid_alto_and_page(lines, distance):
     assert xsd_problems("page", page) == []
     expected = [t.replace("\x01", "\ufffd") for t in layout.chars["text"].tolist() if t]
     assert parse(alto).xpath("//a:Glyph/@CONTENT", namespaces=A) == expected
+
+
+coordinate = st.integers(-(2**31), 2**31 - 1)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(boxes=st.lists(st.tuples(coordinate, coordinate, coordinate, coordinate), min_size=1,
+                      max_size=6),
+       page=st.tuples(st.integers(-5, 10**6), st.integers(-5, 10**6)))
+def test_hostile_geometry_still_gives_valid_documents(boxes, page):
+    from .validators import hocr_problems
+
+    records = [{"type": "page", "width": page[0], "height": page[1]},
+               {"type": "region", "left": boxes[0][0], "top": boxes[0][1],
+                "right": boxes[0][2], "bottom": boxes[0][3]}, {"type": "line"}]
+    records += [{"type": "char", "text": "字", "left": x0, "top": y0, "right": x1, "bottom": y1,
+                 "distances": [0, 255, 255, 255, 255]} for x0, y0, x1, y1 in boxes]
+    layout = layout_of(records)
+    from lingyun.exports import to_hocr
+
+    assert hocr_problems(to_hocr(layout)) == []
+    assert xsd_problems("alto", to_alto(layout)) == []
+    assert xsd_problems("page", to_page_xml(layout)[0]) == []

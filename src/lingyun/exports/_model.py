@@ -285,6 +285,9 @@ class Ids:
 
 
 def points(box: Box) -> str:
-    """The four corners of ``box`` as ``x,y`` pairs, clockwise from top-left (PAGE/ALTO)."""
-    left, top, right, bottom = box
+    """The four corners of ``box`` as ``x,y`` pairs, clockwise from top-left (PAGE).
+
+    PAGE points are unsigned: a negative coordinate from the stream is clamped to 0.
+    """
+    left, top, right, bottom = (max(0, v) for v in box)
     return f"{left},{top} {right},{top} {right},{bottom} {left},{bottom}"

@@ -14,9 +14,9 @@ gives one document per page of every input, in order.  Structure::
           TextEquiv (the line)
         TextEquiv (the region)
 
-Coordinates are the four box corners; ``conf`` is ``1 - distance / 254`` (a word's: its
-least sure glyph's; a line's and region's are not given).  ``imageFilename`` is the image's
-name when known, else empty.
+Coordinates are the four box corners, clamped at 0 (PAGE points are unsigned); ``conf`` is
+``1 - distance / 254`` (a word's: its least sure glyph's; a line's and region's are not
+given).  ``imageFilename`` is the image's name when known, else empty.
 """
 
 from __future__ import annotations
@@ -58,8 +58,8 @@ def _equiv(parent: ET.Element, text: str, conf: float | None = None,
 def _line(parent: ET.Element, line: Line, ids: Ids) -> None:
     element = ET.SubElement(parent, _tag("TextLine"), {"id": ids("line")})
     _coords(element, line.box)
-    ET.SubElement(element, _tag("Baseline"), {
-        "points": f"{line.box[0]},{line.baseline} {line.box[2]},{line.baseline}"})
+    left, right, y = (max(0, v) for v in (line.box[0], line.box[2], line.baseline))
+    ET.SubElement(element, _tag("Baseline"), {"points": f"{left},{y} {right},{y}"})
     for word in line.words:
         word_element = ET.SubElement(element, _tag("Word"), {"id": ids("word")})
         _coords(word_element, word.box)
