@@ -83,6 +83,14 @@ def test_the_checker_rejects_what_we_must_not_write(simple_layout):
     assert hocr_problems(markup.replace("x_wconf", "x_confidence", 1))
 
 
+def test_resolution_is_stated_as_scan_res(simple_layout):
+    markup = to_hocr(simple_layout, resolution=(300, 200))
+    assert hocr_problems(markup) == []
+    page = parse(markup).xpath("//h:div[@class='ocr_page']", namespaces=XHTML)[0]
+    assert props(page)["scan_res"] == "300 200"
+    assert "scan_res" not in to_hocr(simple_layout)
+
+
 def test_many_documents_make_many_pages(simple_layout, table_layout):
     root = parse(to_hocr([simple_layout, table_layout], ["a.png", "b.png"]))
     pages = root.xpath("//h:div[@class='ocr_page']", namespaces=XHTML)

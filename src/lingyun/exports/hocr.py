@@ -90,8 +90,11 @@ def _block(parent: ET.Element, block: Block, ids: Ids, alternatives: bool) -> No
             _line(par, line, ids, alternatives)
 
 
-def _page(body: ET.Element, page: Page, number: int, ids: Ids, alternatives: bool) -> None:
+def _page(body: ET.Element, page: Page, number: int, ids: Ids, alternatives: bool,
+          resolution: tuple[int, int] | None) -> None:
     title = [f"bbox 0 0 {max(0, page.width)} {max(0, page.height)}", f"ppageno {number}"]
+    if resolution:
+        title.append(f"scan_res {resolution[0]} {resolution[1]}")
     if page.source:
         title.insert(0, 'image "{}"'.format(page.source.replace('"', "'")))
     if page.skew:
@@ -116,8 +119,12 @@ def _break_lines(element: ET.Element) -> None:
 
 
 def to_hocr(results: Any, sources: Sequence[Any] | None = None, *,
-            alternatives: bool = False, title: str = "lingyun OCR") -> str:
+            alternatives: bool = False, title: str = "lingyun OCR",
+            resolution: tuple[int, int] | None = None) -> str:
     """hOCR for one or many Layouts / text results (``sources``: their image names).
+
+    ``resolution`` (dots per inch, x and y) is stated as ``scan_res`` on every page, which
+    tells PDF renderers the page size.
 
     Returns the XHTML document as a string, every page of every document in order.
     """
@@ -136,7 +143,7 @@ def to_hocr(results: Any, sources: Sequence[Any] | None = None, *,
     body = ET.SubElement(html, "body")
     ids = Ids()
     for number, page in enumerate(pages):
-        _page(body, page, number, ids, alternatives)
+        _page(body, page, number, ids, alternatives, resolution)
     _break_lines(html)
     # Self-closing only where empty: <meta/> (void in HTML); nothing else is ever empty.
     markup = ET.tostring(html, encoding="unicode")
