@@ -46,6 +46,7 @@ __all__ = [
     "id_sex",
     "length",
     "mrz_matches",
+    "one_of",
     "mrz_passport",
     "mrz_permit",
     "pattern",
@@ -121,6 +122,21 @@ def length(name: str, *allowed: int) -> Validator:
         else f"{value!r} has {len(value)} characters, expected {shown}",
         description=f"has {shown} characters",
     )
+
+
+def one_of(name: str, *choices: Validator) -> Validator:
+    """Passes when any of ``choices`` passes (a buyer is a person or an organisation)."""
+
+    def check(value: Any) -> CheckResult:
+        failures = []
+        for choice in choices:
+            messages = choice.run(value)
+            if not messages:
+                return None
+            failures.append(f"{choice.name}: {'; '.join(messages)}")
+        return "fails every alternative -- " + " | ".join(failures)
+
+    return Validator(name, check, description=" or ".join(c.description for c in choices))
 
 
 # --- identity numbers -----------------------------------------------------------------------
