@@ -14,7 +14,7 @@ from typing import Any
 
 from .normalisers import Period
 
-__all__ = ["decode", "encode", "encodable"]
+__all__ = ["decode", "encodable", "encode"]
 
 
 def encodable(value: Any) -> bool:

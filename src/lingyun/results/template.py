@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProtocolError
-from ..fields import Issue, Occurrence, codec, evaluate
 from ..fields import Field as Declared
+from ..fields import Issue, Occurrence, codec, evaluate
 from ._payload import as_list, member, object_at, optional_box, optional_number, optional_text
 from .base import Box, Confidence, Result
 
