@@ -102,6 +102,8 @@ class Result(ABC):
     def to_dict(self) -> dict[str, Any]:
         data = {"kind": self.kind, "document_type": self.document_type}
         data.update(self._payload_dict())
+        # Derived from the fields (from_dict ignores it): for readers of the JSON output.
+        data["issues"] = [i.to_dict() for i in self.issues]
         data["raw"] = self.raw
         return data
 
