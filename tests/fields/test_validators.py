@@ -23,7 +23,7 @@ REGIONS = ["110101", "310104", "440305", "510107", "650102"]  # real county code
 
 
 def ric_check(first17: str) -> str:
-    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, RIC_WEIGHTS)) % 11]
+    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, RIC_WEIGHTS, strict=True)) % 11]
 
 
 @st.composite
@@ -101,12 +101,13 @@ USCC_WEIGHTS = [3 ** i % 31 for i in range(17)]
 
 
 def uscc_check(first17: str) -> str:
-    return USCC_CHARS[-sum(USCC_CHARS.index(c) * w for c, w in zip(first17, USCC_WEIGHTS)) % 31]
+    pairs = zip(first17, USCC_WEIGHTS, strict=True)
+    return USCC_CHARS[-sum(USCC_CHARS.index(c) * w for c, w in pairs) % 31]
 
 
 def org_code_check(eight: str) -> str:
     values = [int(c) if c.isdigit() else ord(c) - 55 for c in eight]
-    check = 11 - sum(x * w for x, w in zip(values, (3, 7, 9, 10, 5, 8, 4, 2))) % 11
+    check = 11 - sum(x * w for x, w in zip(values, (3, 7, 9, 10, 5, 8, 4, 2), strict=True)) % 11
     return {10: "X", 11: "0"}.get(check, str(check))
 
 
@@ -158,9 +159,10 @@ def test_known_vins(good: str) -> None:
 
 def _vin_check(vin: str) -> str:
     table = dict(zip("ABCDEFGHJKLMNPRSTUVWXYZ", [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9,
-                                                  2, 3, 4, 5, 6, 7, 8, 9]))
+                                                  2, 3, 4, 5, 6, 7, 8, 9], strict=True))
     weights = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
-    total = sum((int(c) if c.isdigit() else table[c]) * w for c, w in zip(vin, weights))
+    pairs = zip(vin, weights, strict=True)
+    total = sum((int(c) if c.isdigit() else table[c]) * w for c, w in pairs)
     return "0123456789X"[total % 11]
 
 
