@@ -220,7 +220,7 @@ def test_types_json_shows_the_fields(capsys: pytest.CaptureFixture[str]) -> None
     assert id_number["required"] is True
     assert [(c["name"], c["uses"]) for c in id_number["validators"]] == [
         ("cn.ric", []), ("cn.ric.birth_date", ["birth_date"]), ("cn.ric.sex", ["sex"])]
-    assert [f["key"] for f in entries["bankcard"]["fields"]][0] == "number"
+    assert next(f["key"] for f in entries["bankcard"]["fields"]) == "number"
     assert entries["text.chinese"]["fields"] == []
     assert main(["types"]) == 0
     assert "10 (" in capsys.readouterr().out
