@@ -21,6 +21,7 @@ because stdnum has no module for them.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -161,6 +162,7 @@ def resident_id(value: str) -> CheckResult:
     return problems
 
 
+@functools.lru_cache(maxsize=4096)
 def _known_region(code: str) -> bool:
     """Whether stdnum's table of county codes ever had ``code``.  Not stdnum's stricter
     ``get_birth_place``, which wants the county to exist in the birth year: numbers are
