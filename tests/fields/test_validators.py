@@ -252,3 +252,24 @@ def test_one_of_reports_every_alternative() -> None:
     problems = either.run("513022197512000000")   # the vsi buyer: month 12, day 00
     assert len(problems) == 1
     assert "cn.ric: " in problems[0] and "19751200" in problems[0] and "cn.uscc: " in problems[0]
+
+
+def test_dates_that_must_have_happened() -> None:
+    assert v.not_in_future.run(datetime.date(1991, 3, 16)) == []
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    assert v.not_in_future.run(tomorrow) == [
+        f"{tomorrow} is in the future (today is {datetime.date.today()})"]
+
+
+@pytest.mark.parametrize(("start", "end", "ok"), [
+    ((2008, 8, 20), (2018, 8, 20), True),       # the idcard.back example: ten years
+    ((2008, 8, 20), (2013, 8, 20), True),
+    ((2008, 8, 20), (2028, 8, 20), True),
+    ((2008, 2, 29), (2018, 2, 28), True),       # a leap day has no anniversary
+    ((2008, 8, 20), (2018, 8, 21), False),
+    ((2008, 8, 20), (2016, 8, 20), False),
+])
+def test_resident_id_card_validity(start: tuple, end: tuple, ok: bool) -> None:
+    period = Period(datetime.date(*start), datetime.date(*end))
+    assert (v.id_card_validity.run(period) == []) is ok
+    assert v.id_card_validity.run(Period(datetime.date(*start), None)) == []

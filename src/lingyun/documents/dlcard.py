@@ -15,7 +15,7 @@ FIELDS = [
     Field("sex", "性别", kinds.SEX),
     Field("nationality", "国籍"),
     Field("address", "地址"),
-    Field("birth_date", "出生日期", kinds.DATE),
+    Field("birth_date", "出生日期", kinds.DATE, validators=[v.not_in_future]),
     Field("first_issue_date", "初次领证日期", kinds.DATE),
     Field("id_number", "身份证号码", kinds.ID_NUMBER, required=True,
           validators=[v.id_birth_date("birth_date"), v.id_sex("sex")]),

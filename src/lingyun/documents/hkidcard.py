@@ -16,7 +16,7 @@ FIELDS = [
     Field("telegraph_code", "电码", kinds.CODE,
           validators=[v.pattern("hkid.telegraph_code", r"(?:\d{4})+",
                                 "Chinese commercial codes (four digits a character)")]),
-    Field("birth_date", "出生日期", kinds.DATE),
+    Field("birth_date", "出生日期", kinds.DATE, validators=[v.not_in_future]),
     Field("issue_date", "签发日期", kinds.DATE),
     Field("symbols", "代码", kinds.CODE),
     Field("photo", "头像", help="the photo's region; the service sends no text for it"),

@@ -14,7 +14,7 @@ FIELDS = [
     Field("name", "姓名"),
     Field("name_en", "Name"),
     Field("sex", "性别", kinds.SEX),
-    Field("birth_date", "出生日期", kinds.DATE),
+    Field("birth_date", "出生日期", kinds.DATE, validators=[v.not_in_future]),
     Field("issue_date", "签发日期", kinds.DATE),
     Field("valid_period", "有效期限", kinds.PERIOD),
     Field("photo", "头像", help="the photo's region; the service sends no text for it"),

@@ -1,7 +1,7 @@
 """Resident identity card (居民身份证): the personal-information and issuing-authority sides.
 
 The number's check digit, region and birth date are checked, and its birth date and sex
-against the card's printed ones.
+against the card's printed ones; the validity period must be 5, 10 or 20 years (or 长期).
 """
 
 from ..doctypes import registering
@@ -13,7 +13,7 @@ FRONT_FIELDS = [
     Field("name", "姓名", required=True),
     Field("sex", "性别", kinds.SEX, required=True),
     Field("ethnicity", "民族"),
-    Field("birth_date", "出生日期", kinds.DATE, required=True),
+    Field("birth_date", "出生日期", kinds.DATE, required=True, validators=[v.not_in_future]),
     Field("birth_year", "年", kinds.INTEGER),
     Field("birth_month", "月", kinds.INTEGER),
     Field("birth_day", "日", kinds.INTEGER),
@@ -24,7 +24,8 @@ FRONT_FIELDS = [
 ]
 BACK_FIELDS = [
     Field("issuing_authority", "签发机关", required=True),
-    Field("valid_period", "有效期限", kinds.PERIOD, required=True),
+    Field("valid_period", "有效期限", kinds.PERIOD, required=True,
+          validators=[v.id_card_validity]),
 ]
 
 IDCARD_FRONT = template_document(

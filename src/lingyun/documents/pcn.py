@@ -25,7 +25,7 @@ FIELDS = [
     Field("sex", "性别", kinds.SEX),
     Field("birth_place", "出生地点"),
     Field("issue_place", "签发地点"),
-    Field("birth_date", "出生日期", kinds.DATE),
+    Field("birth_date", "出生日期", kinds.DATE, validators=[v.not_in_future]),
     Field("issue_date", "签发日期", kinds.DATE),
     Field("expiry_date", "有效期至", kinds.DATE),
     Field("issuing_authority", "签发机关"),

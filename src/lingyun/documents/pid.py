@@ -17,7 +17,7 @@ FIELDS = [
     Field("document_number", "证件号码", kinds.CODE, required=True),
     Field("name", "姓名"),
     Field("name_en", "Name"),
-    Field("birth_date", "出生日期", kinds.DATE),
+    Field("birth_date", "出生日期", kinds.DATE, validators=[v.not_in_future]),
     Field("sex", "性别", kinds.SEX),
     Field("valid_period", "有效期限", kinds.PERIOD),
     Field("issuing_authority", "签发机关"),

@@ -44,11 +44,13 @@ __all__ = [
     "equals_field",
     "hk_identity_card",
     "id_birth_date",
+    "id_card_validity",
     "id_sex",
     "length",
     "mrz_matches",
     "mrz_passport",
     "mrz_permit",
+    "not_in_future",
     "one_of",
     "pattern",
     "phone",
@@ -359,6 +361,31 @@ def mrz_matches(element: str, other: str) -> Validator:
         return None if got == printed else f"MRZ {element} {got} differs from {other} {printed}"
 
     return Validator(f"mrz.{element}", check, (other,), f"MRZ {element} equals {other}")
+
+
+@validator("date.not_in_future")
+def not_in_future(value: datetime.date) -> CheckResult:
+    """A date that has happened (a birth or issue date): not after today."""
+    today = datetime.date.today()
+    return None if value <= today else f"{value} is in the future (today is {today})"
+
+
+def _years_later(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
+
+
+@validator("cn.ric.validity")
+def id_card_validity(period: Period) -> CheckResult:
+    """A resident ID card is valid for 5, 10 or 20 years from the issue date, or 长期."""
+    if period.end is None:
+        return None
+    if any(period.end == _years_later(period.start, n) for n in (5, 10, 20)):
+        return None
+    return (f"{period.start} to {period.end} is not the 5, 10 or 20 years "
+            "a resident ID card is valid for")
 
 
 # --- cross-field ----------------------------------------------------------------------------
