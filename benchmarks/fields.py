@@ -18,8 +18,8 @@ from requests.structures import CaseInsensitiveDict
 
 from lingyun.fields import fields_from_keys
 from lingyun.plugins import get_plugin_manager
+from lingyun.protocol import Reply
 from lingyun.results import parse_template
-from lingyun.transport import Reply
 
 ROUNDS = 300
 REPEATS = 7

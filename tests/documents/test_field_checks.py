@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import json
 from decimal import Decimal
+from importlib import resources
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -235,8 +236,8 @@ def test_cli_table_shows_the_issues(
     monkeypatch.setenv("LINGYUN_ENDPOINT", httpserver.url_for("/ocr"))
     httpserver.expect_request("/ocr").respond_with_data(
         json.dumps(example("vsi"), ensure_ascii=False))
-    image = tmp_path / "invoice.jpg"
-    image.write_bytes(b"\xff\xd8 jpeg")
+    image = tmp_path / "invoice.png"
+    image.write_bytes((resources.files("lingyun") / "samples" / "page.png").read_bytes())
     assert main(["ocr", str(image), "--type", "vsi"]) == 0
     out = capsys.readouterr().out
     table, _, issues = out.partition("\n2 issues:\n")

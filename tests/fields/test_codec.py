@@ -7,7 +7,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lingyun.fields import Period, codec
@@ -21,6 +21,7 @@ values = st.one_of(
 )
 
 
+@settings(deadline=None)  # a shared machine: timing is no property
 @given(values)
 def test_every_normalised_type_round_trips_through_json(value: object) -> None:
     stored = json.loads(json.dumps(codec.encode(value)))
@@ -38,12 +39,14 @@ def test_the_stored_forms() -> None:
     assert not codec.encodable(b"bytes")
 
 
+@settings(deadline=None)  # a shared machine: timing is no property
 @given(st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E)))
 def test_full_width_folds_back_to_ascii(ascii_text: str) -> None:
     wide = "".join(chr(ord(c) + 0xFEE0) for c in ascii_text)
     assert fold_fullwidth(wide) == ascii_text
 
 
+@settings(deadline=None)  # a shared machine: timing is no property
 @given(st.text())
 def test_folding_touches_only_full_width_ascii(text: str) -> None:
     folded = fold_fullwidth(text)

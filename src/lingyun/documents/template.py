@@ -26,8 +26,8 @@ from collections.abc import Iterable, Mapping
 from ..doctypes import DocumentType, Parser
 from ..errors import UsageError
 from ..fields import Field, fields_from_keys
+from ..protocol import Reply
 from ..results import TemplateResult, parse_template
-from ..transport import Reply
 
 __all__ = ["CONFIDENCE_PERCENT", "CONFIDENCE_WORD", "template_document", "template_parser"]
 
