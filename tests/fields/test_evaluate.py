@@ -65,6 +65,12 @@ def test_required_fields_absent_or_empty() -> None:
     assert missing == [Issue("date", "required", "日期 is required; the service did not return it")]
 
 
+def test_separators_alone_are_empty() -> None:
+    fields = [Field("code", "代码", kinds.CODE, required=True)]
+    checked, _ = evaluate(fields, [Occurrence("code", "code", " - -　")])
+    assert checked[0] == (None, [Issue("code", "required", "代码 is required but empty")])
+
+
 def test_a_broken_plugin_check_is_an_issue_not_a_crash() -> None:
     @validator("acme.explodes")
     def explodes(value: str) -> str | None:

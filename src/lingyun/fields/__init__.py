@@ -8,7 +8,7 @@ them with each field's path.  Third-party templates use the same pieces, and add
 checks with :func:`validator`.
 """
 
-from . import kinds, normalisers, validators
+from . import codec, kinds, normalisers, validators
 from .check import Checked, Occurrence, evaluate
 from .declare import Field, fields_from_keys
 from .issues import Invalid, Issue
@@ -25,6 +25,7 @@ __all__ = [
     "Occurrence",
     "Period",
     "Validator",
+    "codec",
     "evaluate",
     "fields_from_keys",
     "kinds",

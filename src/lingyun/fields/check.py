@@ -40,11 +40,15 @@ def _failure(exc: Exception) -> str:
     return f"the check itself failed ({type(exc).__name__}: {exc})"
 
 
+def _empty(spec: Field | None, path: str) -> Checked:
+    if spec is not None and spec.required:
+        return Checked(None, [Issue(path, "required", f"{spec.name} is required but empty")])
+    return Checked(None, [])
+
+
 def _normalise(spec: Field | None, raw: str | None, path: str) -> Checked:
     if raw is None or not raw.strip():
-        if spec is not None and spec.required:
-            return Checked(None, [Issue(path, "required", f"{spec.name} is required but empty")])
-        return Checked(None, [])
+        return _empty(spec, path)
     if spec is None:  # undeclared: plain text, nothing to check
         return Checked(collapse_spaces(raw), [])
     kind = spec.kind
@@ -52,8 +56,8 @@ def _normalise(spec: Field | None, raw: str | None, path: str) -> Checked:
         text = raw
         for step in kind.prepare + spec.normalisers:
             text = step(text)
-        if not text:
-            return Checked(None, [])
+        if not text:  # only separators: as empty as no text at all
+            return _empty(spec, path)
         value = kind.read(text)
     except Invalid as exc:
         return Checked(None, [Issue(path, exc.check or kind.name, exc.message)])
