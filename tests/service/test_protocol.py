@@ -190,7 +190,8 @@ def test_a_body_that_is_not_an_image_is_minus_one_with_a_reason(service, body):
 def test_an_image_the_engine_cannot_decode_is_minus_one(service):
     answer = post(service.url, signed("capkey=ocr.cloud,lang=chinese_cn"), body=PNG[:100])
     assert answer.error == -1
-    assert "PNG image" in answer.envelope["text"] and "could not be decoded" in answer.envelope["text"]
+    text = answer.envelope["text"]
+    assert "PNG image" in text and "could not be decoded" in text
 
 
 @needs_rapidocr

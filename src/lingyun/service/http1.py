@@ -13,7 +13,8 @@ uses), and gives these guarantees:
   the descriptor limit minus a reserve.  At the cap the connection idle the longest (between
   requests, or connected and silent) is closed to make room; only when every connection is in
   a request does the accept loop wait.  A normal client is therefore served while 1,100 idle
-  connections are open under a 1024-descriptor limit.
+  connections are open under a 1024-descriptor limit.  (Nothing is closed before a new
+  connection is actually waiting.)
 * **Timeouts** -- idle (before the first byte of a request), header (from that byte to the
   end of the headers), body (the whole body) and send (writing an answer): past any of them
   the connection is closed.
@@ -383,7 +384,10 @@ class HTTPServer:
         if loop is None or stop is None:
             self.stopping = True
             return
-        loop.call_soon_threadsafe(stop.set)
+        try:
+            loop.call_soon_threadsafe(stop.set)
+        except RuntimeError:  # the loop has already ended: stopped
+            self.stopping = True
 
     @property
     def open_connections(self) -> int:
@@ -436,8 +440,9 @@ class HTTPServer:
         loop = asyncio.get_running_loop()
         assert self._room is not None
         while True:
-            if len(self._live()) >= self.cap and not self._evict_idle():
-                self._room.clear()
+            live = self._live()
+            if len(live) >= self.cap and not any(c.idle for c in live):
+                self._room.clear()  # every connection is in a request: accept nothing yet
                 await self._room.wait()
                 continue
             try:
@@ -453,6 +458,8 @@ class HTTPServer:
                     except TimeoutError:
                         pass
                 continue
+            if len(self._live()) >= self.cap:
+                self._evict_idle()  # room for the newcomer, only once there is one
             sock.setblocking(False)
             try:
                 reader, writer = await asyncio.open_connection(sock=sock)
