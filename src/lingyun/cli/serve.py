@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -141,4 +142,13 @@ def run(args: argparse.Namespace) -> int:
     app = ServiceApp(core, args.workers, queue=args.queue, trusted_proxies=args.trusted_proxy)
     serve(app, sock, limits=limits, grace=args.grace)
     print("lingyun local service stopped", flush=True)
+    if app.abandoned:
+        # A recognition still runs in native code (onnxruntime) and its client already has
+        # a retryable answer.  Interpreter shutdown under a running native thread can abort
+        # the process, so leave now, with everything written.
+        print(f"({app.abandoned} recognition(s) abandoned after the grace period)",
+              file=sys.stderr, flush=True)
+        logging.shutdown()
+        sys.stdout.flush()
+        os._exit(0)
     return 0

@@ -85,6 +85,7 @@ class _DaemonPool:
     def __init__(self, workers: int) -> None:
         self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple] | None] = (
             queue.SimpleQueue())
+        self.running = 0  # calls in progress (read by the process's exit path)
         self._threads = [threading.Thread(target=self._work, name=f"lingyun-ocr-{i}",
                                           daemon=True) for i in range(workers)]
         for thread in self._threads:
@@ -100,10 +101,13 @@ class _DaemonPool:
             future, fn, args = job
             if not future.set_running_or_notify_cancel():
                 continue
+            self.running += 1
             try:
                 future.set_result(fn(*args))
             except BaseException as exc:  # handed to the awaiting request
                 future.set_exception(exc)
+            finally:
+                self.running -= 1
 
     def shutdown(self) -> None:
         """Let the threads end once idle (without waiting for them)."""
@@ -125,6 +129,7 @@ class ServiceApp:
         self.queue = max(0, queue)
         self.trusted_proxies = frozenset(trusted_proxies)
         self._admitted = 0
+        self._abandoned = 0
         self._stopping = False
         self._pool: _DaemonPool | None = None
         self._slots: asyncio.Semaphore | None = None
@@ -155,8 +160,14 @@ class ServiceApp:
 
     def close(self) -> None:
         if self._pool is not None:
+            self._abandoned = self._pool.running
             self._pool.shutdown()
             self._pool = None
+
+    @property
+    def abandoned(self) -> int:
+        """Recognitions still running when the app closed (their clients were answered)."""
+        return self._abandoned
 
     # -- ASGI ------------------------------------------------------------------------
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
