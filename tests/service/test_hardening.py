@@ -339,6 +339,7 @@ def test_the_access_log_cannot_be_forged_and_ignores_forwarded_for(service):
             sock.sendall(raw_request({**headers, "Content-Length": "0"}, b"",
                                      path="/ocr%0D%0A127.0.0.1%20%22POST%20/ocr%22%20200"))
             status, _, _ = read_response(sock)
+            wait_until(lambda: records.lines)  # the line is written after the answer
     assert status == 404
     line = records.lines[-1]
     assert line.isprintable() and "\n" not in line and "\x1b" not in line
@@ -351,3 +352,13 @@ def test_forwarded_for_is_believed_from_a_trusted_proxy_only():
     with access_records() as records, LocalServer(core, trusted_proxies=["127.0.0.1"]) as srv:
         post(srv.url, {**signed(IDCARD_BACK), "X-Forwarded-For": "10.0.0.1, 6.6.6.6"})
     assert records.lines[-1].startswith("6.6.6.6 via 127.0.0.1:")
+
+
+def test_expect_100_continue_is_answered_once_the_request_is_admitted(service):
+    with socket.create_connection((service.host, service.port), timeout=30) as sock:
+        sock.sendall(raw_request({**signed(IDCARD_BACK), "Content-Length": str(len(PNG)),
+                                  "Expect": "100-continue"}, b""))
+        assert sock.recv(4096).startswith(b"HTTP/1.1 100 ")
+        sock.sendall(PNG)
+        status, _, body = read_response(sock)
+    assert status == 200 and json.loads(body)["error"] == 0

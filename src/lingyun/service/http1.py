@@ -280,9 +280,12 @@ class _Exchange:
         if self.body_done:
             await conn.gone.wait()  # ASGI: after the body, receive() waits for a disconnect
             return {"type": "http.disconnect"}
-        if self.body_deadline is None:
-            self.body_deadline = time.monotonic() + conn.limits.body_timeout
         try:
+            if self.body_deadline is None:
+                self.body_deadline = time.monotonic() + conn.limits.body_timeout
+                if conn.h11.they_are_waiting_for_100_continue:  # admitted: send it now
+                    await conn._write(conn.h11.send(
+                        h11.InformationalResponse(status_code=100, headers=[])))
             while True:
                 try:
                     event = conn.h11.next_event()

@@ -97,12 +97,11 @@ def limits_in_effect(limits: ImageLimits) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class ImageSize:
-    """What an image's header says: format, width, height and number of frames."""
+    """What an image's header says: format, width and height (of the first frame)."""
 
     format: str
     width: int
     height: int
-    frames: int = 1
 
 
 def _pillow():  # imported lazily: the service runs without images in replay-only setups
@@ -152,8 +151,7 @@ def _check_size(size: ImageSize, limits: ImageLimits) -> None:
 def read_size(data: bytes) -> ImageSize:
     """The header's format and size; :class:`BadImage` if no header can be read."""
     with _open(data) as image:
-        return ImageSize(image.format or "image", image.width, image.height,
-                         getattr(image, "n_frames", 1))
+        return ImageSize(image.format or "image", image.width, image.height)
 
 
 def check(data: bytes, limits: ImageLimits | None = None) -> ImageSize:

@@ -198,10 +198,14 @@ class ServiceApp:
             length = None if declared is None else parse_uint(declared, "Content-Length")
         except BadNumber:
             length = None  # read under the limit like a chunked body; 230 past it
-        step: Pending | Response | None = self.core.begin(scope["method"], scope["path"],
-                                                          headers, length)
-        if isinstance(step, Pending):
-            step = await self._admit(step, receive)
+        step: Pending | Response | None
+        try:
+            step = self.core.begin(scope["method"], scope["path"], headers, length)
+            if isinstance(step, Pending):
+                step = await self._admit(step, receive)
+        except Exception:  # a defect: logged here, the client gets an envelope
+            log.exception("answering %s %s failed", scope["method"], log_field(scope["path"]))
+            step = envelope_response(-1, "server exception (logged by the service)")
         if step is None:
             self._log(scope, headers, "- client left before the answer; work dropped",
                       started)
