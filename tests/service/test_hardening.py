@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lingyun.client import Client
 from lingyun.errors import TransientError
@@ -29,7 +31,7 @@ from lingyun.service.accounts import Accounts
 from lingyun.service.core import ServiceCore
 from lingyun.service.engines import Answer
 from lingyun.service.http1 import Limits, connection_cap
-from lingyun.service.server import LocalServer
+from lingyun.service.server import LocalServer, log_field
 
 from ..conftest import APP_KEY, SECRET_DEV_KEY
 from .conftest import IDCARD_BACK, PNG, post, signed
@@ -289,6 +291,7 @@ def test_shutdown_with_a_full_queue_answers_every_request_with_a_retryable_envel
             post(server.url, signed(BANKCARD)))) for _ in range(3)]
         for client in clients:
             client.start()
+        assert engine.entered.wait(30)
         wait_until(lambda: server.app._admitted == 3)
         server.request_stop()  # one running (held by the gate), two queued
         for client in clients:
@@ -362,3 +365,17 @@ def test_expect_100_continue_is_answered_once_the_request_is_admitted(service):
         sock.sendall(PNG)
         status, _, body = read_response(sock)
     assert status == 200 and json.loads(body)["error"] == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=300))
+def test_log_field_is_printable_ascii_without_a_bare_quote(text):
+    out = log_field(text)
+    assert out.isascii() and out.isprintable()
+    assert len(out) <= 10 * 200 + 3
+    chars = iter(out)
+    for ch in chars:
+        if ch == "\\":
+            assert next(chars, None) is not None  # an escape is never cut in half
+        else:
+            assert ch != '"'

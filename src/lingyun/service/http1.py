@@ -204,6 +204,8 @@ class _Connection:
             async with asyncio.timeout(self.limits.send_timeout):
                 await self.writer.drain()
         except TimeoutError:
+            self.closing = True
+            self.writer.transport.abort()  # close() would wait for a reader that never reads
             raise _Closed from None
 
     # -- one exchange ----------------------------------------------------------------
@@ -451,8 +453,11 @@ class HTTPServer:
             try:
                 sock, _addr = await loop.sock_accept(listener)
             except OSError as exc:
+                if self.stopping or listener.fileno() < 0:
+                    return
                 if exc.errno not in _OUT_OF_RESOURCES:
-                    raise
+                    log.warning("accept() failed: %s", exc)  # e.g. a connection aborted
+                    continue
                 self._out_of_descriptors(exc)
                 if not self._evict_idle():
                     self._room.clear()
