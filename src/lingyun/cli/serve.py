@@ -38,7 +38,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--accounts", metavar="FILE",
                         help="JSON or TOML file of app key -> developer key")
     parser.add_argument("--account", action="append", default=[], metavar="APP_KEY:DEV_KEY",
-                        help="accept this account (repeatable)")
+                        help="accept this account (repeatable); once any account is "
+                        "configured, the built-in lingyun-local account is refused")
     parser.add_argument("--workers", type=_positive(int), default=4,
                         help="recognition threads (default 4)")
     parser.add_argument("--queue", type=_non_negative(int), default=8, metavar="N",

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import http
 import json
 import logging
 import resource
@@ -44,9 +45,10 @@ from urllib.parse import unquote
 
 import h11
 
-__all__ = ["HTTPServer", "Limits", "connection_cap"]
+__all__ = ["HTTPServer", "Limits", "connection_cap", "log_field"]
 
 log = logging.getLogger("lingyun.service")
+access_log = logging.getLogger("lingyun.service.access")
 
 _OUT_OF_RESOURCES = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
 _READ_SIZE = 65536
@@ -88,6 +90,34 @@ class Application(Protocol):
     def stop_now(self) -> None: ...
     def close(self) -> None: ...
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None: ...
+
+
+def log_field(value: object, limit: int = 200) -> str:
+    """``value`` safe for one access-log line: printable ASCII only, quotes and backslashes
+    escaped, everything else as ``\\xNN``/``\\uNNNN``, at most ``limit`` characters.
+
+    A path or app key holding ``\\r\\n`` or terminal escapes cannot start a forged line.
+    """
+    text = str(value)
+    out = []
+    for ch in text[:limit]:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= code < 0x7F:
+            out.append(ch)
+        elif code < 0x100:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
+    return "".join(out) + ("..." if len(text) > limit else "")
+
+
+def _reason(status: int) -> bytes:
+    try:
+        return http.HTTPStatus(status).phrase.encode("ascii")
+    except ValueError:
+        return b""
 
 
 def _json_error(status: int, text: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
@@ -190,9 +220,13 @@ class _Connection:
         """Answer a request the front end refuses by itself, then close."""
         if self.h11.our_state not in (h11.IDLE, h11.SEND_RESPONSE):
             return
+        peer = f"{self.peer[0]}:{self.peer[1]}" if self.peer else "-"
+        access_log.info("%s refused by the HTTP layer: %d %s", log_field(peer), status,
+                        log_field(text))
         status, headers, body = _json_error(status, text)
         try:
-            await self._write(self.h11.send(h11.Response(status_code=status, headers=headers))
+            await self._write(self.h11.send(h11.Response(status_code=status, headers=headers,
+                                                         reason=_reason(status)))
                               + self.h11.send(h11.Data(data=body))
                               + self.h11.send(h11.EndOfMessage()))
         except h11.LocalProtocolError:
@@ -333,6 +367,18 @@ class _Exchange:
             self.watcher.cancel()
             await asyncio.wait({self.watcher})
 
+    def _discard_buffered_body(self) -> None:
+        """Consume a body the app left unread if it has already arrived (an empty body, or
+        a small one in the buffer), so a refusal does not cost the connection."""
+        conn = self.connection
+        while conn.h11.their_state is h11.SEND_BODY:
+            try:
+                event = conn.h11.next_event()
+            except h11.RemoteProtocolError:
+                return
+            if event is h11.NEED_DATA or event is h11.PAUSED:
+                return
+
     async def send(self, message: dict[str, Any]) -> None:
         conn = self.connection
         if message["type"] == "http.response.start":
@@ -345,10 +391,12 @@ class _Exchange:
         if conn.gone.is_set() or conn.closing:
             return  # nobody to answer
         headers = self.headers
+        self._discard_buffered_body()
         self.unanswered_body = conn.h11.their_state is not h11.DONE
         if self.unanswered_body or conn.server.stopping:
             headers = [*headers, (b"connection", b"close")]
-        data = conn.h11.send(h11.Response(status_code=self.status, headers=headers))
+        data = conn.h11.send(h11.Response(status_code=self.status, headers=headers,
+                                          reason=_reason(self.status)))
         body = message.get("body", b"")
         if body:
             data += conn.h11.send(h11.Data(data=body))

@@ -37,7 +37,7 @@ from typing import Any
 
 from ..digits import BadNumber, parse_uint
 from .core import Pending, Response, ServiceCore, envelope_response
-from .http1 import HTTPServer, Limits
+from .http1 import HTTPServer, Limits, log_field
 
 __all__ = ["BUSY_CODE", "DEFAULT_QUEUE", "LocalServer", "ServiceApp", "bind", "log_field",
            "serve"]
@@ -52,27 +52,6 @@ DEFAULT_QUEUE = 8
 _STOPPING_TEXT = ("the service is shutting down and did not answer this request; "
                   "send it again")
 _STOPPED = object()
-
-
-def log_field(value: object, limit: int = 200) -> str:
-    """``value`` safe for one access-log line: printable ASCII only, quotes and backslashes
-    escaped, everything else as ``\\xNN``/``\\uNNNN``, at most ``limit`` characters.
-
-    A path or app key holding ``\\r\\n`` or terminal escapes cannot start a forged line.
-    """
-    text = str(value)
-    out = []
-    for ch in text[:limit]:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif 0x20 <= code < 0x7F:
-            out.append(ch)
-        elif code < 0x100:
-            out.append(f"\\x{code:02x}")
-        else:
-            out.append(f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}")
-    return "".join(out) + ("..." if len(text) > limit else "")
 
 
 class _DaemonPool:
