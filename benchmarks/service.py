@@ -200,8 +200,9 @@ def hostile() -> None:
     _stop(proc)
     print(f"100 uploads of 10 MiB stalled after 9 MiB: {answered} answered busy (250) at once, "
           f"{closed} admitted then closed by the body timeout (3 s; each freed slot admits the "
-          f"next), {reset + busy} answered busy but reset before the answer was read; server RSS {before} MiB before, peak {peak} MiB (bound: (4 workers + 8 "
-          "queued) x 10 MiB bodies)")
+          f"next), {reset + busy} answered busy but reset before the answer was read; "
+          f"server RSS {before} MiB before, peak {peak} MiB (bound: (4 workers + 8 queued) "
+          "x 10 MiB bodies)")
     # 3. 1,100 idle connections under ulimit -n 1024
     proc, url = _serve("--engine", "replay", "--idle-timeout", "60")
     host, port = url.split("/")[2].split(":")

@@ -379,3 +379,16 @@ def test_log_field_is_printable_ascii_without_a_bare_quote(text):
             assert next(chars, None) is not None  # an escape is never cut in half
         else:
             assert ch != '"'
+
+
+def test_a_refused_request_keeps_its_connection_for_the_next(service):
+    """The body of a refused request has arrived: it is consumed, the connection stays."""
+    with socket.create_connection((service.host, service.port), timeout=30) as sock:
+        wrong = {**signed(IDCARD_BACK, app_key="nobody"), "Content-Length": str(len(PNG))}
+        sock.sendall(raw_request(wrong, PNG))
+        status, headers, body = read_response(sock)
+        assert json.loads(body)["error"] == 192 and "connection" not in headers
+        sock.sendall(raw_request({**signed(IDCARD_BACK), "Content-Length": str(len(PNG))},
+                                 PNG))
+        status, _, body = read_response(sock)
+    assert status == 200 and json.loads(body)["error"] == 0
