@@ -24,14 +24,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "serve",
         help="run the local Lingyun-compatible OCR service",
         description="Serve the Lingyun protocol (/ocr and /ocr/auto_recognise, GET /health) "
-        "with real text recognition (rapidocr, the `local` extra) and recorded answers for "
-        "every other document type (replay).",
+        "with real text recognition (rapidocr, the `local` extra). Recorded answers (replay) "
+        "only with --engine replay, each marked with the x-lingyun-replay header.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8880, help="port (0 picks a free one)")
     parser.add_argument("--engine", action="append", dest="engines", metavar="NAME",
                         help="engine to route to, in order (repeatable; default: rapidocr "
-                        "for text when installed, replay for the rest)")
+                        "only -- replay must be named)")
+    parser.add_argument("--processes", type=int, metavar="N",
+                        help="recognise in N worker processes (default: one per core, at "
+                        "most 8; LINGYUN_ENGINE_PROCESSES)")
+    parser.add_argument("--threads", type=int, metavar="T",
+                        help="onnxruntime threads per worker process (default 1; "
+                        "LINGYUN_ENGINE_THREADS)")
     parser.add_argument("--replay-dir", action="append", default=[], metavar="DIR",
                         help="directory of recorded answers searched before the vendor "
                         "examples (repeatable)")
@@ -103,13 +109,16 @@ def run(args: argparse.Namespace) -> int:
     from ..service.accounts import Accounts
     from ..service.core import ServiceCore
     from ..service.engines import make_engines
+    from ..service.engines.pool import split_from_env
     from ..service.engines.replay import ReplayEngine
     from ..service.http1 import Limits, connection_cap
     from ..service.imageio import ImageLimits
     from ..service.server import ServiceApp, bind, serve
 
     accounts = Accounts.configured(file=args.accounts, accounts=args.account)
-    engines = make_engines(args.engines)
+    processes, threads = split_from_env()
+    engines = make_engines(args.engines, processes=args.processes or processes,
+                           threads=args.threads or threads)
     if args.replay_dir:
         engines = [ReplayEngine(args.replay_dir) if isinstance(e, ReplayEngine) else e
                    for e in engines]
