@@ -92,7 +92,10 @@ BACKENDS: dict[str, Any] = _load_backends(_policy)
 BACKEND: str = "python" if _policy == "python" or "c" not in BACKENDS else "c"
 
 
-def _as_buffer(data: Any) -> np.ndarray:
+def _as_buffer(data: Any) -> Any:
+    """``data`` as a contiguous 1-D byte buffer both decoders read without copying."""
+    if type(data) is bytes:
+        return data
     if isinstance(data, np.ndarray):
         if data.dtype != np.uint8 or data.ndim != 1:
             raise UsageError(f"decode expects a 1-D uint8 array, got {data.dtype} {data.shape}")
@@ -101,23 +104,30 @@ def _as_buffer(data: Any) -> np.ndarray:
         view = memoryview(data)
         if not view.contiguous:
             raise UsageError("decode expects a contiguous buffer")
-        return np.frombuffer(view.cast("B") if view.format != "B" else view, dtype=np.uint8)
+        return view.cast("B") if view.format != "B" or view.ndim != 1 else view
     raise UsageError(
         f"decode expects bytes, memoryview or a uint8 numpy array, got {type(data).__name__}"
     )
 
 
-def decode_with(backend: str, data: Any) -> Layout:
-    """:func:`decode` on a named backend (``"c"`` or ``"python"``), for tests and benchmarks."""
+def _backend(name: str) -> Any:
     try:
-        module = BACKENDS[backend]
+        return BACKENDS[name]
     except KeyError:
         raise UsageError(
-            f"iread backend {backend!r} is not available; available: {sorted(BACKENDS)}"
+            f"iread backend {name!r} is not available; available: {sorted(BACKENDS)}"
         ) from None
-    node_types, arrays, surrogates = module.decode_arrays(_as_buffer(data))
+
+
+def _layout(decoded: tuple[np.ndarray, dict[str, np.ndarray], bool, np.ndarray]) -> Layout:
+    node_types, arrays, surrogates, page_document = decoded
     replaced = join_surrogates(arrays["char"]) if surrogates else _NONE_REPLACED
-    return Layout(node_types, arrays, replaced)
+    return Layout(node_types, arrays, replaced, page_document)
+
+
+def decode_with(backend: str, data: Any) -> Layout:
+    """:func:`decode` on a named backend (``"c"`` or ``"python"``), for tests and benchmarks."""
+    return _layout(_backend(backend).decode_streams([_as_buffer(data)], name_streams=False))
 
 
 def decode(data: Any) -> Layout:
@@ -125,49 +135,10 @@ def decode(data: Any) -> Layout:
     return decode_with(BACKEND, data)
 
 
-def _first_bad_stream(backend: str, buffers: list[np.ndarray]) -> StreamError:
-    """The error of the first stream that is invalid on its own, located in that stream.
-
-    A stream alone is valid only if it is empty or begins with a PAGE (any other first node
-    is an orphan or unknown), so this also finds a stream that the joined decode would have
-    wrongly accepted as more nodes of the previous stream's last page.  Only reached once
-    the fast path has found that something is wrong: a loop per stream costs nothing on
-    valid input.
-    """
-    module = BACKENDS[backend]
-    for index, buffer in enumerate(buffers):
-        try:
-            module.decode_arrays(buffer)
-        except StreamError as exc:
-            return exc.in_stream(index)
-    raise AssertionError("decode_many: the joined streams failed but no single stream does")
-
-
 def decode_many_with(backend: str, streams: Iterable[Any]) -> Layout:
     """:func:`decode_many` on a named backend (``"c"`` or ``"python"``)."""
-    if backend not in BACKENDS:
-        raise UsageError(
-            f"iread backend {backend!r} is not available; available: {sorted(BACKENDS)}"
-        )
-    buffers = [_as_buffer(stream) for stream in streams]
-    sizes = np.fromiter((b.size for b in buffers), dtype=np.int64, count=len(buffers))
-    starts = np.zeros(len(buffers) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=starts[1:])
-    joined = np.concatenate(buffers) if buffers else np.zeros(0, dtype=np.uint8)
-    heads = starts[:-1][sizes > 0]
-    # Every stream a whole number of nodes, each non-empty one beginning with a PAGE (wType 0
-    # in its first two bytes): then the joined stream splits exactly at page boundaries and
-    # decoding it once is decoding each stream, with parent indices already global.
-    if np.any(sizes % NODE_SIZE) or np.any(joined[heads] | joined[heads + 1]):
-        raise _first_bad_stream(backend, buffers)
-    try:
-        node_types, arrays, surrogates = BACKENDS[backend].decode_arrays(joined)
-    except StreamError:
-        raise _first_bad_stream(backend, buffers) from None
-    replaced = join_surrogates(arrays["char"]) if surrogates else _NONE_REPLACED
-    page_nodes = np.flatnonzero(node_types == 0)
-    page_document = (np.searchsorted(starts // NODE_SIZE, page_nodes, side="right") - 1)
-    return Layout(node_types, arrays, replaced, page_document.astype(np.int32))
+    module = _backend(backend)
+    return _layout(module.decode_streams([_as_buffer(s) for s in streams], name_streams=True))
 
 
 def decode_many(streams: Iterable[Any]) -> Layout:
