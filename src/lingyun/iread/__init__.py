@@ -90,6 +90,7 @@ if _policy not in ("auto", "c", "python"):
 BACKENDS: dict[str, Any] = _load_backends(_policy)
 #: The decoder :func:`decode` uses: ``"c"`` or ``"python"``.
 BACKEND: str = "python" if _policy == "python" or "c" not in BACKENDS else "c"
+_DEFAULT = BACKENDS[BACKEND]
 
 
 def _as_buffer(data: Any) -> Any:
@@ -132,7 +133,7 @@ def decode_with(backend: str, data: Any) -> Layout:
 
 def decode(data: Any) -> Layout:
     """Decode a position stream (``bytes``, ``memoryview`` or uint8 array) into a Layout."""
-    return decode_with(BACKEND, data)
+    return _layout(_DEFAULT.decode_streams([_as_buffer(data)], name_streams=False))
 
 
 def decode_many_with(backend: str, streams: Iterable[Any]) -> Layout:

@@ -36,6 +36,9 @@ _RESULT_WORDS = ffi.sizeof("ly_result") // _WORD
 _NODES = ffi.offsetof("ly_result", "nodes") // _WORD
 _OFFSETS = ffi.offsetof("ly_result", "offsets") // _WORD
 _SURROGATES = ffi.offsetof("ly_result", "surrogates") // _WORD
+_BAD_STREAM = ffi.offsetof("ly_result", "bad_stream") // _WORD
+_BAD_NODE = ffi.offsetof("ly_result", "bad_node") // _WORD
+_SIZE_T = np.dtype(f"=u{_WORD}")
 _AT = {kind: _OFFSETS + getattr(lib, f"LY_SECTION_{kind.upper()}") for kind in NODE_TYPES}
 _AT_PAGE_STREAM = _OFFSETS + lib.LY_SECTION_PAGE_STREAM
 _AT_NODE_TYPE = _OFFSETS + lib.LY_SECTION_NODE_TYPE
@@ -45,8 +48,8 @@ _U8 = np.dtype(np.uint8)
 _I32 = np.dtype("<i4")
 _PER_NODE = lib.LY_ARENA_PER_NODE
 _OK = lib.LY_OK
-_decode, _from_buffer, _new, _cast, _unpack = (
-    lib.iread_decode, ffi.from_buffer, ffi.new, ffi.cast, ffi.unpack)
+_BYTES, _RESULT = "unsigned char[]", "ly_result[]"
+_decode, _from_buffer = lib.iread_decode, ffi.from_buffer
 
 
 def _raise(status: int, stream_index: int, index: int, stream: Any, name_stream: bool) -> None:
@@ -74,17 +77,20 @@ def decode_streams(
     Raises the first bad stream's :class:`StreamError`; ``name_streams`` sets its
     ``stream_index`` (``decode_many``) or leaves it ``None`` (``decode``).
     """
-    pointers = [_from_buffer("unsigned char[]", stream) for stream in streams]
-    lengths = list(map(len, pointers))
-    arena = np.empty(sum(lengths) // NODE_SIZE * _PER_NODE, dtype=_U8)
-    result = _new("ly_result *")
-    status = _decode(pointers, lengths, len(pointers),
-                     _from_buffer("unsigned char[]", arena, require_writable=True), arena.size,
-                     result)
+    if len(streams) == 1:  # decode: spare the comprehension's frame
+        pointers = [_from_buffer(_BYTES, streams[0])]
+        lengths = [len(pointers[0])]
+    else:
+        pointers = [_from_buffer(_BYTES, stream) for stream in streams]
+        lengths = list(map(len, pointers))
+    arena = np.empty(sum(lengths) // NODE_SIZE * _PER_NODE, _U8)
+    words = np.empty(_RESULT_WORDS, _SIZE_T)  # the ly_result, read back in one tolist()
+    status = _decode(pointers, lengths, len(pointers), _from_buffer(_BYTES, arena, True),
+                     arena.size, _from_buffer(_RESULT, words, True))
+    w = words.tolist()
     if status != _OK:
-        _raise(status, result.bad_stream, result.bad_node, streams[result.bad_stream],
-               name_streams)
-    w = _unpack(_cast("size_t *", result), _RESULT_WORDS)
+        bad_stream, bad_node = w[_BAD_STREAM], w[_BAD_NODE]
+        _raise(status, bad_stream, bad_node, streams[bad_stream], name_streams)
     pages = w[0]
     return (
         np.ndarray(w[_NODES], _U8, arena, w[_AT_NODE_TYPE]),
