@@ -65,6 +65,10 @@ static const unsigned char NEXT[4][5] = {
  * end of the character area (see iread_decode).  The record comes first, in its final
  * form; a page's 12 bytes are followed by its stream index. */
 enum { SLOT = 32, SLOT_KIND = 28 };
+LY_ASSERT(sizeof(ly_line) <= SLOT_KIND && sizeof(ly_region) <= SLOT_KIND
+          && sizeof(ly_cell) <= SLOT_KIND && sizeof(ly_page) + 4 <= SLOT_KIND,
+          "every structural record and its slot's kind byte fit in a slot");
+LY_ASSERT(2 * SLOT <= sizeof(ly_char), "slots and characters never meet (see iread_decode)");
 
 /* Output cursors and counts; they run on across streams. */
 typedef struct {

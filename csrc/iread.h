@@ -153,7 +153,7 @@ enum {
     LY_RAGGED_TAIL = 1,      /* length not a multiple of 48: the tail is a partial node */
     LY_UNKNOWN_TYPE = 2,     /* wType not 0..4 */
     LY_ORPHAN = 3,           /* a node whose parent kind has not appeared (see iread.c) */
-    LY_CAPACITY = 4,         /* the arena is smaller than the decoded output needs */
+    LY_CAPACITY = 4,         /* arena_size < LY_ARENA_PER_NODE * nodes: refused, nothing written */
     /* Upper bound of arena bytes per input node: the largest record (ly_char, 64) plus
      * its node-type byte; a page's 12-byte record plus its 4-byte stream index is less. */
     LY_ARENA_PER_NODE = 65

@@ -37,7 +37,7 @@ def _previous(haystack: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
 def _first_error(types: np.ndarray, structural: np.ndarray, kinds: np.ndarray,
                  runs: np.ndarray, count: int) -> tuple[int, type[StreamError], str] | None:
-    """The first unknown or orphan node, exactly as ``iread_scan`` finds it."""
+    """The first unknown or orphan node, exactly as ``iread_decode`` (C) finds it."""
     bad: list[int] = []
     unknown = structural[kinds > CHAR]
     if unknown.size:
