@@ -59,3 +59,19 @@ def test_errors_name_the_stream_and_the_node_within_it() -> None:
     status, result, _ = _call([STREAM, page() + char("x")], 12 * lib.LY_ARENA_PER_NODE)
     assert status == lib.LY_ORPHAN
     assert (result.bad_stream, result.bad_node) == (1, 1)
+
+
+def test_threads_decoding_at_once_each_get_their_own_result() -> None:
+    # cffi releases the GIL during the call and the ly_result scratch is reused per thread:
+    # streams of different shapes decoded concurrently must each come back intact.
+    from concurrent.futures import ThreadPoolExecutor
+
+    streams = [page() + region() + line() + b"".join(char(chr(0x4E00 + k)) for k in range(n))
+               for n in (1, 50, 400, 3000)]
+    expected = [iread.decode_with("python", s) for s in streams]
+
+    def work(k: int) -> bool:
+        return all(iread.decode_with("c", streams[k % 4]) == expected[k % 4] for _ in range(50))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert all(pool.map(work, range(16)))

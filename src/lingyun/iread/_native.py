@@ -14,6 +14,7 @@ name it uses looked up once at import.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,7 +50,20 @@ _I32 = np.dtype("<i4")
 _PER_NODE = lib.LY_ARENA_PER_NODE
 _OK = lib.LY_OK
 _BYTES, _RESULT = "unsigned char[]", "ly_result[]"
-_decode, _from_buffer = lib.iread_decode, ffi.from_buffer
+_decode, _from_buffer, _view = lib.iread_decode, ffi.from_buffer, np.frombuffer
+_scratch = threading.local()
+
+
+def _result() -> tuple[np.ndarray, Any]:
+    """This thread's ly_result, as size_t words and as the cffi pointer C writes through.
+
+    Reused from call to call (C overwrites all of it; nothing of it outlives the call), so
+    the per-call glue does not allocate it; one per thread because cffi releases the GIL
+    during the call.
+    """
+    words = np.empty(_RESULT_WORDS, _SIZE_T)
+    _scratch.result = words, _from_buffer(_RESULT, words, True)
+    return _scratch.result
 
 
 def _raise(status: int, stream_index: int, index: int, stream: Any, name_stream: bool) -> None:
@@ -84,23 +98,26 @@ def decode_streams(
         pointers = [_from_buffer(_BYTES, stream) for stream in streams]
         lengths = list(map(len, pointers))
     arena = np.empty(sum(lengths) // NODE_SIZE * _PER_NODE, _U8)
-    words = np.empty(_RESULT_WORDS, _SIZE_T)  # the ly_result, read back in one tolist()
+    try:
+        words, result = _scratch.result
+    except AttributeError:
+        words, result = _result()
     status = _decode(pointers, lengths, len(pointers), _from_buffer(_BYTES, arena, True),
-                     arena.size, _from_buffer(_RESULT, words, True))
-    w = words.tolist()
+                     arena.size, result)
+    w = words.tolist()  # the whole ly_result in one call
     if status != _OK:
         bad_stream, bad_node = w[_BAD_STREAM], w[_BAD_NODE]
         _raise(status, bad_stream, bad_node, streams[bad_stream], name_streams)
     pages = w[0]
     return (
-        np.ndarray(w[_NODES], _U8, arena, w[_AT_NODE_TYPE]),
+        _view(arena, _U8, w[_NODES], w[_AT_NODE_TYPE]),
         {
-            "page": np.ndarray(pages, _PAGE, arena, w[_AT_PAGE]),
-            "region": np.ndarray(w[1], _REGION, arena, w[_AT_REGION]),
-            "cell": np.ndarray(w[2], _CELL, arena, w[_AT_CELL]),
-            "line": np.ndarray(w[3], _LINE, arena, w[_AT_LINE]),
-            "char": np.ndarray(w[4], _CHAR, arena, w[_AT_CHAR]),
+            "page": _view(arena, _PAGE, pages, w[_AT_PAGE]),
+            "region": _view(arena, _REGION, w[1], w[_AT_REGION]),
+            "cell": _view(arena, _CELL, w[2], w[_AT_CELL]),
+            "line": _view(arena, _LINE, w[3], w[_AT_LINE]),
+            "char": _view(arena, _CHAR, w[4], w[_AT_CHAR]),
         },
         w[_SURROGATES] > 0,
-        np.ndarray(pages, _I32, arena, w[_AT_PAGE_STREAM]),
+        _view(arena, _I32, pages, w[_AT_PAGE_STREAM]),
     )
