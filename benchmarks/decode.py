@@ -73,7 +73,7 @@ def run(name: str, data: bytes, repeat: int) -> dict[str, float]:
     t = best_of(contenders, data, repeat)
     print(f"\n{name}: {len(data) / 1e6:.2f} MB, {len(data) // 48} nodes (best of {repeat})")
     for k, v in t.items():
-        print(f"  {k:8} {v * 1e3:9.2f} ms  {len(data) / v / 1e6:9.1f} MB/s  "
+        print(f"  {k:8} {v * 1e6:11.1f} us  {len(data) / v / 1e6:9.1f} MB/s  "
               f"{v / t['copy']:6.1f}x copy")
     if "c" in t:
         print(f"  C vs copy:            {t['c'] / t['copy']:.2f}x")
@@ -91,7 +91,7 @@ def run_many(pages: int, page: bytes, repeat: int) -> dict[str, float]:
     print(f"\n{pages:,} pages into one table: {total / 1e6:.0f} MB in {pages:,} streams "
           f"(best of {repeat}, decode_many on the {BACKEND_FOR_MANY} backend)")
     for k, v in t.items():
-        print(f"  {k:8} {v * 1e3:9.2f} ms  {total / v / 1e6:9.1f} MB/s  "
+        print(f"  {k:8} {v * 1e6:11.1f} us  {total / v / 1e6:9.1f} MB/s  "
               f"{v / t['copy']:6.1f}x copy")
     print(f"  per page: {t['c'] / pages * 1e6:.1f} us")
     return t
