@@ -7,6 +7,10 @@ C sources in ``csrc/`` so it is not shipped inside the wheel (the pynacl layout)
 A missing compiler must not make the package uninstallable: the pure-Python fallback gives
 identical results.  So, like markupsafe, a failed extension build is reported and skipped --
 unless ``LINGYUN_REQUIRE_C=1`` (set when building release wheels), where it is an error.
+
+The extension uses only the limited API (see csrc/build_iread.py), so the wheel is tagged
+``cp311-abi3``: one wheel per platform for CPython 3.11 and every later version
+(docs/release.md says how release wheels are built, repaired and tested).
 """
 
 import os
@@ -44,4 +48,5 @@ class OptionalBuildExt(build_ext):
 setup(
     cffi_modules=["csrc/build_iread.py:ffibuilder"],
     cmdclass={"build_ext": OptionalBuildExt},
+    options={"bdist_wheel": {"py_limited_api": "cp311"}},
 )

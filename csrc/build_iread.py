@@ -3,6 +3,10 @@
 It sits beside the C sources, outside the package, so it is not shipped in the wheel
 (the pynacl layout).  The declarations between the ``IREAD_CDEF_BEGIN/END`` markers of
 ``iread.h`` are the cdef -- one source for the compiler and for cffi, so they cannot drift.
+
+The module is built against the limited API (``py_limited_api``): cffi's generated code uses
+only the stable ABI, so one ``abi3`` binary serves every CPython from 3.11 on (setup.py tags
+the wheel ``cp311-abi3``).
 """
 
 import os
@@ -23,6 +27,7 @@ ffibuilder.set_source(
     sources=[os.path.relpath(HERE / "iread.c")],
     include_dirs=[str(HERE)],
     extra_compile_args=["-O2", "-std=c11"],
+    py_limited_api=True,
 )
 
 if __name__ == "__main__":

@@ -5,14 +5,18 @@
  * names, natural alignment -- and pins their layout at compile time, so that a compiler
  * that lays them out differently refuses to build instead of decoding garbage.
  *
- * Part 2 declares the decoder: one validating pass (iread_scan) that counts the nodes of
- * each kind and finds the first bad node, and one filling pass (iread_fill) that writes
- * caller-owned output records.  The decoder allocates nothing and keeps no state; it reads
- * the input through memcpy, so any buffer alignment is fine.  Each output record begins with
- * its node's union member, byte for byte (still little-endian), followed by the parent
- * indices the decoder derives, also stored little-endian: the records are laid out exactly
- * like the explicit '<' numpy dtypes in lingyun/iread/dtypes.py on any host (a test holds
- * the two together with ffi.offsetof).
+ * Part 2 declares the decoder: one entry point, iread_decode, that decodes one or many
+ * streams into one caller-owned arena in one pass over the input, validating as it goes
+ * (the first bad node stops it).  It leaves one packed section per output array in the
+ * arena and returns their offsets and counts in ly_result.  The caller sizes the arena by
+ * the upper bound LY_ARENA_PER_NODE bytes per input node, so no second call is ever
+ * needed, and builds its array views from the offsets once.
+ * The decoder allocates nothing and keeps no state; it reads the input through memcpy, so
+ * any buffer alignment is fine.  Each output record begins with its node's union member,
+ * byte for byte (still little-endian), followed by the parent indices the decoder derives,
+ * also stored little-endian: the records are laid out exactly like the explicit '<' numpy
+ * dtypes in lingyun/iread/dtypes.py on any host (a test holds the two together with
+ * ffi.offsetof).
  *
  * This header is read both by the C compiler and by cffi's cdef parser: everything between
  * the IREAD_CDEF_BEGIN/END markers must stay plain declarations.
@@ -120,20 +124,47 @@ typedef struct {
     size_t pages, regions, cells, lines, chars;
 } ly_counts;
 
-/* Status codes; on error *bad_node is the index of the first bad node. */
+/* Arena sections; ly_result.offsets[LY_SECTION_*] is each one's byte offset.  Sections 0..5
+ * are packed in this order from offset 0; node types sit at 64 * nodes.  Every record size
+ * is a multiple of 4, so every section is 4-byte aligned when the arena is. */
+enum {
+    LY_SECTION_CHAR = 0,          /* ly_char[counts.chars]                               */
+    LY_SECTION_LINE = 1,          /* ly_line[counts.lines]                               */
+    LY_SECTION_REGION = 2,        /* ly_region[counts.regions]                           */
+    LY_SECTION_CELL = 3,          /* ly_cell[counts.cells]                               */
+    LY_SECTION_PAGE = 4,          /* ly_page[counts.pages]                               */
+    LY_SECTION_PAGE_STREAM = 5,   /* int32 (LE) per page: index of the stream it came from */
+    LY_SECTION_NODE_TYPE = 6,     /* uint8 per node: its wType                           */
+    LY_SECTIONS = 7
+};
+
+typedef struct {
+    ly_counts counts;
+    size_t nodes;                 /* whole nodes in all streams                          */
+    size_t offsets[7];            /* byte offset of each section in the arena            */
+    size_t used;                  /* bytes of the arena the decode may have written      */
+    size_t surrogates;            /* CHAR nodes whose code is a UTF-16 surrogate         */
+    size_t bad_stream, bad_node;  /* on error: which stream, which node within it        */
+} ly_result;
+
+/* Status codes; on error bad_stream/bad_node locate the first bad node. */
 enum {
     LY_OK = 0,
     LY_RAGGED_TAIL = 1,      /* length not a multiple of 48: the tail is a partial node */
     LY_UNKNOWN_TYPE = 2,     /* wType not 0..4 */
     LY_ORPHAN = 3,           /* a node whose parent kind has not appeared (see iread.c) */
-    LY_CAPACITY = 4          /* iread_fill: outputs smaller than iread_scan's counts */
+    LY_CAPACITY = 4,         /* arena_size < LY_ARENA_PER_NODE * nodes: refused, nothing written */
+    /* Upper bound of arena bytes per input node: the largest record (ly_char, 64) plus
+     * its node-type byte; a page's 12-byte record plus its 4-byte stream index is less. */
+    LY_ARENA_PER_NODE = 65
 };
 
-int iread_scan(const unsigned char *data, size_t length, ly_counts *counts, size_t *bad_node);
-
-int iread_fill(const unsigned char *data, size_t length, const ly_counts *capacity,
-               ly_page *pages, ly_region *regions, ly_cell *cells, ly_line *lines,
-               ly_char *chars, uint8_t *node_types, size_t *surrogates, size_t *bad_node);
+/* Decode streams[0..count) (lengths[i] bytes each) as if each were decoded alone -- parent
+ * indices are global, and each stream starts afresh, so a stream must be empty or begin
+ * with a PAGE -- into arena[0..arena_size).  Errors are reported for the first bad node in
+ * stream order (a ragged tail only after every whole node of its stream was checked). */
+int iread_decode(const unsigned char *const *streams, const size_t *lengths, size_t count,
+                 unsigned char *arena, size_t arena_size, ly_result *result);
 /* IREAD_CDEF_END */
 
 #define IREAD_NODE_SIZE 48
@@ -168,5 +199,8 @@ LY_ASSERT(offsetof(ly_region, page) == sizeof(IREAD_REGIONNODE), "ly_region star
 LY_ASSERT(offsetof(ly_cell, region) == sizeof(IREAD_TABLECELLNODE), "ly_cell starts with it");
 LY_ASSERT(offsetof(ly_line, region) == sizeof(IREAD_LINENODE), "ly_line starts with it");
 LY_ASSERT(sizeof(ly_page) == sizeof(IREAD_PAGENODE), "ly_page is the PAGENODE");
+LY_ASSERT(LY_ARENA_PER_NODE >= sizeof(ly_char) + 1 && LY_ARENA_PER_NODE >= sizeof(ly_line) + 1
+          && LY_ARENA_PER_NODE >= sizeof(ly_region) + 1 && LY_ARENA_PER_NODE >= sizeof(ly_page) + 5,
+          "LY_ARENA_PER_NODE bounds every node's output");
 
 #endif

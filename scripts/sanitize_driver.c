@@ -1,4 +1,5 @@
-/* Drives iread_scan/iread_fill over hostile inputs for scripts/sanitize.sh. */
+/* Drives iread_decode over hostile inputs for scripts/sanitize.sh: single streams, the same
+ * bytes split into many streams, and arenas one byte short of the bound. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,33 +14,46 @@ static unsigned next(void) {
 
 static void put16(unsigned char *p, unsigned v) { p[0] = (unsigned char)v; p[1] = (unsigned char)(v >> 8); }
 
-/* Decode `len` bytes at `data` exactly as the Python wrapper does. */
-static int decode(const unsigned char *data, size_t len) {
-    ly_counts counts;
-    size_t bad = 0, surrogates = 0;
-    int status = iread_scan(data, len, &counts, &bad);
-    if (status != LY_OK) return status;
-    /* Exact-size heap blocks, so that any overrun is caught by ASan. */
-    ly_page *pages = malloc(counts.pages * sizeof *pages + 1);
-    ly_region *regions = malloc(counts.regions * sizeof *regions + 1);
-    ly_cell *cells = malloc(counts.cells * sizeof *cells + 1);
-    ly_line *lines = malloc(counts.lines * sizeof *lines + 1);
-    ly_char *chars = malloc(counts.chars * sizeof *chars + 1);
-    uint8_t *types = malloc(len / IREAD_NODE_SIZE + 1);
-    status = iread_fill(data, len, &counts, pages, regions, cells, lines, chars, types,
-                        &surrogates, &bad);
-    /* A fill with too little room must stop, not overrun. */
-    if (status == LY_OK && counts.chars) {
-        ly_counts small = counts;
-        small.chars--;
-        if (iread_fill(data, len, &small, pages, regions, cells, lines, chars, types,
-                       &surrogates, &bad) != LY_CAPACITY) {
-            fprintf(stderr, "capacity not enforced\n");
-            exit(1);
-        }
+/* Decode the `count` streams exactly as the Python wrapper does: an exact-size heap arena
+ * of LY_ARENA_PER_NODE bytes per node, so that any overrun is caught by ASan. */
+static int decode_streams(const unsigned char *const *streams, const size_t *lengths,
+                          size_t count) {
+    size_t nodes = 0;
+    for (size_t s = 0; s < count; s++) nodes += lengths[s] / IREAD_NODE_SIZE;
+    size_t size = nodes * LY_ARENA_PER_NODE;
+    unsigned char *arena = malloc(size + 1);
+    ly_result result;
+    int status = iread_decode(streams, lengths, count, arena, size, &result);
+    if (status == LY_OK && (result.used > size
+                            || result.offsets[LY_SECTION_PAGE_STREAM] + 4 * result.counts.pages
+                                   > result.offsets[LY_SECTION_NODE_TYPE])) {
+        fprintf(stderr, "sections overlap or overrun the arena\n");
+        exit(1);
     }
-    free(pages); free(regions); free(cells); free(lines); free(chars); free(types);
+    /* An arena with too little room must be refused before anything is written. */
+    if (nodes && iread_decode(streams, lengths, count, arena, size - 1, &result) != LY_CAPACITY) {
+        fprintf(stderr, "capacity not enforced\n");
+        exit(1);
+    }
+    free(arena);
     return status;
+}
+
+static int decode(const unsigned char *data, size_t len) {
+    return decode_streams(&data, &len, 1);
+}
+
+/* The same bytes as three streams cut at random node boundaries (the later ones usually
+ * begin with something other than a PAGE: each must be judged alone). */
+static int decode_split(const unsigned char *data, size_t len) {
+    size_t nodes = len / IREAD_NODE_SIZE;
+    size_t a = next() % (nodes + 1);
+    size_t b = a + next() % (nodes + 1 - a);
+    const unsigned char *streams[3] = {data, data + a * IREAD_NODE_SIZE,
+                                       data + b * IREAD_NODE_SIZE};
+    size_t lengths[3] = {a * IREAD_NODE_SIZE, (b - a) * IREAD_NODE_SIZE,
+                         len - b * IREAD_NODE_SIZE};
+    return decode_streams(streams, lengths, 3);
 }
 
 static size_t golden(unsigned char *buf) {
@@ -61,7 +75,10 @@ int main(void) {
     for (size_t offset = 0; offset < 4; offset++) {          /* odd alignments */
         unsigned char *buf = storage + offset;
         memmove(buf, storage + 1, n);
-        for (size_t cut = 0; cut <= n; cut++, runs++) ok += decode(buf, cut) == LY_OK;
+        for (size_t cut = 0; cut <= n; cut++, runs += 2) {
+            ok += decode(buf, cut) == LY_OK;
+            ok += decode_split(buf, cut) == LY_OK;
+        }
         for (size_t i = 0; i < n; i++) {                    /* every single-byte mutation */
             unsigned char saved = buf[i];
             for (int v = 0; v < 256; v += 17, runs++) {

@@ -21,11 +21,18 @@ Decisions on hostile input (each error is a :class:`StreamError`, a
 * surrogate pairs are joined, lone surrogates become U+FFFD (``Layout.replaced_surrogates``);
 * candidate slots are kept raw; distance 255 marks an unused slot (``Layout.candidates``);
 * an empty stream is a valid, empty layout.
+
+:func:`decode_many` decodes many streams (one per page or per document, as the bulk command
+saves them) into one Layout whose arrays hold every page of every stream, with
+``Layout.page_document`` naming each page's stream.  Each stream is judged as :func:`decode`
+judges it alone, and must also begin with a PAGE (an empty stream adds nothing); an error
+names the stream (``stream_index``) and the node and byte within it.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -46,6 +53,8 @@ __all__ = [
     "StreamError",
     "UnknownNodeTypeError",
     "decode",
+    "decode_many",
+    "decode_many_with",
     "decode_with",
     "encode",
     "encode_arrays",
@@ -81,9 +90,13 @@ if _policy not in ("auto", "c", "python"):
 BACKENDS: dict[str, Any] = _load_backends(_policy)
 #: The decoder :func:`decode` uses: ``"c"`` or ``"python"``.
 BACKEND: str = "python" if _policy == "python" or "c" not in BACKENDS else "c"
+_DEFAULT = BACKENDS[BACKEND]
 
 
-def _as_buffer(data: Any) -> np.ndarray:
+def _as_buffer(data: Any) -> Any:
+    """``data`` as a contiguous 1-D byte buffer both decoders read without copying."""
+    if type(data) is bytes:
+        return data
     if isinstance(data, np.ndarray):
         if data.dtype != np.uint8 or data.ndim != 1:
             raise UsageError(f"decode expects a 1-D uint8 array, got {data.dtype} {data.shape}")
@@ -92,25 +105,50 @@ def _as_buffer(data: Any) -> np.ndarray:
         view = memoryview(data)
         if not view.contiguous:
             raise UsageError("decode expects a contiguous buffer")
-        return np.frombuffer(view.cast("B") if view.format != "B" else view, dtype=np.uint8)
+        return view.cast("B") if view.format != "B" or view.ndim != 1 else view
     raise UsageError(
         f"decode expects bytes, memoryview or a uint8 numpy array, got {type(data).__name__}"
     )
 
 
-def decode_with(backend: str, data: Any) -> Layout:
-    """:func:`decode` on a named backend (``"c"`` or ``"python"``), for tests and benchmarks."""
+def _backend(name: str) -> Any:
     try:
-        module = BACKENDS[backend]
+        return BACKENDS[name]
     except KeyError:
         raise UsageError(
-            f"iread backend {backend!r} is not available; available: {sorted(BACKENDS)}"
+            f"iread backend {name!r} is not available; available: {sorted(BACKENDS)}"
         ) from None
-    node_types, arrays, surrogates = module.decode_arrays(_as_buffer(data))
+
+
+def _layout(decoded: tuple[np.ndarray, dict[str, np.ndarray], bool, np.ndarray]) -> Layout:
+    node_types, arrays, surrogates, page_document = decoded
     replaced = join_surrogates(arrays["char"]) if surrogates else _NONE_REPLACED
-    return Layout(node_types, arrays, replaced)
+    return Layout(node_types, arrays, replaced, page_document)
+
+
+def decode_with(backend: str, data: Any) -> Layout:
+    """:func:`decode` on a named backend (``"c"`` or ``"python"``), for tests and benchmarks."""
+    return _layout(_backend(backend).decode_streams([_as_buffer(data)], name_streams=False))
 
 
 def decode(data: Any) -> Layout:
     """Decode a position stream (``bytes``, ``memoryview`` or uint8 array) into a Layout."""
-    return decode_with(BACKEND, data)
+    return _layout(_DEFAULT.decode_streams([_as_buffer(data)], name_streams=False))
+
+
+def decode_many_with(backend: str, streams: Iterable[Any]) -> Layout:
+    """:func:`decode_many` on a named backend (``"c"`` or ``"python"``)."""
+    module = _backend(backend)
+    return _layout(module.decode_streams([_as_buffer(s) for s in streams], name_streams=True))
+
+
+def decode_many(streams: Iterable[Any]) -> Layout:
+    """Decode many position streams into one Layout; ``page_document`` says whose page is whose.
+
+    ``streams`` is any iterable of what :func:`decode` accepts.  The result's arrays hold the
+    pages of stream 0, then those of stream 1, and so on; parent indices are global (a char's
+    ``page`` indexes the combined ``pages``).  A bad stream raises the :class:`StreamError`
+    that decoding it alone would raise, with ``stream_index`` set (alone, a stream that does
+    not begin with a PAGE is already an :class:`OrphanNodeError` at its node 0).
+    """
+    return decode_many_with(BACKEND, streams)

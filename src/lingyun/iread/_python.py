@@ -7,16 +7,25 @@ their parents come from one ``np.repeat``.  Each kind's union bytes are gathered
 row copy into the output records, which begin with those bytes (see :mod:`.dtypes`).  The
 rules are those of ``csrc/iread.c``: the first bad node in stream order is reported, the
 ragged tail last.
+
+Many streams are joined (one copy) and decoded as one: when every stream is a whole number
+of nodes and begins with a PAGE, the joined stream splits exactly at page boundaries, so
+decoding it once is decoding each stream alone, with global parent indices.  Otherwise the
+first bad stream is found by decoding each alone -- a loop per stream, on the error path
+only.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
 from .dtypes import NODE_SIZE, NODE_TYPES, OUTPUT, PREFIX, UNION
 from .errors import OrphanNodeError, RaggedTailError, StreamError, UnknownNodeTypeError
 
-__all__ = ["decode_arrays"]
+__all__ = ["decode_arrays", "decode_streams"]
 
 PAGE, REGION, CELL, LINE, CHAR = range(5)
 
@@ -28,7 +37,7 @@ def _previous(haystack: np.ndarray, positions: np.ndarray) -> np.ndarray:
 
 def _first_error(types: np.ndarray, structural: np.ndarray, kinds: np.ndarray,
                  runs: np.ndarray, count: int) -> tuple[int, type[StreamError], str] | None:
-    """The first unknown or orphan node, exactly as ``iread_scan`` finds it."""
+    """The first unknown or orphan node, exactly as ``iread_decode`` (C) finds it."""
     bad: list[int] = []
     unknown = structural[kinds > CHAR]
     if unknown.size:
@@ -127,3 +136,47 @@ def decode_arrays(buffer: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]
     _fill(chars, char_rows, PREFIX["char"], tail)
     surrogates = bool(np.any((tail[:, 4] & 0xF800) == 0xD800))
     return types.astype(np.uint8), out, surrogates
+
+
+def decode_streams(
+    streams: Sequence[Any], *, name_streams: bool
+) -> tuple[np.ndarray, dict[str, np.ndarray], bool, np.ndarray]:
+    """``(node_types, {kind: records}, any surrogates, page_stream)`` for 1-D byte buffers.
+
+    Raises the first bad stream's :class:`StreamError`; ``name_streams`` sets its
+    ``stream_index`` (``decode_many``) or leaves it ``None`` (``decode``).
+    """
+    buffers = [np.frombuffer(stream, dtype=np.uint8) for stream in streams]
+    if len(buffers) == 1 and not name_streams:
+        node_types, arrays, surrogates = decode_arrays(buffers[0])
+        return node_types, arrays, surrogates, np.zeros(arrays["page"].size, dtype=np.int32)
+    sizes = np.fromiter((b.size for b in buffers), dtype=np.int64, count=len(buffers))
+    starts = np.zeros(len(buffers) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    joined = np.concatenate(buffers) if buffers else np.zeros(0, dtype=np.uint8)
+    heads = starts[:-1][sizes > 0]
+    try:
+        # a whole number of nodes each, each non-empty one beginning with wType 0 (PAGE)
+        if np.any(sizes % NODE_SIZE) or np.any(joined[heads] | joined[heads + 1]):
+            raise StreamError("", node_index=0, byte_offset=0)
+        node_types, arrays, surrogates = decode_arrays(joined)
+    except StreamError:
+        raise _first_bad_stream(buffers, name_streams) from None
+    page_nodes = np.flatnonzero(node_types == PAGE)
+    page_stream = np.searchsorted(starts // NODE_SIZE, page_nodes, side="right") - 1
+    return node_types, arrays, surrogates, page_stream.astype(np.int32)
+
+
+def _first_bad_stream(buffers: list[np.ndarray], name_streams: bool) -> StreamError:
+    """The error of the first stream that is invalid on its own, located in that stream.
+
+    A stream alone is valid only if it is empty or begins with a PAGE (any other first node
+    is an orphan or unknown), so this also finds a stream that the joined decode would have
+    wrongly accepted as more nodes of the previous stream's last page.
+    """
+    for index, buffer in enumerate(buffers):
+        try:
+            decode_arrays(buffer)
+        except StreamError as exc:
+            return exc.in_stream(index) if name_streams else exc
+    raise AssertionError("decode_streams: the joined streams failed but no single stream does")
