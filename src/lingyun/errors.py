@@ -25,6 +25,7 @@ __all__ = [
     "AccountError",
     "ConfigurationError",
     "CredentialsError",
+    "DeadlineExceeded",
     "DocumentTypeError",
     "ImageError",
     "LingyunError",
@@ -137,6 +138,12 @@ class TransportError(LingyunError):
     """The request did not get an answer: connection refused, reset, or timed out."""
 
     retryable: ClassVar[bool] = True
+
+
+class DeadlineExceeded(TransportError):
+    """The call's deadline passed before it could start or finish (nothing more is sent)."""
+
+    retryable: ClassVar[bool] = False
 
 
 class ServiceError(LingyunError):
