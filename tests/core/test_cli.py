@@ -7,7 +7,7 @@ import json
 import pytest
 from pytest_httpserver import HTTPServer
 
-from lingyun.cli import EXIT_NETWORK, EXIT_SERVICE, EXIT_USAGE, main
+from lingyun.cli import EXIT_NETWORK, EXIT_PARTIAL, EXIT_SERVICE, EXIT_USAGE, main
 
 from ..conftest import APP_KEY, SECRET_DEV_KEY
 from .conftest import envelope
@@ -107,7 +107,7 @@ def test_many_images_one_bad_the_rest_printed(
     service_env.expect_request("/ocr").respond_with_data(envelope({"forms": {"form": "好"}}))
     code = main(["ocr", str(tmp_path / "a.png"), str(tmp_path / "gone.png"), "--format", "json"])
     captured = capsys.readouterr()
-    assert code == EXIT_USAGE
+    assert code == EXIT_PARTIAL  # several inputs, some failed
     (line,) = captured.out.splitlines()
     assert json.loads(line)["source"].endswith("a.png")
     assert "gone.png" in captured.err

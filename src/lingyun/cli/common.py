@@ -41,7 +41,8 @@ def add_client_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--retries", type=int, help="retries of transient failures (default 2)")
 
 
-def client_from_args(args: argparse.Namespace) -> Client:
+def client_from_args(args: argparse.Namespace, **extra: object) -> Client:
+    """The client the arguments describe; ``extra`` keyword arguments go to the Client."""
     overrides = {
         "endpoint": args.endpoint,
         "app_key": args.app_key,
@@ -51,4 +52,4 @@ def client_from_args(args: argparse.Namespace) -> Client:
         "headers": parse_pairs(args.header, "--header") or None,
         "timeout": (10.0, args.timeout) if args.timeout else None,
     }
-    return Client.from_env(os.environ, **overrides)
+    return Client.from_env(os.environ, **overrides, **extra)
