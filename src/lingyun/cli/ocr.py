@@ -99,7 +99,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     inputs.add_argument("--glob", metavar="PATTERN",
                         help="in directories, only files whose name matches (e.g. '*.jpg'); "
                         "default: image, TIFF and PDF suffixes")
-    inputs.add_argument("--pages", metavar="SPEC", type=parse_pages,
+    inputs.add_argument("--pages", metavar="SPEC",
                         help="PDF/TIFF pages to send, e.g. 1-3,7 or 10- (default all)")
     inputs.add_argument("--dpi", type=int, default=DEFAULT_DPI,
                         help=f"PDF rasterisation resolution (default {DEFAULT_DPI})")
@@ -145,6 +145,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--resume needs --out (the records of the run to continue)")
     if args.workers < 1:
         raise UsageError(f"--workers must be >= 1, got {args.workers}")
+    if args.pages is not None:
+        parse_pages(args.pages)  # a malformed --pages fails before anything is read
     client = _client(args)
     with client:
         # Fail fast on a bad type or option, before any input is listed or read.
@@ -153,7 +155,8 @@ def run(args: argparse.Namespace) -> int:
         if not files:
             raise UsageError(f"no input files found in {' '.join(args.paths)}"
                              + (f" matching --glob {args.glob!r}" if args.glob else ""))
-        pages = expand_all(files, args.pages, args.dpi)
+        selection = parse_pages(args.pages) if args.pages is not None else None
+        pages = expand_all(files, selection, args.dpi)
         if client.embedded:
             print("lingyun: served by the embedded local engine (no endpoint configured)",
                   file=sys.stderr)
