@@ -59,8 +59,8 @@ class Progress:
         return max(self.total - self.done - self.not_sent, 0) / self.rate
 
     def count(self, *, ok: bool = False, skipped: bool = False,
-              error: BaseException | None = None, not_sent: bool = False) -> None:
-        """Add one page's outcome."""
+              error: BaseException | str | None = None, not_sent: bool = False) -> None:
+        """Add one page's outcome (``error``: the exception, or its class name)."""
         if not_sent:
             self.not_sent += 1
         elif skipped:
@@ -69,7 +69,8 @@ class Progress:
             self.ok += 1
         else:
             self.failed += 1
-            self.errors[type(error).__name__ if error is not None else "Error"] += 1
+            name = error if isinstance(error, str) else type(error).__name__ if error else "Error"
+            self.errors[name] += 1
 
     def summary(self) -> str:
         """One line: totals, time, rate, failures by error class."""
