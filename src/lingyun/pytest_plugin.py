@@ -6,7 +6,7 @@ nothing to configure.  The fixtures:
 ``lingyun_server`` (session)
     One local service over real HTTP on a free loopback port, started on first use:
     rapidocr for text (when ``lingyun[local]`` is installed), recorded vendor answers for
-    every other document type.
+    every other document type -- each such answer marked ``result.replayed``.
 ``lingyun_service`` (function)
     The same server, with its script reset before and after the test.  Program it:
     ``queue_reply(document_type, data=... | envelope=...)``, ``fail_next(code, times=1)``,
@@ -97,10 +97,14 @@ def lingyun_server() -> Iterator[LingyunService]:
     from lingyun.service.accounts import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, Accounts
     from lingyun.service.control import Control
     from lingyun.service.core import ServiceCore
+    from lingyun.service.engines import make_engines
     from lingyun.service.server import LocalServer
 
     control = Control()
-    core = ServiceCore(accounts=Accounts(), control=control)
+    # Replay is chosen explicitly here: tests want an answer for every document type.
+    # Each replayed answer is marked (result.replayed) so no test mistakes it for OCR.
+    core = ServiceCore(accounts=Accounts(), control=control,
+                       engines=make_engines() + make_engines(["replay"]))
     server = LocalServer(core).start()
     try:
         yield LingyunService(server, control, DEFAULT_APP_KEY, DEFAULT_DEV_KEY)

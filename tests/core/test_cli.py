@@ -9,7 +9,7 @@ from pytest_httpserver import HTTPServer
 
 from lingyun.cli import EXIT_NETWORK, EXIT_PARTIAL, EXIT_SERVICE, EXIT_USAGE, main
 
-from ..conftest import APP_KEY, SECRET_DEV_KEY
+from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
 from .conftest import envelope
 
 
@@ -42,9 +42,9 @@ def test_ocr_text_prints_the_text(
     service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
     image = tmp_path / "page.png"
-    image.write_bytes(b"\x89PNG fake")
+    image.write_bytes(IMAGE)
     service_env.expect_request(
-        "/ocr", headers={"x-task-config": "capkey=ocr.cloud,lang=chinese_cn"}, data=b"\x89PNG fake"
+        "/ocr", headers={"x-task-config": "capkey=ocr.cloud,lang=chinese_cn"}, data=IMAGE
     ).respond_with_data(envelope({"forms": {"form": "北京捷通华声"}}))
     assert main(["ocr", str(image)]) == 0
     assert capsys.readouterr().out.strip() == "北京捷通华声"
@@ -54,7 +54,7 @@ def test_ocr_json_prints_to_dict(
     service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
     image = tmp_path / "page.png"
-    image.write_bytes(b"img")
+    image.write_bytes(IMAGE)
     service_env.expect_request("/ocr").respond_with_data(envelope({"forms": {"form": "文字"}}))
     assert main(["ocr", str(image), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["text"] == "文字"
@@ -74,7 +74,7 @@ def test_usage_errors_are_one_line(
     tmp_path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "x.png").write_bytes(b"img")
+    (tmp_path / "x.png").write_bytes(IMAGE)
     assert main(argv) == EXIT_USAGE
     err = capsys.readouterr().err
     assert expect in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
@@ -83,7 +83,7 @@ def test_usage_errors_are_one_line(
 def test_service_error_exit_code(
     service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
-    (tmp_path / "a.png").write_bytes(b"img")
+    (tmp_path / "a.png").write_bytes(IMAGE)
     service_env.expect_request("/ocr").respond_with_data(envelope(error=211, text="签名错误"))
     assert main(["ocr", str(tmp_path / "a.png")]) == EXIT_SERVICE
     assert "CredentialsError: error 211" in capsys.readouterr().err
@@ -92,18 +92,18 @@ def test_service_error_exit_code(
 def test_network_error_exit_code(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
-    (tmp_path / "a.png").write_bytes(b"img")
+    (tmp_path / "a.png").write_bytes(IMAGE)
     monkeypatch.setenv("LINGYUN_ENDPOINT", "http://127.0.0.1:9/ocr")
     monkeypatch.setenv("LINGYUN_APP_KEY", APP_KEY)
     monkeypatch.setenv("LINGYUN_DEV_KEY", SECRET_DEV_KEY)
     assert main(["ocr", str(tmp_path / "a.png"), "--retries", "0"]) == EXIT_NETWORK
-    assert "TransportError" in capsys.readouterr().err
+    assert "ConnectError: could not connect to http://127.0.0.1:9/ocr" in capsys.readouterr().err
 
 
 def test_many_images_one_bad_the_rest_printed(
     service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
-    (tmp_path / "a.png").write_bytes(b"img")
+    (tmp_path / "a.png").write_bytes(IMAGE)
     service_env.expect_request("/ocr").respond_with_data(envelope({"forms": {"form": "好"}}))
     code = main(["ocr", str(tmp_path / "a.png"), str(tmp_path / "gone.png"), "--format", "json"])
     captured = capsys.readouterr()

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from pytest_httpserver import HTTPServer
 
 import lingyun.plugins as plugins_module
 from lingyun import Client, DocumentType, UsageError, hookimpl, hookspecs
 from lingyun.plugins import LingyunPluginManager, get_plugin_manager
 
+from ..conftest import IMAGE
 from .conftest import envelope
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +76,7 @@ def test_hook_lingyun_prepare_request(
             "x-task-config": "capkey=ocr.cloud.template,property=echo,templatePageindex=0",
         },
     ).respond_with_data(envelope({}))
-    client.recognize(b"x", "test.echo")
+    client.recognize(IMAGE, "test.echo")
     httpserver.check_assertions()
 
 
@@ -93,13 +93,13 @@ def test_hook_lingyun_process_result(
 
     register_plugin(Plugin())
     httpserver.expect_request("/ocr").respond_with_data(envelope({}))
-    assert client.recognize(b"x", "test.echo").processed is True
+    assert client.recognize(IMAGE, "test.echo").processed is True
     assert seen == ["test.echo"]
 
 
 def test_hook_lingyun_read_image(register_plugin, client: Client, httpserver: HTTPServer) -> None:
     class Page:
-        png = b"\x89PNG-from-plugin"
+        png = IMAGE + b"-from-plugin"
 
     class Plugin:
         @hookimpl
@@ -107,7 +107,7 @@ def test_hook_lingyun_read_image(register_plugin, client: Client, httpserver: HT
             return source.png if isinstance(source, Page) else None
 
     register_plugin(Plugin())
-    httpserver.expect_request("/ocr", data=b"\x89PNG-from-plugin").respond_with_data(envelope({}))
+    httpserver.expect_request("/ocr", data=IMAGE + b"-from-plugin").respond_with_data(envelope({}))
     client.recognize(Page(), "test.echo")
     httpserver.check_assertions()
 
@@ -233,19 +233,13 @@ def test_entry_point_plugin_parses_its_documents(
                                           "templateIndex=0,templatePageIndex=0"},
     ).respond_with_json(receipt)
     client = Client("app", "dev", httpserver.url_for("/ocr"))
-    result = client.recognize(b"img", "acme.receipt")
+    result = client.recognize(IMAGE, "acme.receipt")
     assert result["amount"].value == "￥12.50"
     assert result["amount"].confidence.value == pytest.approx(0.97)
 
 
 def test_hook_lingyun_register_engines(register_plugin) -> None:
     from lingyun.service.core import ServiceCore
-    from lingyun.service.embedded import (
-        DEFAULT_APP_KEY,
-        DEFAULT_DEV_KEY,
-        EMBEDDED_ENDPOINT,
-        EmbeddedAdapter,
-    )
     from lingyun.service.engines import Answer, engine_factories, make_engines
 
     class UpperEngine:
@@ -264,9 +258,7 @@ def test_hook_lingyun_register_engines(register_plugin) -> None:
 
     register_plugin(Plugin(), name="upper-engine")
     assert "upper" in engine_factories()
-    session = requests.Session()
-    session.mount("lingyun+local://", EmbeddedAdapter(ServiceCore(engines=make_engines(["upper"]))))
-    client = Client(DEFAULT_APP_KEY, DEFAULT_DEV_KEY, EMBEDDED_ENDPOINT, session=session)
+    client = Client.local(core=ServiceCore(engines=make_engines(["upper"])))
     png_signature = b"\x89PNG\r\n\x1a\n"  # the core checks the body is an image first
     result = client.recognize(png_signature + b"hello engines", "text.english")
     assert result.text == "HELLO ENGINES"

@@ -178,10 +178,17 @@ def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: lis
                   file=sys.stderr)
             status = exit_code_for(item.error) if lone else EXIT_PARTIAL
             continue
+        _warn_replayed(label, item.result)
         emit(item.result, None if lone else label, sys.stdout)
     if not lone:
         print(f"lingyun: {run.progress.summary()}", file=sys.stderr)
     return status
+
+
+def _warn_replayed(label: str, result: Any) -> None:
+    if getattr(result, "replayed", None):
+        print(f"lingyun: {label}: REPLAYED answer ({result.replayed}), not recognised from "
+              "the image", file=sys.stderr)
 
 
 def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: list) -> int:
