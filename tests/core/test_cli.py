@@ -7,7 +7,9 @@ import json
 import pytest
 from pytest_httpserver import HTTPServer
 
-from lingyun.cli import EXIT_NETWORK, EXIT_PARTIAL, EXIT_SERVICE, EXIT_USAGE, main
+from lingyun import hookimpl
+from lingyun.cli import EXIT_INTERNAL, EXIT_NETWORK, EXIT_PARTIAL, EXIT_SERVICE, EXIT_USAGE, main
+from lingyun.plugins import get_plugin_manager
 
 from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
 from .conftest import envelope
@@ -116,3 +118,37 @@ def test_many_images_one_bad_the_rest_printed(
 def test_debug_shows_traceback(service_env: HTTPServer, tmp_path) -> None:
     with pytest.raises(Exception, match="unknown document type"):
         main(["--debug", "ocr", str(tmp_path / "x.png"), "--type", "nope"])
+
+
+def test_an_endpoint_without_credentials_names_what_to_set(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    (tmp_path / "a.png").write_bytes(IMAGE)
+    monkeypatch.setenv("LINGYUN_ENDPOINT", "http://127.0.0.1:9/ocr")
+    monkeypatch.delenv("LINGYUN_APP_KEY", raising=False)
+    monkeypatch.delenv("LINGYUN_DEV_KEY", raising=False)
+    assert main(["ocr", str(tmp_path / "a.png")]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "needs credentials: set LINGYUN_APP_KEY and LINGYUN_DEV_KEY" in err
+    assert "--app-key" in err
+
+
+def test_a_bug_in_a_plugin_is_one_line_without_debug(
+        service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path,
+        echo_plugin) -> None:
+    (tmp_path / "a.png").write_bytes(IMAGE)
+    service_env.expect_request("/ocr").respond_with_data(envelope({"forms": 1}))
+
+    class Broken:
+        @hookimpl
+        def lingyun_process_result(self, result):
+            raise RuntimeError("plugin bug")
+
+    pm = get_plugin_manager()
+    pm.register(Broken(), name="broken")
+    try:
+        assert main(["ocr", "--type", "test.echo", str(tmp_path / "a.png")]) == EXIT_INTERNAL
+    finally:
+        pm.unregister(name="broken")
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "RuntimeError: plugin bug" in err

@@ -16,6 +16,7 @@ from pytest_httpserver import HTTPServer
 
 import lingyun.plugins as plugins_module
 from lingyun import Client, DocumentType, UsageError, hookimpl, hookspecs
+from lingyun.documents.template import template_document
 from lingyun.plugins import LingyunPluginManager, get_plugin_manager
 
 from ..conftest import IMAGE
@@ -131,8 +132,31 @@ def test_misspelled_hook_fails_loudly() -> None:
             pass
 
     pm = LingyunPluginManager()
-    with pytest.raises(Exception, match="unknown hook 'lingyun_register_document_typez'"):
-        pm.register(Plugin())
+    with pytest.raises(UsageError, match="unknown hook 'lingyun_register_document_typez'"):
+        pm.register(Plugin(), name="typo")
+    assert pm.get_plugin("typo") is None
+
+
+def test_a_misspelled_hook_fails_that_plugin_alone_and_the_manager_stays_usable(
+        register_plugin) -> None:
+    class Typo:
+        @hookimpl
+        def lingyun_register_document_typez(self, register):
+            pass
+
+    pm = get_plugin_manager()
+    before = {d.name for d in pm.document_types()}
+    with pytest.raises(UsageError, match="plugin 'typo' was not registered"):
+        pm.register(Typo(), name="typo")
+    assert pm.get_plugin("typo") is None
+
+    class Good:
+        @hookimpl
+        def lingyun_register_document_types(self, register):
+            register(template_document("test.after-typo", "after", "After", "之后", keys={}))
+
+    register_plugin(Good(), name="good-after-typo")
+    assert {d.name for d in pm.document_types()} == before | {"test.after-typo"}
 
 
 def test_duplicate_names_name_both_plugins(register_plugin) -> None:
@@ -208,7 +232,7 @@ def test_builtins_can_be_blocked(fresh_manager: None, monkeypatch: pytest.Monkey
 
 def test_entry_point_plugin_appears_in_lingyun_types(installed_distribution: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(installed_distribution), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+        [str(installed_distribution), os.environ.get("PYTHONPATH", "")])}
     out = subprocess.run(
         [sys.executable, "-m", "lingyun.cli", "types", "--format", "json"],
         capture_output=True, text=True, env=env, check=True,

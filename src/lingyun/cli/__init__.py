@@ -45,7 +45,9 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_NETWORK
     if isinstance(error, ServiceError | ProtocolError):
         return EXIT_SERVICE
-    return EXIT_USAGE
+    if isinstance(error, LingyunError):
+        return EXIT_USAGE
+    return EXIT_INTERNAL
 
 
 def build_parser() -> argparse.ArgumentParser:
