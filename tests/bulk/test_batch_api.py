@@ -82,3 +82,37 @@ def test_progress_true_draws_a_bar(client: Client, tmp_path: Path,
     list(client.batch(write_images(tmp_path, 4), progress=True))
     err = capsys.readouterr().err
     assert "4/4" in err and "ok=4" in err
+
+
+def test_the_clients_limiter_paces_every_attempt_and_slows_when_busy(
+    replay: LingyunService, tmp_path: Path
+) -> None:
+    from lingyun.bulk.ratelimit import RateLimiter
+
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    limiter = RateLimiter(10, clock=lambda: now[0], sleep=sleep, max_slowdown=4)
+    replay.fail_next(250, times=2)  # two busy answers, each retried
+    with Client(replay.app_key, replay.dev_key, replay.url, backoff=0.0,
+                limiter=limiter) as client:
+        items = list(client.batch(write_images(tmp_path, 5), workers=1))
+    assert all(item.ok for item in items) and len(replay.requests) == 7
+    # 7 attempts; the two busy answers doubled the interval twice before successes
+    # brought it back: more than the 0.6 s that 7 calls at 10/s would take.
+    assert now[0] > 0.6
+    assert limiter.slowdown < 4
+
+
+def test_cli_qps_builds_the_limiter(service_env: LingyunService, tmp_path: Path,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from lingyun.cli import EXIT_OK, EXIT_USAGE, main
+
+    write_images(tmp_path / "in", 3)
+    argv = ["ocr", str(tmp_path / "in"), "--out", str(tmp_path / "o.jsonl")]
+    assert main([*argv, "--qps", "0"]) == EXIT_USAGE
+    assert "qps must be a positive" in capsys.readouterr().err
+    assert main([*argv, "--qps", "1000", "--burst", "3", "--no-adaptive"]) == EXIT_OK
+    assert len(service_env.requests) == 3
