@@ -79,3 +79,19 @@ def test_each_worker_keeps_one_client(dask_client: DaskClient, replay: LingyunSe
            for address in workers}
     assert all(len(found) == 1 for found in ids.values())  # built once per worker
     assert len(set.union(*ids.values())) == len(workers) == 2  # and one per worker
+
+
+def test_worker_qps_gives_each_worker_its_own_limiter(
+    dask_client: DaskClient, replay: LingyunService, tmp_path: Path
+) -> None:
+    settings = _settings(replay)
+
+    def pace() -> float:
+        return worker_client(settings, 500.0).limiter.qps
+
+    assert dask_client.submit(pace, pure=False).result() == 500.0
+    paths = write_images(tmp_path / "in", 6)
+    state = run_on_dask(dask_client, [str(p) for p in paths], "text.chinese", {},
+                        str(tmp_path / "out.jsonl"), client_settings=settings,
+                        worker_qps=500.0, chunk_size=3)
+    assert state.ok == 6

@@ -17,7 +17,7 @@ How it works:
   :class:`lingyun.client.Client` per worker and settings is built on first use and kept
   (:func:`worker_client`), and a :class:`~lingyun.bulk.runner.BulkRun` with ``threads``
   threads runs the chunk exactly as ``lingyun ocr`` would: fitting, resume keys, retries,
-  the client's rate limit (``client_settings["limiter"]`` per worker).
+  the client's rate limit (``worker_qps``: one limiter per worker).
 * Records come back to the driver, which alone writes the output -- so the output keeps
   the JSONL guarantees (whole lines, one writer) and ``resume`` works as on one machine.
 
@@ -49,9 +49,14 @@ _CLIENTS: dict[tuple[str, str], Any] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
-def worker_client(settings: Mapping[str, Any]) -> Any:
-    """The :class:`~lingyun.client.Client` this worker keeps for ``settings`` (built once)."""
+def worker_client(settings: Mapping[str, Any], worker_qps: float | None = None) -> Any:
+    """The :class:`~lingyun.client.Client` this worker keeps for ``settings`` (built once).
+
+    ``worker_qps`` gives the client its own :class:`~lingyun.bulk.ratelimit.RateLimiter`:
+    a limiter holds a lock and cannot travel, so each worker builds its own.
+    """
     from ..client import Client
+    from .ratelimit import RateLimiter
 
     try:
         from distributed import get_worker
@@ -59,11 +64,12 @@ def worker_client(settings: Mapping[str, Any]) -> Any:
         where = get_worker().address
     except (ImportError, ValueError):  # not on a worker: one client per process
         where = "local"
-    key = (where, repr(sorted((k, repr(v)) for k, v in settings.items())))
+    key = (where, repr((sorted((k, repr(v)) for k, v in settings.items()), worker_qps)))
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(key)
         if client is None:
-            client = _CLIENTS[key] = Client(**settings)
+            limiter = RateLimiter(worker_qps) if worker_qps else None
+            client = _CLIENTS[key] = Client(**settings, limiter=limiter)
         return client
 
 
@@ -96,10 +102,10 @@ class ChunkResult:
 
 def run_chunk(settings: Mapping[str, Any], pages: Sequence[PageInput], document_type: str,
               options: Mapping[str, Any] | None, known: Counter[str], threads: int,
-              size_limit: int | None) -> ChunkResult:
+              size_limit: int | None, worker_qps: float | None = None) -> ChunkResult:
     """Run one chunk of pages on this worker (the task each Dask future executes)."""
     sink = _Collect(known)
-    run = BulkRun(worker_client(settings), document_type, options, workers=threads,
+    run = BulkRun(worker_client(settings, worker_qps), document_type, options, workers=threads,
                   sink=sink, size_limit=size_limit)
     stopped = None
     for item in run.run(pages):
@@ -126,13 +132,15 @@ def run_on_dask(
     chunk_size: int = 64,
     threads: int = 4,
     size_limit: int | None = DEFAULT_LIMIT,
+    worker_qps: float | None = None,
     progress: ProgressCallback | None = None,
 ) -> Progress:
     """Recognise every page of ``paths`` on the cluster behind ``dask_client`` into ``out``.
 
     ``paths`` are files (use :func:`lingyun.bulk.list_inputs` for directories and lists).
     Returns the final :class:`~lingyun.bulk.progress.Progress`; ``progress`` is called as
-    chunks finish.  An account error (240) cancels the chunks not yet finished.
+    chunks finish.  ``worker_qps`` rate-limits each worker's client (the cluster's total is
+    that times the number of workers).  An account error (240) cancels the chunks not yet finished.
     """
     from distributed import as_completed
 
@@ -145,7 +153,8 @@ def run_on_dask(
         known = dask_client.scatter(sink.done(), broadcast=True)
         futures = {
             dask_client.submit(run_chunk, dict(client_settings), chunk, document_type,
-                               options, known, threads, size_limit, pure=False): len(chunk)
+                               options, known, threads, size_limit, worker_qps,
+                               pure=False): len(chunk)
             for chunk in _chunks(inputs, chunk_size)
         }
         stopped = False

@@ -199,9 +199,10 @@ def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: li
     bar = ProgressBar(len(pages), file=sys.stderr) if show else None
     run = BulkRun(client, args.document_type, options, workers=args.workers, sink=sink,
                   journal=journal, progress=bar, size_limit=args.max_bytes)
+    first_error: BaseException | None = None
     try:
-        for _item in run.run(pages):
-            pass
+        for item in run.run(pages):
+            first_error = first_error or item.error
     finally:
         if bar is not None:
             bar.close()
@@ -213,4 +214,6 @@ def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: li
                   "its page was sent again", file=sys.stderr)
     print(f"lingyun: {run.progress.summary()}", file=sys.stderr)
     progress = run.progress
-    return EXIT_OK if progress.failed == 0 and progress.not_sent == 0 else EXIT_PARTIAL
+    if progress.failed == 0 and progress.not_sent == 0:
+        return EXIT_OK
+    return exit_code_for(first_error) if len(pages) == 1 and first_error else EXIT_PARTIAL
