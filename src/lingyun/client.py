@@ -327,7 +327,6 @@ class Client:
         """
         from .bulk.runner import batch_items
 
-        self.transport.reserve(workers)
         return batch_items(self, images, document_type, options, workers=workers,
                            ordered=ordered, progress=progress, sink=sink, resume=resume,
                            size_limit=size_limit)

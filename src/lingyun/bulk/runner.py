@@ -149,6 +149,7 @@ class BulkRun:
         if total is None and hasattr(sources, "__len__"):
             total = len(sources)  # type: ignore[arg-type]
         self.progress.total = total
+        self.client.transport.reserve(self.workers)  # one pooled connection per worker
         if self.journal is not None and self.sink is not None:
             lost = self.journal.in_flight(self.sink.done())
             self._in_flight_before = Counter(entry.key for entry in lost)
