@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
+from .async_client import AsyncClient
 from .batch import BatchAborted, BatchItem
 from .client import Client
 from .doctypes import DocumentType, Option
@@ -53,6 +54,7 @@ except _metadata.PackageNotFoundError:  # running from a source tree
 
 __all__ = [
     "AccountError",
+    "AsyncClient",
     "BatchAborted",
     "BatchItem",
     "Client",

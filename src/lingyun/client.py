@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import signing
 from .batch import BatchItem
-from .errors import ConfigurationError, ImageError, ServiceError, TransportError
+from .errors import ConfigurationError, ImageError, LingyunError, ServiceError, TransportError
 from .plugins import LingyunPluginManager, get_plugin_manager
 from .protocol import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from .results import Result
     from .service.core import ServiceCore
 
-__all__ = ["DEFAULT_DOCUMENT_TYPE", "DEFAULT_TIMEOUT", "Client", "Secret"]
+__all__ = ["DEFAULT_DOCUMENT_TYPE", "DEFAULT_TIMEOUT", "BaseClient", "Client", "Secret"]
 
 log = logging.getLogger("lingyun")
 
@@ -67,8 +67,11 @@ def _deadline_settings(timeout: float | tuple[float, float] | None,
     return timeout, connect_timeout
 
 
-class Client:
-    """A signed client for one Lingyun service.
+class BaseClient:
+    """What :class:`Client` and :class:`lingyun.AsyncClient` share: configuration, the checks
+    before sending, signing and parsing.  Only *sending* differs (blocking or awaited).
+
+    A signed client for one Lingyun service.
 
     ``endpoint`` is the full URL of the recognition path (``http://host:8880/ocr`` per the
     vendor document, ``.../ocr/auto_recognise`` on the hosted service); or pass a
@@ -89,7 +92,7 @@ class Client:
         dev_key: str,
         endpoint: str | None = None,
         *,
-        transport: Transport | None = None,
+        transport: Any = None,
         sdk_version: str = "5.2",
         timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT,
         connect_timeout: float = 10.0,
@@ -122,13 +125,11 @@ class Client:
             if not endpoint or not endpoint.lower().startswith(("http://", "https://")):
                 raise ConfigurationError(
                     f"endpoint must be a full http(s) URL such as http://host:8880/ocr, got "
-                    f"{endpoint!r} (set LINGYUN_ENDPOINT, or use Client.local() for the "
-                    "in-process service)")
-            from .transports.requests import RequestsTransport
-
-            transport = RequestsTransport(session, connect_timeout=connect_timeout,
-                                          max_response_bytes=max_response_bytes,
-                                          pool_size=pool_size)
+                    f"{endpoint!r} (set LINGYUN_ENDPOINT, or use {type(self).__name__}.local() "
+                    "for the in-process service)")
+            transport = self._http_transport(session, connect_timeout=connect_timeout,
+                                             max_response_bytes=max_response_bytes,
+                                             pool_size=pool_size)
         elif session is not None:
             raise ConfigurationError("session= configures the default HTTP transport; "
                                      "configure your own transport instead")
@@ -143,9 +144,19 @@ class Client:
         self.plugins = plugin_manager if plugin_manager is not None else get_plugin_manager()
 
     # -- construction -------------------------------------------------------------------
+    @staticmethod
+    def _http_transport(session: Any, **settings: Any) -> Any:
+        """The default transport for an http(s) endpoint."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _local_transport(local: Transport) -> Any:
+        """The in-process transport as this client drives it."""
+        return local
+
     @classmethod
     def local(cls, engines: Sequence[str] | None = None, *, core: ServiceCore | None = None,
-              workers: int = 2, **kwargs: Any) -> Client:
+              workers: int = 2, **kwargs: Any) -> Any:
         """A client for the local service in this process (no account, no socket).
 
         ``engines`` picks the local engines by name (default: the ones that really
@@ -154,13 +165,13 @@ class Client:
         """
         from .service.transport import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, LocalTransport
 
-        transport = LocalTransport(core, engines=engines, workers=workers)
+        transport = cls._local_transport(LocalTransport(core, engines=engines, workers=workers))
         kwargs.setdefault("app_key", DEFAULT_APP_KEY)
         kwargs.setdefault("dev_key", DEFAULT_DEV_KEY)
         return cls(transport=transport, **kwargs)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Client:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Any:
         """A client configured from the environment.
 
         ``LINGYUN_ENDPOINT`` (full URL), ``LINGYUN_APP_KEY``, ``LINGYUN_DEV_KEY`` and
@@ -249,30 +260,24 @@ class Client:
         """The deadline of a call starting now (a monotonic time), ``None`` without one."""
         return None if self.timeout is None else self._monotonic() + self.timeout
 
-    def send(self, request: Request, *, deadline: float | None = None) -> Reply:
-        """Send ``request`` (re-signed per attempt) until it succeeds, fails for good, or
-        the deadline passes; see :class:`lingyun.retry.RetryPolicy`."""
-        deadline = self.deadline() if deadline is None else deadline
-        attempts = Attempts(self.retry, deadline, self._monotonic)
-        while True:
-            try:
-                attempts.check_time("before the request could be sent")
-                if self.limiter is not None:
-                    self.limiter.acquire(deadline)
-                raw = self.transport.send(self.endpoint, self.signed_headers(request),
-                                          request.body, deadline=deadline)
-                reply = read_reply(raw)
-            except (TransportError, ServiceError) as exc:
-                if self.limiter is not None:
-                    self.limiter.feedback(is_busy(exc))
-                wait = attempts.after(exc)
-                log.warning("lingyun %s: %s; retry %d/%d in %.2fs", request.document_type,
-                            exc, attempts.count, self.retry.retries, wait)
-                self._sleep(wait)
-                continue
-            if self.limiter is not None:
-                self.limiter.feedback(False)
-            return reply
+    # -- one call's attempts: the bookkeeping both clients drive ----------------------------
+    def _attempts(self, deadline: float | None) -> Attempts:
+        return Attempts(self.retry, self.deadline() if deadline is None else deadline,
+                        self._monotonic)
+
+    def _failed(self, attempts: Attempts, request: Request, error: LingyunError) -> float:
+        """Seconds to wait before the next attempt, or raise ``error`` if it is final."""
+        if self.limiter is not None:
+            self.limiter.feedback(is_busy(error))
+        wait = attempts.after(error)
+        log.warning("lingyun %s: %s; retry %d/%d in %.2fs", request.document_type, error,
+                    attempts.count, self.retry.retries, wait)
+        return wait
+
+    def _succeeded(self, reply: Reply) -> Reply:
+        if self.limiter is not None:
+            self.limiter.feedback(False)
+        return reply
 
     def parse(self, reply: Reply, document_type: str) -> Result:
         """The typed result of a successful ``reply`` (plugins' post-processing included)."""
@@ -281,6 +286,37 @@ class Client:
         result.replayed = reply.replayed
         self.plugins.hook.lingyun_process_result(result=result, document_type=doc)
         return result
+
+
+class Client(BaseClient):
+    """A blocking, thread-safe client: see :class:`BaseClient` for the settings.
+
+    One client serves many threads (:meth:`batch` runs a pool of them); its transport keeps a
+    connection pool sized for them.
+    """
+
+    @staticmethod
+    def _http_transport(session: Any, **settings: Any) -> Transport:
+        from .transports.requests import RequestsTransport
+
+        return RequestsTransport(session, **settings)
+
+    def send(self, request: Request, *, deadline: float | None = None) -> Reply:
+        """Send ``request`` (re-signed per attempt) until it succeeds, fails for good, or
+        the deadline passes; see :class:`lingyun.retry.RetryPolicy`."""
+        attempts = self._attempts(deadline)
+        while True:
+            try:
+                attempts.check_time("before the request could be sent")
+                if self.limiter is not None:
+                    self.limiter.acquire(attempts.deadline)
+                raw = self.transport.send(self.endpoint, self.signed_headers(request),
+                                          request.body, deadline=attempts.deadline)
+                reply = read_reply(raw)
+            except (TransportError, ServiceError) as exc:
+                self._sleep(self._failed(attempts, request, exc))
+                continue
+            return self._succeeded(reply)
 
     def recognize(
         self,

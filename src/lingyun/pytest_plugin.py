@@ -13,6 +13,9 @@ nothing to configure.  The fixtures:
     ``latency = seconds``; read back ``requests`` (what it received, oldest first).
 ``lingyun_client``
     A :class:`lingyun.client.Client` bound to the service with its account (no backoff).
+``lingyun_async_client``
+    An :class:`lingyun.AsyncClient` bound the same way; open it with ``async with`` inside
+    your async test (anyio's or pytest-asyncio's), so its connections live in your loop.
 
 Example::
 
@@ -33,11 +36,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from lingyun.async_client import AsyncClient
     from lingyun.client import Client
     from lingyun.service.control import Control, RecordedRequest
     from lingyun.service.server import LocalServer
 
-__all__ = ["LingyunService", "lingyun_client", "lingyun_server", "lingyun_service"]
+__all__ = ["LingyunService", "lingyun_async_client", "lingyun_client", "lingyun_server",
+           "lingyun_service"]
 
 
 class LingyunService:
@@ -131,3 +136,15 @@ def lingyun_client(lingyun_service: LingyunService) -> Iterator[Client]:
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture
+def lingyun_async_client(lingyun_service: LingyunService) -> AsyncClient:
+    """An :class:`~lingyun.AsyncClient` for :func:`lingyun_service` (retries without delay).
+
+    Use it as ``async with lingyun_async_client as client:`` in the test itself.
+    """
+    from lingyun.async_client import AsyncClient
+
+    return AsyncClient(lingyun_service.app_key, lingyun_service.dev_key, lingyun_service.url,
+                       backoff=0.0)

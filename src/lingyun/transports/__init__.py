@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..doctypes import DocumentType
     from ..protocol import RawReply
 
-__all__ = ["AsyncTransport", "Transport"]
+__all__ = ["AsyncTransport", "ThreadedTransport", "Transport"]
 
 
 class Transport:
@@ -76,3 +76,35 @@ class AsyncTransport:
 
     async def aclose(self) -> None:
         """Release connections."""
+
+
+class ThreadedTransport(AsyncTransport):
+    """Drive a blocking :class:`Transport` from asyncio, one worker thread per call.
+
+    How :meth:`lingyun.AsyncClient.local` reaches the in-process service: recognition is
+    CPU-bound work that must not run on the event loop.
+    """
+
+    def __init__(self, transport: Transport) -> None:
+        self.transport = transport
+        self.in_process = transport.in_process
+        self.default_url = transport.default_url
+
+    def __repr__(self) -> str:
+        return f"ThreadedTransport({self.transport!r})"
+
+    async def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
+                   deadline: float | None) -> RawReply:
+        import asyncio
+
+        return await asyncio.to_thread(self.transport.send, url, headers, body,
+                                       deadline=deadline)
+
+    def check(self, document_type: DocumentType) -> None:
+        self.transport.check(document_type)
+
+    def reserve(self, concurrency: int) -> None:
+        self.transport.reserve(concurrency)
+
+    async def aclose(self) -> None:
+        self.transport.close()
