@@ -147,7 +147,9 @@ def run_on_dask(
     if chunk_size < 1 or threads < 1:
         raise UsageError(f"chunk_size and threads must be >= 1, got {chunk_size}, {threads}")
     inputs = expand_all(list(paths), pages)
-    sink, _journal = open_sink(out, resume=resume)
+    sink, journal = open_sink(out, resume=resume)
+    if journal is not None:
+        journal.close()  # calls start on the workers: the driver journals nothing
     state = Progress(total=len(inputs))
     try:
         known = dask_client.scatter(sink.done(), broadcast=True)
