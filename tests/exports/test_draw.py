@@ -92,8 +92,9 @@ def test_cjk_labels_are_real_glyphs():
 def test_missing_cjk_font_is_a_named_error(monkeypatch):
     monkeypatch.setattr(draw_module, "FONT_PATHS", ())
     monkeypatch.setattr(draw_module, "_fontconfig", lambda: None)
+    monkeypatch.setattr(draw_module, "_packaged_font", lambda: None)
     layout = layout_of(page_records(["北"]))
-    with pytest.raises(FontNotFoundError, match="fonts-noto-cjk"):
+    with pytest.raises(FontNotFoundError, match="pip install cvttf-notosanscjk-regular"):
         draw(layout, blank(), labels="text")
     latin = draw(layout_of(page_records(["ab"])), blank(), labels="text")  # ASCII: built-in
     assert (np.asarray(latin)[42:70] != 255).any()  # written below the box (no room above)

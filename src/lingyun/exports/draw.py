@@ -106,15 +106,31 @@ def _fontconfig() -> str | None:
     return found if found and Path(found).is_file() else None
 
 
+#: A PyPI distribution that ships Noto Sans CJK (OFL) as a plain file: ``pip install
+#: cvttf-notosanscjk-regular`` gives CJK labels on a machine with no system CJK font.
+FONT_PACKAGE = ("cvttf_NotoSansCJK_Regular", "NotoSansCJKtc-Regular.otf")
+
+
+def _packaged_font() -> str | None:
+    import importlib.util
+
+    spec = importlib.util.find_spec(FONT_PACKAGE[0])
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(next(iter(spec.submodule_search_locations))) / FONT_PACKAGE[1]
+    return str(path) if path.is_file() else None
+
+
 def find_font(font: str | os.PathLike[str] | None = None) -> Path | None:
-    """A font file with CJK glyphs: ``font``, ``$LINGYUN_FONT``, fontconfig, known paths."""
+    """A font file with CJK glyphs: ``font``, ``$LINGYUN_FONT``, known system paths,
+    fontconfig, then the pip-installable Noto Sans CJK (:data:`FONT_PACKAGE`)."""
     for candidate in (font, os.environ.get(FONT_VARIABLE)):
         if candidate:
             path = Path(candidate)
             if not path.is_file():
                 raise FontNotFoundError(f"font file {str(path)!r} does not exist")
             return path
-    for candidate in (*FONT_PATHS, _fontconfig()):
+    for candidate in (*FONT_PATHS, _fontconfig(), _packaged_font()):
         if candidate and Path(candidate).is_file():
             return Path(candidate)
     return None
@@ -152,8 +168,8 @@ class _Labeller:
             elif wide:
                 raise FontNotFoundError(
                     f"label {text!r} needs a font with CJK glyphs and none was found: "
-                    f"install one (Debian/Ubuntu: apt-get install fonts-noto-cjk), set "
-                    f"${FONT_VARIABLE}, or pass font=PATH"
+                    f"pip install cvttf-notosanscjk-regular (or, on Debian/Ubuntu, apt-get "
+                    f"install fonts-noto-cjk), set ${FONT_VARIABLE}, or pass font=PATH"
                 )
             else:
                 self.fonts[wide] = ImageFont.load_default(self.size)
