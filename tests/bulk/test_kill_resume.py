@@ -20,6 +20,7 @@ import sys
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -46,8 +47,8 @@ class Tripwire(Control):
             self._fired.set()
         return self._fired
 
-    def record(self, request: RecordedRequest) -> None:
-        super().record(request)
+    def record(self, request: RecordedRequest, *args: Any, **kwargs: Any) -> None:
+        super().record(request, *args, **kwargs)
         fired = getattr(self, "_fired", None)
         if fired is not None and len(self.requests) >= self._at:
             fired.set()
@@ -92,10 +93,11 @@ def test_kill_nine_then_resume_gives_exactly_once(
         fired = service.control.arm(seen + rng.randint(1, IMAGES // 2))
         child = _start(service, tmp_path / "in", out, resume)
         try:
-            assert fired.wait(60), f"crash {crash}: the child never reached the tripwire"
+            reached = fired.wait(60)
         finally:
             child.send_signal(signal.SIGKILL)
-            child.communicate(timeout=60)
+            _out, err = child.communicate(timeout=60)
+        assert reached, f"crash {crash}: the child never reached the tripwire: {err}"
         assert child.returncode == -signal.SIGKILL
         recorded = Counter(key_of(r) for r in read_records(out)) if out.exists() else Counter()
         in_flight = {e.key.split("|")[0] for e in Journal.beside(out).in_flight(recorded)}
