@@ -30,21 +30,32 @@ class BatchAborted(LingyunError):
 
 @dataclass(frozen=True)
 class BatchItem:
-    """The outcome for one image: ``result`` on success, else ``error``."""
+    """The outcome for one image: ``result`` on success, else ``error``.
+
+    A bulk run (:mod:`lingyun.bulk`) also fills in ``page`` (for a PDF or TIFF page),
+    ``sha256`` of the bytes sent, the ``record`` written to its sink, and ``skipped=True``
+    (with no result) for a page whose record the output already held.
+    """
 
     index: int
     source: Any
     result: Any = None
     error: BaseException | None = None
     attempted: bool = True
+    page: int | None = None
+    sha256: str | None = None
+    record: dict[str, Any] | None = None
+    skipped: bool = False
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
     def __repr__(self) -> str:
-        outcome = "ok" if self.ok else f"{self.error.__class__.__name__}"
-        return f"BatchItem(index={self.index}, source={_short(self.source)}, {outcome})"
+        outcome = "skipped" if self.skipped else "ok" if self.ok else \
+            f"{self.error.__class__.__name__}"
+        page = "" if self.page is None else f", page={self.page}"
+        return f"BatchItem(index={self.index}, source={_short(self.source)}{page}, {outcome})"
 
 
 def _short(source: Any) -> str:

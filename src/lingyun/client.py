@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import signing
-from .batch import BatchItem, run_batch
+from .batch import BatchItem
 from .errors import ConfigurationError, ImageError, LingyunError, ServiceError, TransportError
 from .plugins import LingyunPluginManager, get_plugin_manager
 from .protocol import (
@@ -343,15 +343,31 @@ class Client(BaseClient):
         *,
         workers: int = 4,
         ordered: bool = False,
+        progress: Any = None,
+        sink: Any = None,
+        resume: bool = False,
+        size_limit: int | None = 10 * 1024 * 1024,
     ) -> Iterator[BatchItem]:
-        """Recognise many images concurrently; see :func:`lingyun.batch.run_batch`."""
-        self.transport.reserve(workers)
-        return run_batch(
-            lambda image: self.recognize(image, document_type, options),
-            images,
-            workers=workers,
-            ordered=ordered,
-        )
+        """Recognise many images (or :func:`lingyun.bulk.expand` pages) concurrently.
+
+        Every image yields one :class:`~lingyun.batch.BatchItem`, as it finishes (in input
+        order with ``ordered=True``); an account error (240) stops the batch without losing
+        anything (see :func:`lingyun.batch.run_batch`).  Images over ``size_limit`` bytes
+        are shrunk to fit and their coordinates mapped back (:mod:`lingyun.bulk.fit`).
+
+        ``sink``: a ``.jsonl`` path (a directory or ``.parquet`` path gives a Parquet
+        dataset, with pyarrow) or a :class:`lingyun.bulk.records.Sink`; one record per image
+        is appended, and a journal beside a path notes started calls.  ``resume=True``
+        continues an earlier run into the same sink, skipping images already recorded
+        (yielded with ``skipped=True``).  ``progress``: a callback taking
+        :class:`lingyun.bulk.Progress` after every image, or ``True`` for a tqdm bar on
+        standard error.  The rate limit is the client's own ``limiter``.
+        """
+        from .bulk.runner import batch_items
+
+        return batch_items(self, images, document_type, options, workers=workers,
+                           ordered=ordered, progress=progress, sink=sink, resume=resume,
+                           size_limit=size_limit)
 
     def close(self) -> None:
         self.transport.close()

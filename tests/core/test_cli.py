@@ -8,7 +8,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from lingyun import hookimpl
-from lingyun.cli import EXIT_INTERNAL, EXIT_NETWORK, EXIT_SERVICE, EXIT_USAGE, main
+from lingyun.cli import EXIT_INTERNAL, EXIT_NETWORK, EXIT_PARTIAL, EXIT_SERVICE, EXIT_USAGE, main
 from lingyun.plugins import get_plugin_manager
 
 from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
@@ -109,7 +109,7 @@ def test_many_images_one_bad_the_rest_printed(
     service_env.expect_request("/ocr").respond_with_data(envelope({"forms": {"form": "好"}}))
     code = main(["ocr", str(tmp_path / "a.png"), str(tmp_path / "gone.png"), "--format", "json"])
     captured = capsys.readouterr()
-    assert code == EXIT_USAGE
+    assert code == EXIT_PARTIAL  # several inputs, some failed
     (line,) = captured.out.splitlines()
     assert json.loads(line)["source"].endswith("a.png")
     assert "gone.png" in captured.err

@@ -10,6 +10,8 @@ one line on stderr (a traceback only with ``--debug``), with distinct exit codes
 2     usage: bad arguments, options, configuration or image
 3     the service refused the call, or its answer broke the protocol
 4     network: the service could not be reached or timed out
+5     partial: a run of several pages where some failed or were not sent
+      (``lingyun ocr``; the summary on stderr counts them by error class)
 ====  ===========================================================
 """
 
@@ -23,14 +25,15 @@ from collections.abc import Sequence
 
 from ..errors import LingyunError, ProtocolError, ServiceError, TransportError, UsageError
 
-__all__ = ["EXIT_INTERNAL", "EXIT_NETWORK", "EXIT_OK", "EXIT_SERVICE", "EXIT_USAGE",
-           "exit_code_for", "main"]
+__all__ = ["EXIT_INTERNAL", "EXIT_NETWORK", "EXIT_OK", "EXIT_PARTIAL", "EXIT_SERVICE",
+           "EXIT_USAGE", "exit_code_for", "main"]
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_USAGE = 2
 EXIT_SERVICE = 3
 EXIT_NETWORK = 4
+EXIT_PARTIAL = 5
 
 #: Sub-command modules, in the order ``lingyun --help`` lists them.
 COMMANDS: tuple[str, ...] = ("ocr", "types", "decode", "serve")

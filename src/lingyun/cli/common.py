@@ -43,7 +43,8 @@ def add_client_arguments(parser: argparse.ArgumentParser) -> None:
                        help="retries of failed connections and transient codes (default 2)")
 
 
-def client_from_args(args: argparse.Namespace) -> Client:
+def client_from_args(args: argparse.Namespace, **extra: object) -> Client:
+    """The client the arguments describe; ``extra`` keyword arguments go to the Client."""
     overrides = {
         "endpoint": args.endpoint,
         "app_key": args.app_key,
@@ -53,4 +54,4 @@ def client_from_args(args: argparse.Namespace) -> Client:
         "headers": parse_pairs(args.header, "--header") or None,
         "timeout": args.timeout,
     }
-    return Client.from_env(os.environ, **overrides)
+    return Client.from_env(os.environ, **overrides, **extra)

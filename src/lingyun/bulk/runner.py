@@ -1,0 +1,238 @@
+"""The bulk engine behind ``lingyun ocr`` and :meth:`lingyun.client.Client.batch`.
+
+For every input page, on one of ``workers`` threads (:func:`lingyun.batch.run_batch`):
+
+1. load its bytes (a file, a PDF or TIFF page, bytes, a file object),
+2. :func:`~lingyun.bulk.fit.fit` them under the size limit,
+3. compute the resume key (sha256 of the bytes to send, document type, options) and skip
+   the page if the output already holds a record for that key,
+4. note the key in the journal as *started*, then recognise,
+5. map the result's coordinates back to the original pixels.
+
+The consuming thread then appends the page's record to the sink and updates the progress,
+so records are written by one thread, in the order outcomes arrive.  An account error
+(240) stops the run as in :func:`~lingyun.batch.run_batch`: pages never attempted get no
+record, so a resumed run sends them.
+
+The rate limit is the client's (``Client(limiter=RateLimiter(qps))``): it applies to every
+attempt, retries included, before signing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..batch import BatchItem, run_batch
+from ..errors import UsageError
+from .fit import DEFAULT_LIMIT, Fitted, fit
+from .pages import PageInput
+from .progress import Progress, ProgressCallback
+from .records import Journal, Sink, canonical_options, make_record, record_key
+
+if TYPE_CHECKING:
+    from ..client import Client
+
+__all__ = ["BulkRun"]
+
+_SKIPPED = object()
+
+
+@dataclass(eq=False)
+class _Task:
+    """One page on its way through a worker; the worker fills in what it learns."""
+
+    source: Any
+    page: int | None
+    label: str
+    fitted: Fitted | None = None
+    sha256: str | None = None
+
+
+class BulkRun:
+    """One bulk run: a client, a document type with options, and where outcomes go.
+
+    ``sink`` receives one record per page (:mod:`lingyun.bulk.records`); its existing
+    records are skipped (resume).  ``journal`` notes started calls (so a later resume knows
+    which calls were in flight).  ``progress`` is called after every page with the
+    :class:`~lingyun.bulk.progress.Progress`.  ``size_limit=None`` sends images as they are.
+    """
+
+    def __init__(
+        self,
+        client: Client,
+        document_type: str,
+        options: Mapping[str, Any] | None = None,
+        *,
+        workers: int = 4,
+        ordered: bool = False,
+        sink: Sink | None = None,
+        journal: Journal | None = None,
+        progress: ProgressCallback | None = None,
+        size_limit: int | None = DEFAULT_LIMIT,
+    ) -> None:
+        if workers < 1:
+            raise UsageError(f"workers must be >= 1, got {workers}")
+        self.client = client
+        self.options = canonical_options(options)
+        # Fail on a bad type or option before any image is read.
+        doc = client.plugins.document_type(document_type)
+        doc.build_task_config(self.options)
+        self.document_type = doc.name
+        self.workers = workers
+        self.ordered = ordered
+        self.sink = sink
+        self.journal = journal
+        self.callback = progress
+        self.size_limit = size_limit
+        self.progress = Progress()
+        self._done: Counter[str] = sink.done() if sink is not None else Counter()
+        self._in_flight_before: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    # -- worker side ---------------------------------------------------------------------
+    def _claim(self, key: str) -> bool:
+        """True (and one record used up) when the output already holds ``key``."""
+        with self._lock:
+            if self._done[key] > 0:
+                self._done[key] -= 1
+                return True
+            if self._in_flight_before[key] > 0:
+                self._in_flight_before[key] -= 1
+                self.progress.resent_in_flight += 1
+            return False
+
+    def _key(self, task: _Task) -> str:
+        return record_key(task.sha256, self.document_type, self.options,
+                          source=task.label, page=task.page)
+
+    def _load(self, task: _Task) -> bytes:
+        if isinstance(task.source, PageInput):
+            return task.source.load()
+        return self.client.read_image(task.source)
+
+    def _process(self, task: _Task) -> Any:
+        try:
+            data = self._load(task)
+            fitted = fit(data, self.size_limit) if self.size_limit else Fitted(data, len(data))
+        except Exception:
+            if self._claim(self._key(task)):  # a recorded failure is not retried by resume
+                return _SKIPPED
+            raise
+        task.fitted = fitted
+        task.sha256 = hashlib.sha256(fitted.data).hexdigest()
+        key = self._key(task)
+        if self._claim(key):
+            return _SKIPPED
+        if self.journal is not None:
+            self.journal.start(key, task.label, task.page)
+        result = self.client.recognize(fitted.data, self.document_type, self.options)
+        return fitted.map_result(result)
+
+    # -- consumer side -------------------------------------------------------------------
+    def _task(self, source: Any) -> _Task:
+        if isinstance(source, PageInput):
+            return _Task(source, source.page, source.source)
+        label = source if isinstance(source, str) else getattr(source, "name", None)
+        return _Task(source, None, label if isinstance(label, str) else repr(source)[:200])
+
+    def run(self, sources: Iterable[Any], total: int | None = None) -> Iterator[BatchItem]:
+        """Process ``sources`` (PageInputs, paths, bytes, file objects), yielding outcomes.
+
+        ``total`` is the number of pages if known (``len(sources)`` is used when it has
+        one).  Skipped pages are yielded with ``skipped=True`` and no result.
+        """
+        if total is None and hasattr(sources, "__len__"):
+            total = len(sources)  # type: ignore[arg-type]
+        self.progress.total = total
+        self.client.transport.reserve(self.workers)  # one pooled connection per worker
+        if self.journal is not None and self.sink is not None:
+            lost = self.journal.in_flight(self.sink.done())
+            self._in_flight_before = Counter(entry.key for entry in lost)
+            self.journal.clear()
+        tasks = (self._task(source) for source in sources)
+        for item in run_batch(self._process, tasks, workers=self.workers, ordered=self.ordered):
+            yield self._outcome(item)
+
+    def _outcome(self, item: BatchItem) -> BatchItem:
+        task: _Task = item.source
+        common = {"index": item.index, "source": task.source, "page": task.page}
+        if not item.attempted:
+            self.progress.count(not_sent=True)
+            outcome = BatchItem(**common, error=item.error, attempted=False)
+        elif item.result is _SKIPPED:
+            self.progress.count(skipped=True)
+            outcome = BatchItem(**common, skipped=True, sha256=task.sha256)
+        else:
+            record = None
+            if self.sink is not None:
+                record = make_record(task.label, task.page, task.sha256, self.document_type,
+                                     self.options, result=item.result, error=item.error,
+                                     fit=task.fitted.info() if task.fitted else None)
+                self.sink.write(record)
+            self.progress.count(ok=item.error is None, error=item.error)
+            outcome = BatchItem(**common, result=item.result, error=item.error,
+                                sha256=task.sha256, record=record)
+        if self.callback is not None:
+            self.callback(self.progress)
+        return outcome
+
+
+def open_sink(target: Any, *, resume: bool) -> tuple[Sink, Journal | None]:
+    """A sink (and its journal) for a path: ``.jsonl`` file, or a Parquet directory.
+
+    A path naming an existing directory, or ending in ``.parquet``, gives a
+    :class:`~lingyun.bulk.records.ParquetSink`; any other path a
+    :class:`~lingyun.bulk.records.JsonlSink`.
+    """
+    import os
+    from pathlib import Path
+
+    from .records import JsonlSink, ParquetSink
+
+    if not isinstance(target, str | os.PathLike):
+        raise UsageError(f"sink must be a path or a Sink, got {type(target).__name__}")
+    path = Path(target)
+    sink: Sink
+    if path.is_dir() or path.suffix.lower() == ".parquet":
+        sink = ParquetSink(path, resume=resume)
+    else:
+        sink = JsonlSink.open(path, resume=resume)
+    return sink, Journal.beside(path)
+
+
+def batch_items(client: Client, images: Iterable[Any], document_type: str,
+                options: Mapping[str, Any] | None, *, workers: int, ordered: bool,
+                progress: Any, sink: Any, resume: bool,
+                size_limit: int | None) -> Iterator[BatchItem]:
+    """:meth:`lingyun.client.Client.batch`: opens what it was given paths for, runs, closes."""
+    from .progress import ProgressBar
+
+    owned_sink = sink is not None and not hasattr(sink, "write")
+    journal = None
+    if owned_sink:
+        sink, journal = open_sink(sink, resume=resume)
+    elif sink is not None and not resume and sink.done():
+        raise UsageError("the sink already holds records; pass resume=True to continue")
+    bar = ProgressBar(len(images) if hasattr(images, "__len__") else None) \
+        if progress is True else None
+    callback = bar if bar is not None else progress or None
+    run = BulkRun(client, document_type, options, workers=workers, ordered=ordered,
+                  sink=sink, journal=journal, progress=callback, size_limit=size_limit)
+
+    def generate() -> Iterator[BatchItem]:
+        try:
+            yield from run.run(images)
+        finally:
+            if bar is not None:
+                bar.close()
+            if owned_sink:
+                sink.close()
+                if journal is not None:
+                    journal.close()
+
+    return generate()

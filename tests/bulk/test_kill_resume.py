@@ -1,0 +1,128 @@
+"""``kill -9`` at seeded random moments, then ``--resume``: every image exactly once.
+
+A real ``python -m lingyun ocr DIR --out FILE`` subprocess talks over HTTP to a replay
+service in this process.  The service's request log is the tripwire: when it has received
+the N-th request (N drawn from a seeded generator), the child is killed with SIGKILL --
+while other calls are in flight, since the service answers with a small latency.  The run
+is resumed (and killed again), then resumed to the end.  Checked:
+
+* the output holds every image exactly once, and no line is torn;
+* an image reached the service more than once only if the journal showed its call in
+  flight at a crash -- and every image sent but not recorded at a crash was in the journal.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from lingyun.bulk.records import Journal, key_of, read_records
+from lingyun.pytest_plugin import LingyunService
+from lingyun.service.accounts import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, Accounts
+from lingyun.service.control import Control, RecordedRequest
+from lingyun.service.core import ServiceCore
+from lingyun.service.engines.replay import ReplayEngine
+from lingyun.service.server import LocalServer
+
+from .conftest import child_env, sha, write_images
+
+IMAGES = 48
+
+
+class Tripwire(Control):
+    """A control that fires an event when the service has recorded ``at`` requests."""
+
+    def arm(self, at: int) -> threading.Event:
+        self._at = at
+        self._fired = threading.Event()
+        if len(self.requests) >= at:
+            self._fired.set()
+        return self._fired
+
+    def record(self, request: RecordedRequest, *args: Any, **kwargs: Any) -> None:
+        super().record(request, *args, **kwargs)
+        fired = getattr(self, "_fired", None)
+        if fired is not None and len(self.requests) >= self._at:
+            fired.set()
+
+
+@pytest.fixture(scope="module")
+def tripwire_service():
+    control = Tripwire()
+    core = ServiceCore(accounts=Accounts(), control=control, engines=[ReplayEngine()])
+    with LocalServer(core, workers=8) as server:
+        yield LingyunService(server, control, DEFAULT_APP_KEY, DEFAULT_DEV_KEY)
+
+
+def _start(service: LingyunService, images: Path, out: Path, resume: bool) -> subprocess.Popen:
+    argv = [sys.executable, "-m", "lingyun", "ocr", str(images), "--out", str(out),
+            "--workers", "4", "--retries", "0"]
+    if resume:
+        argv.append("--resume")
+    return subprocess.Popen(argv, env=child_env(service), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _requests_since(service: LingyunService, start: int) -> Counter[str]:
+    return Counter(sha(r.body) for r in service.requests[start:])
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kill_nine_then_resume_gives_exactly_once(
+    tripwire_service: LingyunService, tmp_path: Path, seed: int
+) -> None:
+    service = tripwire_service
+    service.reset()
+    service.latency = 0.01  # calls overlap: a kill always finds some in flight
+    rng = random.Random(seed)
+    paths = write_images(tmp_path / "in", IMAGES)
+    by_sha = {sha(p.read_bytes()): p for p in paths}
+    out = tmp_path / "out.jsonl"
+    allowed_extra: Counter[str] = Counter()
+
+    for crash, resume in enumerate((False, True)):
+        seen = len(service.requests)
+        fired = service.control.arm(seen + rng.randint(1, IMAGES // 2))
+        child = _start(service, tmp_path / "in", out, resume)
+        try:
+            reached = fired.wait(60)
+        finally:
+            child.send_signal(signal.SIGKILL)
+            _out, err = child.communicate(timeout=60)
+        assert reached, f"crash {crash}: the child never reached the tripwire: {err}"
+        assert child.returncode == -signal.SIGKILL
+        recorded = Counter(key_of(r) for r in read_records(out)) if out.exists() else Counter()
+        in_flight = {e.key.split("|")[0] for e in Journal.beside(out).in_flight(recorded)}
+        recorded_shas = {key.split("|")[0] for key in recorded}
+        sent_unrecorded = set(_requests_since(service, seen)) - recorded_shas
+        assert sent_unrecorded <= in_flight, "a call reached the service unseen by the journal"
+        allowed_extra.update(in_flight)
+
+    service.latency = 0.0
+    seen_before_last = len(service.requests)
+    recorded_before_last = {r["sha256"] for r in read_records(out)}
+    final = _start(service, tmp_path / "in", out, resume=True)
+    _stdout, stderr = final.communicate(timeout=120)
+    assert final.returncode == 0, stderr
+    assert f"{IMAGES} page(s)" in stderr and "0 failed" in stderr
+
+    records = list(read_records(out))
+    assert out.read_bytes().endswith(b"\n")
+    assert sorted(r["source"] for r in records) == sorted(str(p) for p in paths)
+    assert all(r["ok"] and by_sha[r["sha256"]] == Path(r["source"]) for r in records)
+    total = Counter(sha(r.body) for r in service.requests)
+    assert set(total) == set(by_sha)
+    for digest in by_sha:
+        assert 1 <= total[digest] <= 1 + allowed_extra[digest], (
+            f"{by_sha[digest].name} was sent {total[digest]} times, "
+            f"in flight at {allowed_extra[digest]} crash(es)")
+    # The last run sent nothing the output already held.
+    assert set(_requests_since(service, seen_before_last)).isdisjoint(recorded_before_last)
