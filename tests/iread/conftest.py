@@ -60,3 +60,14 @@ def char(code: int | str, box=(1, 2, 3, 4), space_before: int = 0, suspect: int 
     code = ord(code) if isinstance(code, str) else code
     return node(4, struct.pack("<HHiiiiiHH5H5BB", code, space_before, *box, suspect,
                                *attribute, *candidates, *distances, reserved))
+
+
+@pytest.fixture(params=BACKENDS)
+def decode_many(request: pytest.FixtureRequest) -> Callable[[object], iread.Layout]:
+    """``decode_many(streams)`` on one backend, skipped like :func:`decode`."""
+    name = request.param
+    if not _available(name):
+        if os.environ.get("LINGYUN_REQUIRE_C") == "1":
+            pytest.fail("LINGYUN_REQUIRE_C=1 but the compiled decoder is not available")
+        pytest.skip(f"the {name} decoder is not built in this installation")
+    return lambda streams: iread.decode_many_with(name, streams)

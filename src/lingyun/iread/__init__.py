@@ -21,11 +21,18 @@ Decisions on hostile input (each error is a :class:`StreamError`, a
 * surrogate pairs are joined, lone surrogates become U+FFFD (``Layout.replaced_surrogates``);
 * candidate slots are kept raw; distance 255 marks an unused slot (``Layout.candidates``);
 * an empty stream is a valid, empty layout.
+
+:func:`decode_many` decodes many streams (one per page or per document, as the bulk command
+saves them) into one Layout whose arrays hold every page of every stream, with
+``Layout.page_document`` naming each page's stream.  Each stream is judged as :func:`decode`
+judges it alone, and must also begin with a PAGE (an empty stream adds nothing); an error
+names the stream (``stream_index``) and the node and byte within it.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -46,6 +53,8 @@ __all__ = [
     "StreamError",
     "UnknownNodeTypeError",
     "decode",
+    "decode_many",
+    "decode_many_with",
     "decode_with",
     "encode",
     "encode_arrays",
@@ -114,3 +123,60 @@ def decode_with(backend: str, data: Any) -> Layout:
 def decode(data: Any) -> Layout:
     """Decode a position stream (``bytes``, ``memoryview`` or uint8 array) into a Layout."""
     return decode_with(BACKEND, data)
+
+
+def _first_bad_stream(backend: str, buffers: list[np.ndarray]) -> StreamError:
+    """The error of the first stream that is invalid on its own, located in that stream.
+
+    A stream alone is valid only if it is empty or begins with a PAGE (any other first node
+    is an orphan or unknown), so this also finds a stream that the joined decode would have
+    wrongly accepted as more nodes of the previous stream's last page.  Only reached once
+    the fast path has found that something is wrong: a loop per stream costs nothing on
+    valid input.
+    """
+    module = BACKENDS[backend]
+    for index, buffer in enumerate(buffers):
+        try:
+            module.decode_arrays(buffer)
+        except StreamError as exc:
+            return exc.in_stream(index)
+    raise AssertionError("decode_many: the joined streams failed but no single stream does")
+
+
+def decode_many_with(backend: str, streams: Iterable[Any]) -> Layout:
+    """:func:`decode_many` on a named backend (``"c"`` or ``"python"``)."""
+    if backend not in BACKENDS:
+        raise UsageError(
+            f"iread backend {backend!r} is not available; available: {sorted(BACKENDS)}"
+        )
+    buffers = [_as_buffer(stream) for stream in streams]
+    sizes = np.fromiter((b.size for b in buffers), dtype=np.int64, count=len(buffers))
+    starts = np.zeros(len(buffers) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=starts[1:])
+    joined = np.concatenate(buffers) if buffers else np.zeros(0, dtype=np.uint8)
+    heads = starts[:-1][sizes > 0]
+    # Every stream a whole number of nodes, each non-empty one beginning with a PAGE (wType 0
+    # in its first two bytes): then the joined stream splits exactly at page boundaries and
+    # decoding it once is decoding each stream, with parent indices already global.
+    if np.any(sizes % NODE_SIZE) or np.any(joined[heads] | joined[heads + 1]):
+        raise _first_bad_stream(backend, buffers)
+    try:
+        node_types, arrays, surrogates = BACKENDS[backend].decode_arrays(joined)
+    except StreamError:
+        raise _first_bad_stream(backend, buffers) from None
+    replaced = join_surrogates(arrays["char"]) if surrogates else _NONE_REPLACED
+    page_nodes = np.flatnonzero(node_types == 0)
+    page_document = (np.searchsorted(starts // NODE_SIZE, page_nodes, side="right") - 1)
+    return Layout(node_types, arrays, replaced, page_document.astype(np.int32))
+
+
+def decode_many(streams: Iterable[Any]) -> Layout:
+    """Decode many position streams into one Layout; ``page_document`` says whose page is whose.
+
+    ``streams`` is any iterable of what :func:`decode` accepts.  The result's arrays hold the
+    pages of stream 0, then those of stream 1, and so on; parent indices are global (a char's
+    ``page`` indexes the combined ``pages``).  A bad stream raises the :class:`StreamError`
+    that decoding it alone would raise, with ``stream_index`` set (alone, a stream that does
+    not begin with a PAGE is already an :class:`OrphanNodeError` at its node 0).
+    """
+    return decode_many_with(BACKEND, streams)

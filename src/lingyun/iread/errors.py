@@ -1,4 +1,9 @@
-"""Errors of the position stream: each names the node index and byte offset of the problem."""
+"""Errors of the position stream: each names the node index and byte offset of the problem.
+
+:func:`lingyun.iread.decode_many` also names the stream: ``stream_index`` is its position
+among the streams given, and ``node_index``/``byte_offset`` count from that stream's start,
+so the same bad stream reports the same node whether it is decoded alone or among others.
+"""
 
 from __future__ import annotations
 
@@ -8,22 +13,35 @@ __all__ = ["OrphanNodeError", "RaggedTailError", "StreamError", "UnknownNodeType
 
 
 class StreamError(ProtocolError):
-    """A position stream that cannot be decoded; ``node_index`` and ``byte_offset`` say where."""
+    """A position stream that cannot be decoded; ``node_index`` and ``byte_offset`` say where.
 
-    def __init__(self, message: str, *, node_index: int, byte_offset: int) -> None:
-        super().__init__(f"position stream node {node_index} (byte {byte_offset}): {message}")
+    ``reason`` is the bare description (without the location); ``stream_index`` is the
+    stream's position in a :func:`~lingyun.iread.decode_many` call, ``None`` for one stream.
+    """
+
+    def __init__(self, message: str, *, node_index: int, byte_offset: int,
+                 stream_index: int | None = None) -> None:
+        where = "" if stream_index is None else f" {stream_index},"
+        super().__init__(f"position stream{where} node {node_index} (byte {byte_offset}): "
+                         f"{message}")
+        self.reason = message
         self.node_index = node_index
         self.byte_offset = byte_offset
+        self.stream_index = stream_index
+
+    def in_stream(self, stream_index: int) -> StreamError:
+        """The same error, located in stream ``stream_index`` of a many-stream decode."""
+        return type(self)(self.reason, node_index=self.node_index,
+                          byte_offset=self.byte_offset, stream_index=stream_index)
 
     def __reduce__(self):
-        return (_rebuild, (type(self), self.args[0], self.node_index, self.byte_offset))
+        return (_rebuild, (type(self), self.reason, self.node_index, self.byte_offset,
+                           self.stream_index))
 
 
-def _rebuild(cls: type[StreamError], text: str, node_index: int, byte_offset: int) -> StreamError:
-    error = cls.__new__(cls)
-    ProtocolError.__init__(error, text)
-    error.node_index, error.byte_offset = node_index, byte_offset
-    return error
+def _rebuild(cls: type[StreamError], reason: str, node_index: int, byte_offset: int,
+             stream_index: int | None = None) -> StreamError:
+    return cls(reason, node_index=node_index, byte_offset=byte_offset, stream_index=stream_index)
 
 
 class RaggedTailError(StreamError):
@@ -36,4 +54,5 @@ class UnknownNodeTypeError(StreamError):
 
 class OrphanNodeError(StreamError):
     """A node before its parent: a REGION before any PAGE, a TABLECELL or LINE before any
-    REGION of its page, a CHAR before any LINE of its region or cell."""
+    REGION of its page, a CHAR before any LINE of its region or cell -- and, among many
+    streams, a stream whose first node is not a PAGE."""

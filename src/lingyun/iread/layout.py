@@ -59,6 +59,11 @@ class Layout:
     in stream order.  ``replaced_surrogates`` lists the chars whose lone surrogate became
     U+FFFD.  Candidate slots are kept raw (distance 255 marks an unused slot);
     :meth:`candidates` gives the used ones.
+
+    ``page_document`` (int32, one per page) is the index of the stream each page came from:
+    all zeros for :func:`~lingyun.iread.decode`, the stream's position among the inputs for
+    :func:`~lingyun.iread.decode_many`.  A char's document is
+    ``layout.page_document[layout.chars["page"]]``.
     """
 
     def __init__(
@@ -66,8 +71,12 @@ class Layout:
         node_types: np.ndarray,
         arrays: dict[str, np.ndarray],
         replaced_surrogates: np.ndarray,
+        page_document: np.ndarray | None = None,
     ) -> None:
         self.node_types = node_types
+        if page_document is None:
+            page_document = np.zeros(len(arrays["page"]), dtype=np.int32)
+        self.page_document = page_document
         self.pages = arrays["page"]
         self.regions = arrays["region"]
         self.cells = arrays["cell"]
@@ -143,7 +152,8 @@ class Layout:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Layout):
             return NotImplemented
-        return np.array_equal(self.node_types, other.node_types) and all(
+        return (np.array_equal(self.node_types, other.node_types)
+                and np.array_equal(self.page_document, other.page_document)) and all(
             a.tobytes() == b.tobytes()
             for a, b in zip(self.arrays().values(), other.arrays().values(), strict=True)
         )
