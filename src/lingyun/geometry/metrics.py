@@ -67,12 +67,8 @@ CLUSTER_RATIO = 1.2
 
 
 def page_documents(layout: Any) -> np.ndarray:
-    """The document index of each page: ``layout.page_document`` when the layout came from
-    several streams, else all 0."""
-    documents = getattr(layout, "page_document", None)
-    if documents is None:
-        return np.zeros(layout.pages.size, dtype=np.int64)
-    return np.asarray(documents, dtype=np.int64)
+    """The document (stream) index of each page, from :func:`lingyun.iread.decode_many`."""
+    return np.asarray(layout.page_document, dtype=np.int64)
 
 
 class _Fit:

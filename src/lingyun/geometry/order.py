@@ -197,7 +197,8 @@ def reading_order(
             cut_segments = np.flatnonzero(cuts_per_segment)
             page_of_segment = np.zeros(segments, dtype=np.int64)
             page_of_segment[seg_of] = group[active]
-            np.maximum.at(columns, page_of_segment[cut_segments], cuts_per_segment[cut_segments] + 1)
+            np.maximum.at(columns, page_of_segment[cut_segments],
+                          cuts_per_segment[cut_segments] + 1)
         settled = active[settles[seg_of]]
         block_tag[settled] = tags + label[settled]
         tags += segments

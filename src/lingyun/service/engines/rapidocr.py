@@ -6,8 +6,11 @@ is downloaded at run time.  The model loads once, lazily and under a lock, on th
 request.  ``RapidOCR.__call__`` mutates the instance (thresholds), so calls are serialised
 on one instance; onnxruntime already spreads one inference over the CPU cores.
 
-With ``withPosition=1`` the per-character boxes (``return_word_box=True``) become an
-``IREAD_NODE`` stream (:mod:`lingyun.service.positions`).
+The per-character boxes (``return_word_box=True``) are slabs placed by the recogniser's
+output columns; :func:`lingyun.geometry.ink.tighten` shrinks them to the ink in the image, so
+gaps between words and glyph sizes are real.  Lines are then put in reading order, in blocks,
+with word spaces (:func:`lingyun.service.positions.arrange`): the JSON text follows that
+order, and with ``withPosition=1`` so does the ``IREAD_NODE`` stream, one REGION per block.
 """
 
 from __future__ import annotations
@@ -19,8 +22,9 @@ from typing import Any
 import numpy as np
 
 from ...errors import ConfigurationError
+from ...geometry.ink import ink_mask, snap
 from ...hookspecs import hookimpl
-from ..positions import Box, Glyph, Line, encode_page
+from ..positions import Box, Glyph, Line, arrange, encode_page, page_text
 from ..validation import Capability, Refusal
 from . import Answer, BadImage, Job
 
@@ -106,13 +110,29 @@ class RapidOCREngine:
             extra = list(item[3:6]) + [None] * (3 - len(item[3:6]))
             line_box = _box(points)
             lines.append(Line(line_box, _glyphs(text, score, *extra, line_box)))
-        return width, height, lines
+        return width, height, _tightened(array, lines)
 
     def recognise(self, job: Job) -> Answer:
         width, height, lines = self.read_lines(job.image)
-        text = "\n".join("".join(g.char for g in line.glyphs) for line in lines)
-        positions = encode_page(width, height, lines) if job.capability.with_position else None
-        return Answer(data={"forms": {"form": text}}, positions=positions)
+        blocks = arrange(lines)
+        positions = encode_page(width, height, blocks) if job.capability.with_position else None
+        return Answer(data={"forms": {"form": page_text(blocks)}}, positions=positions)
+
+
+def _tightened(array: np.ndarray, lines: list[Line]) -> list[Line]:
+    """Every non-space glyph box snapped to its ink (:func:`~lingyun.geometry.ink.snap`)."""
+    import cv2
+
+    gray = array if array.ndim == 2 else cv2.cvtColor(array, cv2.COLOR_BGR2GRAY)
+    inked = [[g for g in line.glyphs if not g.char.isspace()] for line in lines]
+    boxes = [g.box for glyphs in inked for g in glyphs]
+    if not boxes:
+        return lines
+    line_of = np.repeat(np.arange(len(lines)), [len(glyphs) for glyphs in inked])
+    tight = iter(snap(ink_mask(gray), boxes, line_of).tolist())
+    return [Line(line.box, [g if g.char.isspace() else Glyph(g.char, tuple(next(tight)),
+                                                              g.confidence)
+                            for g in line.glyphs]) for line in lines]
 
 
 class MissingRapidOCR:
