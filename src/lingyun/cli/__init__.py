@@ -30,7 +30,7 @@ EXIT_SERVICE = 3
 EXIT_NETWORK = 4
 
 #: Sub-command modules, in the order ``lingyun --help`` lists them.
-COMMANDS: tuple[str, ...] = ("ocr", "types", "decode", "serve")
+COMMANDS: tuple[str, ...] = ("ocr", "types", "decode", "analyze", "serve")
 
 
 def exit_code_for(error: BaseException) -> int:
