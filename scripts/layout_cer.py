@@ -16,9 +16,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from tests.service.test_rapidocr_e2e import cer  # noqa: E402
+
 from lingyun.service.engines.rapidocr import RapidOCREngine  # noqa: E402
 from lingyun.service.positions import arrange, page_text  # noqa: E402
-from tests.service.test_rapidocr_e2e import cer  # noqa: E402
 
 
 def main() -> int:

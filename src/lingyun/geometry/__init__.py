@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .candidates import CandidateStats, candidate_stats
 from .errors import GeometryError
-from .metrics import glyph_metrics, line_boxes, line_metrics, page_metrics
+from .metrics import Measures, glyph_metrics, line_boxes, line_metrics, page_metrics
 from .order import ReadingOrder, block_boxes, reading_order
 from .sources import Corpus, load
 from .words import character_gaps, word_starts
@@ -26,6 +26,7 @@ __all__ = [
     "CandidateStats",
     "Corpus",
     "GeometryError",
+    "Measures",
     "ReadingOrder",
     "block_boxes",
     "candidate_stats",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["group_median", "group_sum", "previous_in_group", "running_max"]
+__all__ = ["group_median", "group_sum", "previous_in_group", "running_max", "sorted_reduce"]
 
 
 def group_sum(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -61,3 +61,15 @@ def running_max(group: np.ndarray, values: np.ndarray) -> np.ndarray:
     span = int(values.max()) - low + 1
     shifted = group.astype(np.int64) * span + (values - low)
     return np.maximum.accumulate(shifted) - group.astype(np.int64) * span + low
+
+
+def sorted_reduce(ufunc: np.ufunc, group: np.ndarray, values: np.ndarray, size: int,
+                  empty: float) -> np.ndarray:
+    """``out[g] = ufunc.reduce(values[group == g])`` for elements stored group by group
+    (``group`` non-decreasing); ``empty`` for a group without elements.  One ``reduceat``
+    over the contiguous runs -- much faster than ``ufunc.at``."""
+    out = np.full(size, empty, dtype=np.result_type(values, type(empty)))
+    if group.size:
+        starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+        out[group[starts]] = ufunc.reduceat(values, starts)
+    return out

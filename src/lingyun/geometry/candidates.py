@@ -50,9 +50,9 @@ def candidate_stats(layout: Any, *, top: int = 20) -> CandidateStats:
     distances = chars["distances"].astype(np.int64).reshape(-1, _SLOTS)
     codes = chars["candidates"].astype(np.int64).reshape(-1, _SLOTS)
     used = (distances != UNUSED) & (codes != 0)
-    histograms = np.zeros((_SLOTS, UNUSED), dtype=np.int64)
-    slot = np.broadcast_to(np.arange(_SLOTS), distances.shape)
-    np.add.at(histograms, (slot[used], distances[used]), 1)
+    # one bincount over slot * 255 + distance of the used slots
+    keys = (np.arange(_SLOTS) * UNUSED + distances)[used]
+    histograms = np.bincount(keys, minlength=_SLOTS * UNUSED).reshape(_SLOTS, UNUSED)
     first_used = used[:, 0]
     second = first_used & used[:, 1]
     margin = (distances[second, 1] - distances[second, 0]).astype(np.int64)

@@ -38,15 +38,15 @@ Per page (:func:`page_metrics`)
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from ._segments import group_median, group_sum
+from ._segments import group_median, group_sum, sorted_reduce
 from .order import reading_order
-from .words import character_gaps
 
-__all__ = ["GLYPH", "LINE", "PAGE", "glyph_metrics", "line_boxes", "line_metrics",
+__all__ = ["GLYPH", "LINE", "PAGE", "Measures", "glyph_metrics", "line_boxes", "line_metrics",
            "page_documents", "page_metrics"]
 
 GLYPH = np.dtype([("width", "<f8"), ("height", "<f8"), ("aspect", "<f8"), ("gap", "<f8"),
@@ -71,20 +71,22 @@ def page_documents(layout: Any) -> np.ndarray:
     return np.asarray(layout.page_document, dtype=np.int64)
 
 
-class _Fit:
-    """Per-line least-squares sums and the fitted baseline (see the module docstring)."""
+class _Glyphs:
+    """The char fields every metric needs, each copied once into a contiguous array, and the
+    per-line least-squares sums and fitted baselines (see the module docstring)."""
 
     def __init__(self, layout: Any) -> None:
         chars, lines = layout.chars, layout.lines
         self.line = chars["line"].astype(np.int64)
+        self.page = chars["page"].astype(np.int64)
+        self.left, self.right = (chars[f].astype(np.float64) for f in ("left", "right"))
+        self.top, self.bottom = (chars[f].astype(np.float64) for f in ("top", "bottom"))
         self.count = lines.size
-        x = (chars["left"].astype(np.float64) + chars["right"]) / 2
-        y = chars["bottom"].astype(np.float64)
-        self.x, self.y = x, y
+        x = (self.left + self.right) / 2
+        y = self.bottom
         s = {name: group_sum(self.line, v, self.count)
-             for name, v in (("n", np.ones_like(x)), ("x", x), ("y", y), ("xx", x * x),
-                             ("xy", x * y))}
-        self.n = s["n"]
+             for name, v in (("x", x), ("y", y), ("xx", x * x), ("xy", x * y))}
+        self.n = np.bincount(self.line, minlength=self.count).astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             self.cxx = s["xx"] - np.where(self.n > 0, s["x"] ** 2 / self.n, 0)
             self.cxy = s["xy"] - np.where(self.n > 0, s["x"] * s["y"] / self.n, 0)
@@ -96,42 +98,73 @@ class _Fit:
                                       np.nan)
         self.offset = y - (self.intercept[self.line] + self.slope[self.line] * x)
 
+    def gaps(self) -> np.ndarray:
+        """``left - right of the previous glyph`` within a line; NaN for a line's first."""
+        gap = np.full(self.line.size, np.nan)
+        if self.line.size > 1:
+            same = self.line[1:] == self.line[:-1]
+            gap[1:] = np.where(same, self.left[1:] - self.right[:-1], np.nan)
+        return gap
+
+    def boxes(self) -> np.ndarray:
+        """``(lines, 4)``: each line's box as the union of its glyph boxes (zeros if none)."""
+        out = np.zeros((self.count, 4), dtype=np.int64)
+        for column, values, ufunc in ((0, self.left, np.minimum), (1, self.top, np.minimum),
+                                      (2, self.right, np.maximum), (3, self.bottom, np.maximum)):
+            out[:, column] = sorted_reduce(ufunc, self.line, values, self.count, 0.0)
+        return out
+
+
+class Measures:
+    """Glyph, line and page records of one layout, sharing one pass over its glyphs.
+
+    ``glyphs``, ``lines`` and ``pages`` are computed on first use; use this class rather than
+    the three functions when you want more than one of them.
+    """
+
+    def __init__(self, layout: Any, *, cluster_ratio: float = CLUSTER_RATIO) -> None:
+        self.layout = layout
+        self.cluster_ratio = cluster_ratio
+
+    @cached_property
+    def _glyphs(self) -> _Glyphs:
+        return _Glyphs(self.layout)
+
+    @cached_property
+    def glyphs(self) -> np.ndarray:
+        """One :data:`GLYPH` record per character."""
+        g = self._glyphs
+        out = np.zeros(g.line.size, dtype=GLYPH)
+        out["width"] = g.right - g.left
+        out["height"] = g.bottom - g.top
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out["aspect"] = np.where(out["height"] > 0, out["width"] / out["height"], np.nan)
+        out["gap"] = g.gaps()
+        out["baseline_offset"] = g.offset
+        out["line"] = g.line
+        out["page"] = g.page
+        out["document"] = page_documents(self.layout)[g.page] if g.page.size else 0
+        return out
+
+    @cached_property
+    def lines(self) -> np.ndarray:
+        """One :data:`LINE` record per line."""
+        return _line_records(self.layout, self._glyphs, self.cluster_ratio)
+
+    @cached_property
+    def pages(self) -> np.ndarray:
+        """One :data:`PAGE` record per page."""
+        return _page_records(self.layout, self._glyphs, self.lines)
+
 
 def glyph_metrics(layout: Any) -> np.ndarray:
     """One :data:`GLYPH` record per character of ``layout`` (formulas: module docstring)."""
-    chars = layout.chars
-    fit = _Fit(layout)
-    out = np.zeros(chars.size, dtype=GLYPH)
-    out["width"] = chars["right"].astype(np.float64) - chars["left"]
-    out["height"] = chars["bottom"].astype(np.float64) - chars["top"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out["aspect"] = np.where(out["height"] > 0, out["width"] / out["height"], np.nan)
-    out["gap"] = character_gaps(_char_boxes(chars), chars["line"])
-    out["baseline_offset"] = fit.offset
-    out["line"] = chars["line"]
-    out["page"] = chars["page"]
-    out["document"] = page_documents(layout)[chars["page"]] if chars.size else 0
-    return out
-
-
-def _char_boxes(chars: np.ndarray) -> np.ndarray:
-    return np.stack([chars[f].astype(np.int64) for f in ("left", "top", "right", "bottom")],
-                    axis=-1).reshape(-1, 4)
+    return Measures(layout).glyphs
 
 
 def line_boxes(layout: Any) -> np.ndarray:
     """``(lines, 4)``: each line's box as the union of its glyph boxes (zeros if none)."""
-    chars, count = layout.chars, layout.lines.size
-    out = np.zeros((count, 4), dtype=np.int64)
-    if chars.size:
-        line = chars["line"].astype(np.int64)
-        has = np.bincount(line, minlength=count) > 0
-        big, small = np.iinfo(np.int64).max, np.iinfo(np.int64).min
-        out[has] = (big, big, small, small)
-        for column, field, reduce in ((0, "left", np.minimum), (1, "top", np.minimum),
-                                      (2, "right", np.maximum), (3, "bottom", np.maximum)):
-            reduce.at(out[:, column], line, chars[field].astype(np.int64))
-    return out
+    return _Glyphs(layout).boxes()
 
 
 def _size_clusters(page: np.ndarray, size: np.ndarray, ratio: float) -> np.ndarray:
@@ -152,18 +185,26 @@ def _size_clusters(page: np.ndarray, size: np.ndarray, ratio: float) -> np.ndarr
 
 def line_metrics(layout: Any, *, cluster_ratio: float = CLUSTER_RATIO) -> np.ndarray:
     """One :data:`LINE` record per line of ``layout`` (formulas: module docstring)."""
-    lines, chars = layout.lines, layout.chars
-    fit = _Fit(layout)
+    return Measures(layout, cluster_ratio=cluster_ratio).lines
+
+
+def page_metrics(layout: Any) -> np.ndarray:
+    """One :data:`PAGE` record per page of ``layout`` (formulas: module docstring)."""
+    return Measures(layout).pages
+
+
+def _line_records(layout: Any, g: _Glyphs, cluster_ratio: float) -> np.ndarray:
+    lines = layout.lines
     out = np.zeros(lines.size, dtype=LINE)
-    box = line_boxes(layout)
+    box = g.boxes()
     out["left"], out["top"], out["right"], out["bottom"] = box.T
-    out["chars"] = fit.n.astype(np.int64)
-    out["slope"] = fit.slope
+    out["chars"] = g.n.astype(np.int64)
+    out["slope"] = g.slope
     middle = (box[:, 0] + box[:, 2]) / 2
-    out["baseline"] = fit.intercept + fit.slope * middle
+    out["baseline"] = g.intercept + g.slope * middle
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["residual"] = np.sqrt(group_sum(fit.line, fit.offset ** 2, fit.count) / fit.n)
-    out["skew"] = np.where(fit.fitted, np.degrees(np.arctan(-fit.slope)), np.nan)
+        out["residual"] = np.sqrt(group_sum(g.line, g.offset ** 2, g.count) / g.n)
+    out["skew"] = np.where(g.fitted, np.degrees(np.arctan(-g.slope)), np.nan)
     spacing = np.full(lines.size, np.nan)
     if lines.size > 1:
         same = ((lines["region"][1:] == lines["region"][:-1])
@@ -171,48 +212,37 @@ def line_metrics(layout: Any, *, cluster_ratio: float = CLUSTER_RATIO) -> np.nda
                 & (lines["page"][1:] == lines["page"][:-1]))
         spacing[:-1] = np.where(same, out["baseline"][1:] - out["baseline"][:-1], np.nan)
     out["spacing"] = spacing
-    heights = chars["bottom"].astype(np.float64) - chars["top"]
-    size = np.full(lines.size, np.nan)
-    if chars.size:
-        np.fmax.at(size, fit.line, heights)
+    size = sorted_reduce(np.maximum, g.line, g.bottom - g.top, g.count, np.nan)
     out["font_size"] = size
-    out["page"] = lines["page"]
-    out["size_cluster"] = _size_clusters(lines["page"].astype(np.int64), size, cluster_ratio)
-    out["document"] = page_documents(layout)[lines["page"]] if lines.size else 0
+    page = lines["page"].astype(np.int64)
+    out["page"] = page
+    out["size_cluster"] = _size_clusters(page, size, cluster_ratio)
+    out["document"] = page_documents(layout)[page] if lines.size else 0
     return out
 
 
-def page_metrics(layout: Any, lines: np.ndarray | None = None) -> np.ndarray:
-    """One :data:`PAGE` record per page of ``layout`` (formulas: module docstring).
-
-    ``lines`` may pass :func:`line_metrics` already computed for the same layout.
-    """
-    pages, chars = layout.pages, layout.chars
+def _page_records(layout: Any, g: _Glyphs, per_line: np.ndarray) -> np.ndarray:
+    pages = layout.pages
     count = pages.size
-    per_line = line_metrics(layout) if lines is None else lines
-    fit = _Fit(layout)
-    page_of_line = layout.lines["page"].astype(np.int64)
+    page_of_line = per_line["page"]
     out = np.zeros(count, dtype=PAGE)
     out["document"] = page_documents(layout)
     out["width"], out["height"] = pages["width"], pages["height"]
     out["stream_skew"] = pages["skew"] / 100.0
     out["lines"] = np.bincount(page_of_line, minlength=count)
-    char_page = chars["page"].astype(np.int64)
-    out["chars"] = np.bincount(char_page, minlength=count)
+    out["chars"] = np.bincount(g.page, minlength=count)
     with np.errstate(invalid="ignore", divide="ignore"):
-        cxy = group_sum(page_of_line, np.where(fit.fitted, fit.cxy, 0), count)
-        cxx = group_sum(page_of_line, np.where(fit.fitted, fit.cxx, 0), count)
+        cxy = group_sum(page_of_line, np.where(g.fitted, g.cxy, 0), count)
+        cxx = group_sum(page_of_line, np.where(g.fitted, g.cxx, 0), count)
         out["skew"] = np.where(cxx > 0, np.degrees(np.arctan(-cxy / np.where(cxx > 0, cxx, 1))),
                                np.nan)
     has_chars = per_line["chars"] > 0
-    boxes = line_boxes(layout)[has_chars]
+    boxes = np.stack([per_line[f][has_chars] for f in ("left", "top", "right", "bottom")], -1)
     columns = reading_order(boxes, page_of_line[has_chars]).columns
     out["columns"][:columns.size] = columns
     clusters = np.zeros(count, dtype=np.int64)
     np.maximum.at(clusters, page_of_line, per_line["size_cluster"] + 1)
     out["size_clusters"] = clusters
-    out["median_height"] = group_median(char_page, chars["bottom"].astype(np.float64)
-                                        - chars["top"], count)
-    out["median_width"] = group_median(char_page, chars["right"].astype(np.float64)
-                                       - chars["left"], count)
+    out["median_height"] = group_median(g.page, g.bottom - g.top, count)
+    out["median_width"] = group_median(g.page, g.right - g.left, count)
     return out

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .candidates import CandidateStats, candidate_stats
-from .metrics import glyph_metrics, line_metrics, page_metrics
+from .metrics import Measures
 from .sources import Corpus
 
 __all__ = ["Analysis", "analyze"]
@@ -94,7 +94,6 @@ def _hist_median(histogram: np.ndarray) -> float:
 
 def analyze(corpus: Corpus) -> Analysis:
     """All metrics of :mod:`lingyun.geometry` over ``corpus`` (one pass each)."""
-    layout = corpus.layout
-    lines = line_metrics(layout)
-    return Analysis(corpus=corpus, glyphs=glyph_metrics(layout), lines=lines,
-                    pages=page_metrics(layout, lines), candidates=candidate_stats(layout))
+    measures = Measures(corpus.layout)
+    return Analysis(corpus=corpus, glyphs=measures.glyphs, lines=measures.lines,
+                    pages=measures.pages, candidates=candidate_stats(corpus.layout))
