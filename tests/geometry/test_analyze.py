@@ -87,3 +87,26 @@ def test_analyze_writes_png_figures(inputs, tmp_path, capsys):
 def test_analyze_of_a_missing_file_is_a_usage_error(tmp_path, capsys):
     assert main(["analyze", str(tmp_path / "nope.bin")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_without_a_cjk_font_no_labels_are_drawn_and_the_user_is_told(inputs, tmp_path, capsys,
+                                                                        monkeypatch):
+    from lingyun.geometry import plots
+
+    monkeypatch.setattr(plots, "cjk_font", lambda: None)
+    raw, _ = inputs
+    assert main(["analyze", str(raw), "--plots", str(tmp_path / "p")]) == 0
+    assert "no CJK font found" in capsys.readouterr().err
+
+
+def test_a_cjk_font_is_found_where_one_is_installed(monkeypatch):
+    from matplotlib import font_manager
+
+    from lingyun.geometry import plots
+
+    entry = font_manager.FontEntry(fname="/fonts/NotoSansCJK-Regular.ttc",
+                                   name="Noto Sans CJK JP")
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [entry])
+    assert plots.cjk_font() == "/fonts/NotoSansCJK-Regular.ttc"
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
+    assert plots.cjk_font() is None
