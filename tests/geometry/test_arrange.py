@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 from lingyun.iread import decode
-from lingyun.service.positions import Glyph, Line, arrange, encode_page, page_text
+from lingyun.service.positions import Glyph, Line, arrange, encode_page, page_skew, page_text
 
 
 def word_line(text: str, x: int, y: int, *, advance: int = 10, gap: int = 1,
@@ -51,3 +53,27 @@ def test_chinese_stays_unspaced_and_existing_spaces_are_kept():
                                      Glyph("b", (14, 40, 24, 60), 1.0)])
     assert page_text(arrange([chinese, spaced])) == "灵云识别\na b"
     assert arrange([]) == []
+
+
+def tilted(line: Line, degrees: float) -> Line:
+    """``line`` on a page turned ``degrees`` counter-clockwise (small angle): every point
+    rises by ``x * sin t``; the line's bounding box grows by the rise across its width."""
+    rise = math.sin(math.radians(degrees))
+    left, top, right, bottom = line.box
+    glyphs = [Glyph(g.char, (g.box[0], g.box[1] - round(g.box[0] * rise), g.box[2],
+                             g.box[3] - round(g.box[0] * rise)), g.confidence)
+              for g in line.glyphs]
+    return Line((left, top - round(right * rise), right, bottom - round(left * rise)), glyphs,
+                degrees)
+
+
+def test_a_skewed_page_is_turned_back_by_the_angle_of_its_long_lines():
+    lines = [tilted(word_line(f"column {c} line {r}", x, 100 + 24 * r), 3.0)
+             for c, x in enumerate((20, 215)) for r in range(4)]
+    detected = sorted(lines, key=lambda ln: ln.box[1])  # detection order: top to bottom
+    expected = [f"column {c} line {r}" for c in (0, 1) for r in range(4)]
+    assert page_text(arrange(detected)).splitlines() != expected  # tilted boxes overlap
+    assert page_skew(detected) == 3.0
+    blocks = arrange(detected, skew=page_skew(detected))
+    assert page_text(blocks).splitlines() == expected
+    assert decode(encode_page(500, 300, blocks, skew=3.0)).pages["skew"].tolist() == [300]

@@ -84,3 +84,32 @@ def test_bad_boxes_are_named():
     with pytest.raises(GeometryError, match="groups"):
         reading_order([(0, 0, 10, 10)], groups=[0, 1])
     assert reading_order(np.zeros((0, 4))).order.size == 0
+
+
+def rotated_bounding_boxes(boxes: np.ndarray, degrees: float) -> np.ndarray:
+    """The axis-aligned bounding boxes of ``boxes`` rotated counter-clockwise on the page."""
+    t = np.radians(degrees)
+    corners = np.stack([boxes[:, [0, 1]], boxes[:, [2, 1]], boxes[:, [2, 3]], boxes[:, [0, 3]]],
+                       axis=1).astype(float)
+    x, y = corners[..., 0], corners[..., 1]
+    xr, yr = x * np.cos(t) + y * np.sin(t), y * np.cos(t) - x * np.sin(t)
+    return np.stack([xr.min(1), yr.min(1), xr.max(1), yr.max(1)], axis=1).round().astype(int) \
+        + 300
+
+
+@given(st.floats(-4, 4))
+def test_a_skewed_page_is_read_in_order_once_the_skew_is_given(degrees):
+    boxes = magazine(3, 6)
+    skewed = rotated_bounding_boxes(boxes, degrees)
+    result = reading_order(skewed, skew=degrees)
+    assert result.order.tolist() == list(range(len(boxes)))
+    assert result.columns.tolist() == [3]
+    assert result.block.tolist() == [0] + [1] * 6 + [2] * 6 + [3] * 6
+
+
+def test_without_the_skew_a_skewed_page_loses_its_columns_and_lines():
+    skewed = rotated_bounding_boxes(magazine(3, 6), 4.0)
+    lost = reading_order(skewed)
+    assert lost.columns.tolist() == [1] and lost.row.max() == 0  # one overlapping heap
+    with pytest.raises(GeometryError, match="between -45 and 45"):
+        reading_order(skewed, skew=50)

@@ -25,6 +25,13 @@ Rules, with ``h`` the median box height of the page (the unit of every threshold
 * a segment with no gap left is a block of its own (a line, or a row of boxes);
 * inside a row, boxes are read left to right.
 
+A skewed page has no clean through gaps: its boxes' bounding boxes overlap.  With ``skew``
+(degrees, counter-clockwise positive like the PAGE node's; per group or one for all), each
+box is first turned back: its centre ``(x, y)`` goes to ``(x cos t - y sin t,
+y cos t + x sin t)`` (a baseline ``y = y0 - x tan t`` becomes horizontal), and its size to
+the rectangle whose rotation by ``t`` has that bounding box: ``W = (w cos t - h sin|t|) /
+cos 2t``, ``H = (h cos t - w sin|t|) / cos 2t`` (at least 1 pixel; ``|t| < 45``).
+
 ``columns`` per page is the largest number of pieces one gutter cut produced.
 """
 
@@ -37,7 +44,7 @@ import numpy as np
 from ._segments import group_median, running_max
 from .errors import GeometryError
 
-__all__ = ["ReadingOrder", "as_boxes", "block_boxes", "reading_order"]
+__all__ = ["ReadingOrder", "as_boxes", "block_boxes", "deskewed", "reading_order"]
 
 
 @dataclass(frozen=True)
@@ -138,10 +145,26 @@ def _piece_index(seg: np.ndarray, cut: np.ndarray, first: np.ndarray) -> np.ndar
     return count - count[np.flatnonzero(first)][np.cumsum(first) - 1]
 
 
+def deskewed(boxes: np.ndarray, skew: np.ndarray) -> np.ndarray:
+    """Boxes turned back by ``skew`` degrees each (see the module docstring)."""
+    t = np.radians(skew.astype(np.float64))
+    cos, sin = np.cos(t), np.sin(t)
+    left, top, right, bottom = boxes.T.astype(np.float64)
+    x, y = (left + right) / 2, (top + bottom) / 2
+    w, h = right - left, bottom - top
+    cos2 = np.maximum(np.cos(2 * t), 1e-6)
+    width = np.maximum((w * cos - h * np.abs(sin)) / cos2, 1.0)
+    height = np.maximum((h * cos - w * np.abs(sin)) / cos2, 1.0)
+    cx, cy = x * cos - y * sin, y * cos + x * sin
+    return np.rint(np.stack([cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2],
+                            axis=1)).astype(np.int64)
+
+
 def reading_order(
     boxes: object,
     groups: object = None,
     *,
+    skew: object = None,
     column_gap: float = 0.5,
     column_ratio: float = 3.0,
     block_gap: float = 1.0,
@@ -152,12 +175,20 @@ def reading_order(
     ``groups`` (one non-negative int per box, e.g. the page of each line) keeps groups
     apart: each is ordered on its own, groups in increasing order.  The thresholds are in
     units of the group's median box height; see the module docstring for the rules.
+    ``skew`` (degrees, one value or one per group) turns the boxes back first.
     Returns index arrays only, so callers keep their own arrays:
     ``lines[result.order]``.
     """
     box = as_boxes(boxes)
     n = box.shape[0]
     group, group_count = _groups(groups, n)
+    if skew is not None:
+        angles = np.broadcast_to(np.asarray(skew, dtype=np.float64), (group_count,)) \
+            if np.ndim(skew) == 0 or np.size(skew) == group_count else None
+        if angles is None or not np.all(np.abs(angles) < 45):
+            raise GeometryError(f"skew: expected one angle or {group_count} angles, each "
+                                f"between -45 and 45 degrees, got {skew!r}")
+        box = deskewed(box, angles[group])
     left, top, right, bottom = box.T
     unit = np.maximum(group_median(group, bottom - top, group_count), 1.0)[group]
     label = np.unique(group, return_inverse=True)[1].astype(np.int64)

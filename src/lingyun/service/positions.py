@@ -32,7 +32,7 @@ from ..geometry.words import is_wide, word_starts
 from ..iread import encode
 
 __all__ = ["SUSPECT_BELOW", "Box", "Glyph", "Line", "arrange", "distance", "encode_page",
-           "page_text"]
+           "page_skew", "page_text"]
 
 SUSPECT_BELOW = 0.8
 _U16 = 0xFFFF
@@ -52,8 +52,20 @@ class Glyph:
 
 @dataclass(frozen=True)
 class Line:
+    """A detected line: its bounding box, its glyphs, and the angle of its top edge in
+    degrees, counter-clockwise positive (0 when the engine gives none)."""
+
     box: Box
     glyphs: Sequence[Glyph]
+    angle: float = 0.0
+
+
+def page_skew(lines: Sequence[Line]) -> float:
+    """The page's skew in degrees: the median angle of its long lines (at least three times
+    as wide as high, whose angle is well defined); 0 without any."""
+    angles = [ln.angle for ln in lines
+              if ln.box[2] - ln.box[0] >= 3 * max(1, ln.box[3] - ln.box[1])]
+    return float(np.median(angles)) if angles else 0.0
 
 
 def distance(confidence: float) -> int:
@@ -98,7 +110,7 @@ def _joined(row: Sequence[Line]) -> Line:
                 glyphs.append(Glyph(" ", (last.box[2], last.box[1], first.box[0],
                                           last.box[3]), 1.0))
         glyphs.extend(line.glyphs)
-    return Line(_union([ln.box for ln in row]), glyphs)
+    return Line(_union([ln.box for ln in row]), glyphs, row[0].angle)
 
 
 def _with_word_spaces(lines: Sequence[Line]) -> list[Line]:
@@ -120,19 +132,20 @@ def _with_word_spaces(lines: Sequence[Line]) -> list[Line]:
             glyphs.append(glyph)
         while glyphs and glyphs[-1].char.isspace():
             glyphs.pop()
-        spaced.append(Line(line.box, glyphs))
+        spaced.append(Line(line.box, glyphs, line.angle))
     return spaced
 
 
-def arrange(lines: Sequence[Line]) -> list[list[Line]]:
+def arrange(lines: Sequence[Line], *, skew: float = 0.0) -> list[list[Line]]:
     """Lines in reading order, grouped in blocks: ``blocks[k]`` is the k-th block's lines.
 
     Detection boxes on one row of a block (a line the detector split, a receipt's item and
-    price) become one line; missing word spaces are added from the character gaps.
+    price) become one line; missing word spaces are added from the character gaps.  ``skew``
+    (degrees, :func:`page_skew`) turns the boxes back before the XY-cut.
     """
     if not lines:
         return []
-    found = reading_order([line.box for line in lines])
+    found = reading_order([line.box for line in lines], skew=skew if abs(skew) < 45 else None)
     rows: dict[int, list[Line]] = {}
     blocks: dict[int, list[int]] = {}
     for index in found.order.tolist():
@@ -152,14 +165,15 @@ def page_text(blocks: Sequence[Sequence[Line]]) -> str:
 
 
 def encode_page(width: int, height: int, blocks: Sequence[Sequence[Line]], *,
-                lang: int = 0) -> bytes:
-    """PAGE (image size, skew 0), then per block a REGION around its lines and their LINE +
-    CHAR nodes (``blocks`` as :func:`arrange` gives them).
+                lang: int = 0, skew: float = 0.0) -> bytes:
+    """PAGE (image size; ``skew`` degrees, stored in 1/100 degree), then per block a REGION
+    around its lines and their LINE + CHAR nodes (``blocks`` as :func:`arrange` gives them).
 
     LINE fields: ``nBaseLine`` is the top edge (horizontal text), ``nLineSize`` the height,
     the averages are over the character boxes (the line box when it has none).
     """
-    records: list[dict[str, Any]] = [{"type": "page", "width": width, "height": height}]
+    records: list[dict[str, Any]] = [{"type": "page", "width": width, "height": height,
+                                      "skew": round(skew * 100)}]
     for block in blocks:
         if block:
             records.append({"type": "region", **_box(_union([ln.box for ln in block])),

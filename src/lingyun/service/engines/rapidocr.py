@@ -16,6 +16,7 @@ order, and with ``withPosition=1`` so does the ``IREAD_NODE`` stream, one REGION
 from __future__ import annotations
 
 import importlib.util
+import math
 import threading
 from typing import Any
 
@@ -24,7 +25,7 @@ import numpy as np
 from ...errors import ConfigurationError
 from ...geometry.ink import ink_mask, snap
 from ...hookspecs import hookimpl
-from ..positions import Box, Glyph, Line, arrange, encode_page, page_text
+from ..positions import Box, Glyph, Line, arrange, encode_page, page_skew, page_text
 from ..validation import Capability, Refusal
 from . import Answer, BadImage, Job
 
@@ -43,6 +44,16 @@ def _box(points: Any) -> Box:
     xs = [round(p[0]) for p in points]
     ys = [round(p[1]) for p in points]
     return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _angle(points: Any) -> float:
+    """Degrees, counter-clockwise positive, of a detected quadrilateral's top edge (its
+    points run top-left, top-right, bottom-right, bottom-left; y grows downwards).  A rise of
+    one pixel or less is the detector's rounding, not a tilt: 0."""
+    (x0, y0), (x1, y1) = points[0][:2], points[1][:2]
+    if abs(float(y1) - float(y0)) <= 1:
+        return 0.0
+    return math.degrees(math.atan2(-(float(y1) - float(y0)), float(x1) - float(x0)))
 
 
 def _glyphs(text: str, score: float, word_boxes: Any, words: Any, confs: Any,
@@ -109,13 +120,15 @@ class RapidOCREngine:
             points, text, score = item[0], str(item[1]), float(item[2])
             extra = list(item[3:6]) + [None] * (3 - len(item[3:6]))
             line_box = _box(points)
-            lines.append(Line(line_box, _glyphs(text, score, *extra, line_box)))
+            lines.append(Line(line_box, _glyphs(text, score, *extra, line_box), _angle(points)))
         return width, height, _tightened(array, lines)
 
     def recognise(self, job: Job) -> Answer:
         width, height, lines = self.read_lines(job.image)
-        blocks = arrange(lines)
-        positions = encode_page(width, height, blocks) if job.capability.with_position else None
+        skew = page_skew(lines)
+        blocks = arrange(lines, skew=skew)
+        positions = (encode_page(width, height, blocks, skew=skew)
+                     if job.capability.with_position else None)
         return Answer(data={"forms": {"form": page_text(blocks)}}, positions=positions)
 
 
@@ -132,7 +145,7 @@ def _tightened(array: np.ndarray, lines: list[Line]) -> list[Line]:
     tight = iter(snap(ink_mask(gray), boxes, line_of).tolist())
     return [Line(line.box, [g if g.char.isspace() else Glyph(g.char, tuple(next(tight)),
                                                               g.confidence)
-                            for g in line.glyphs]) for line in lines]
+                            for g in line.glyphs], line.angle) for line in lines]
 
 
 class MissingRapidOCR:
