@@ -45,7 +45,7 @@ def main() -> int:
     pages_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests/geometry/pages"
     pages = json.loads((pages_dir / "pages.json").read_text(encoding="utf-8"))
     engine = RapidOCREngine()
-    print(f"{'page':32} {'chars':>6} {'CER before':>11} {'CER after':>10} {'skew found':>10}")
+    print(f"{'page':34} {'chars':>6} {'CER before':>11} {'CER after':>10} {'skew found':>10}")
     for name, info in pages.items():
         png = (pages_dir / info["file"]).read_bytes()
         for label, image in ((name, png), (f"{name} rotated {ROTATION:g} deg",
@@ -54,7 +54,7 @@ def main() -> int:
             before = "\n".join("".join(g.char for g in line.glyphs) for line in lines)
             skew = page_skew(lines)
             after = page_text(arrange(lines, skew=skew))
-            print(f"{label:32} {len(info['text']):6d} {cer(before, info['text']):11.3f} "
+            print(f"{label:34} {len(info['text']):6d} {cer(before, info['text']):11.3f} "
                   f"{cer(after, info['text']):10.3f} {skew:10.2f}")
     return 0
 
