@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import pytest
 
@@ -102,7 +103,10 @@ def test_without_a_cjk_font_no_labels_are_drawn_and_the_user_is_told(inputs, tmp
 def test_a_cjk_font_is_found_where_one_is_installed(monkeypatch):
     from matplotlib import font_manager
 
+    from lingyun.exports import draw
     from lingyun.geometry import plots
+
+    monkeypatch.setattr(draw, "find_font", lambda: None)  # only matplotlib's own list left
 
     entry = font_manager.FontEntry(fname="/fonts/NotoSansCJK-Regular.ttc",
                                    name="Noto Sans CJK JP")
@@ -110,3 +114,5 @@ def test_a_cjk_font_is_found_where_one_is_installed(monkeypatch):
     assert plots.cjk_font() == "/fonts/NotoSansCJK-Regular.ttc"
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [])
     assert plots.cjk_font() is None
+    monkeypatch.setattr(draw, "find_font", lambda: Path("/fonts/packaged.otf"))
+    assert plots.cjk_font() == "/fonts/packaged.otf"

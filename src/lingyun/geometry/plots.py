@@ -12,7 +12,9 @@ display is needed).  Four figures, each one file:
   image when one is given, else over a blank page of the page's size.
 
 Glyph labels (the recognised characters and the confusion pairs) need a font with CJK
-glyphs: :func:`cjk_font` looks for one among the fonts matplotlib knows (Noto CJK, Source
+glyphs: :func:`cjk_font` takes the one :func:`lingyun.exports.draw.find_font` finds (the same
+search as the exports' drawings: ``$LINGYUN_FONT``, known system paths, fontconfig, the
+pip-installable Noto Sans CJK), else one among the fonts matplotlib knows (Noto CJK, Source
 Han, WenQuanYi, Droid Sans Fallback, ...).  Without one, no glyph label is drawn and
 :func:`write_figures` says so in its notes -- boxes of missing-glyph squares would be worse
 than no label.
@@ -52,6 +54,12 @@ def cjk_font() -> str | None:
     """The path of a font with CJK glyphs that matplotlib can use, or ``None``."""
     _pyplot()
     from matplotlib import font_manager
+
+    from ..exports.draw import find_font
+
+    found = find_font()
+    if found is not None:
+        return str(found)
 
     for entry in font_manager.fontManager.ttflist:
         if any(name in entry.name.lower() for name in _CJK_NAMES):
