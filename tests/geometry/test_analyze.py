@@ -101,10 +101,13 @@ def test_without_a_cjk_font_no_labels_are_drawn_and_the_user_is_told(inputs, tmp
 
 
 def test_a_cjk_font_is_found_where_one_is_installed(monkeypatch):
+    import importlib
+
     from matplotlib import font_manager
 
-    from lingyun.exports import draw
     from lingyun.geometry import plots
+
+    draw = importlib.import_module("lingyun.exports.draw")  # the package exports a draw()
 
     monkeypatch.setattr(draw, "find_font", lambda: None)  # only matplotlib's own list left
 
