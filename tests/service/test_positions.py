@@ -18,9 +18,10 @@ lines = st.builds(Line, boxes, st.lists(glyphs, max_size=12))
 
 @given(st.lists(lines, max_size=5), st.integers(1, 5000), st.integers(1, 5000))
 def test_every_glyph_is_a_char_node_with_its_box_and_text_rebuilds(page_lines, width, height):
-    stream = encode_page(width, height, page_lines)
+    stream = encode_page(width, height, [page_lines])
     nodes = read_nodes(stream)
     assert nodes[0] == ("PAGE", width, height, 0)
+    assert [n[0] for n in nodes].count("REGION") == (1 if page_lines else 0)
     assert [n[0] for n in nodes].count("LINE") == len(page_lines)
     chars = [n for n in nodes if n[0] == "CHAR"]
     expected_units = []
@@ -41,7 +42,7 @@ def test_spaces_become_space_before_and_distance_maps_confidence():
     space = Glyph(" ", (10, 0, 20, 10), 1.0)
     line = Line((0, 0, 30, 10), [Glyph("a", (0, 0, 10, 10), 1.0), space, space,
                                  Glyph("b", (20, 0, 30, 10), 0.5)])
-    chars = [n for n in read_nodes(encode_page(30, 10, [line])) if n[0] == "CHAR"]
+    chars = [n for n in read_nodes(encode_page(30, 10, [[line]])) if n[0] == "CHAR"]
     assert [(c[1], c[2]) for c in chars] == [("a", 0), ("b", 2)]
     assert [c[6][0] for c in chars] == [0, 127]
     assert distance(0.0) == 254 and distance(-1) == 254 and distance(2) == 0

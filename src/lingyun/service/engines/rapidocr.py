@@ -6,13 +6,17 @@ is downloaded at run time.  The model loads once, lazily and under a lock, on th
 request.  ``RapidOCR.__call__`` mutates the instance (thresholds), so calls are serialised
 on one instance; onnxruntime already spreads one inference over the CPU cores.
 
-With ``withPosition=1`` the per-character boxes (``return_word_box=True``) become an
-``IREAD_NODE`` stream (:mod:`lingyun.service.positions`).
+The per-character boxes (``return_word_box=True``) are slabs placed by the recogniser's
+output columns; :func:`lingyun.geometry.ink.tighten` shrinks them to the ink in the image, so
+gaps between words and glyph sizes are real.  Lines are then put in reading order, in blocks,
+with word spaces (:func:`lingyun.service.positions.arrange`): the JSON text follows that
+order, and with ``withPosition=1`` so does the ``IREAD_NODE`` stream, one REGION per block.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import threading
 from typing import Any
@@ -21,8 +25,9 @@ import numpy as np
 
 from ...digits import BadNumber, parse_uint
 from ...errors import ConfigurationError
+from ...geometry.ink import ink_mask, snap
 from ...hookspecs import hookimpl
-from ..positions import Box, Glyph, Line, encode_page
+from ..positions import Box, Glyph, Line, arrange, encode_page, page_skew, page_text
 from ..validation import Capability, Refusal
 from . import Answer, Job
 
@@ -55,6 +60,16 @@ def _box(points: Any) -> Box:
     xs = [round(p[0]) for p in points]
     ys = [round(p[1]) for p in points]
     return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _angle(points: Any) -> float:
+    """Degrees, counter-clockwise positive, of a detected quadrilateral's top edge (its
+    points run top-left, top-right, bottom-right, bottom-left; y grows downwards).  A rise of
+    one pixel or less is the detector's rounding, not a tilt: 0."""
+    (x0, y0), (x1, y1) = points[0][:2], points[1][:2]
+    if abs(float(y1) - float(y0)) <= 1:
+        return 0.0
+    return math.degrees(math.atan2(-(float(y1) - float(y0)), float(x1) - float(x0)))
 
 
 def _glyphs(text: str, score: float, word_boxes: Any, words: Any, confs: Any,
@@ -129,14 +144,32 @@ class RapidOCREngine:
             points, text, score = item[0], str(item[1]), float(item[2])
             extra = list(item[3:6]) + [None] * (3 - len(item[3:6]))
             line_box = _box(points)
-            lines.append(Line(line_box, _glyphs(text, score, *extra, line_box)))
-        return width, height, lines
+            lines.append(Line(line_box, _glyphs(text, score, *extra, line_box), _angle(points)))
+        return width, height, _tightened(array, lines)
 
     def recognise(self, job: Job) -> Answer:
         width, height, lines = self.read_lines(job.image)
-        text = "\n".join("".join(g.char for g in line.glyphs) for line in lines)
-        positions = encode_page(width, height, lines) if job.capability.with_position else None
-        return Answer(data={"forms": {"form": text}}, positions=positions)
+        skew = page_skew(lines)
+        blocks = arrange(lines, skew=skew)
+        positions = (encode_page(width, height, blocks, skew=skew)
+                     if job.capability.with_position else None)
+        return Answer(data={"forms": {"form": page_text(blocks)}}, positions=positions)
+
+
+def _tightened(array: np.ndarray, lines: list[Line]) -> list[Line]:
+    """Every non-space glyph box snapped to its ink (:func:`~lingyun.geometry.ink.snap`)."""
+    import cv2
+
+    gray = array if array.ndim == 2 else cv2.cvtColor(array, cv2.COLOR_BGR2GRAY)
+    inked = [[g for g in line.glyphs if not g.char.isspace()] for line in lines]
+    boxes = [g.box for glyphs in inked for g in glyphs]
+    if not boxes:
+        return lines
+    line_of = np.repeat(np.arange(len(lines)), [len(glyphs) for glyphs in inked])
+    tight = iter(snap(ink_mask(gray), boxes, line_of).tolist())
+    return [Line(line.box, [g if g.char.isspace() else Glyph(g.char, tuple(next(tight)),
+                                                              g.confidence)
+                            for g in line.glyphs], line.angle) for line in lines]
 
 
 class MissingRapidOCR:

@@ -1,0 +1,42 @@
+"""Glyph boxes tightened and snapped to the ink of an image."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lingyun.geometry import GeometryError
+from lingyun.geometry.ink import ink_mask, snap, tighten
+
+
+def test_boxes_shrink_to_their_ink_and_empty_boxes_stay():
+    image = np.full((50, 80), 250, np.uint8)
+    image[10:20, 5:15] = 0
+    image[30:45, 40:41] = 10
+    mask = ink_mask(image)
+    boxes = [(0, 0, 30, 30), (30, 25, 60, 50), (60, 0, 80, 10), (-5, -5, 100, 100)]
+    assert tighten(mask, boxes).tolist() == [[5, 10, 15, 20], [40, 30, 41, 45],
+                                             [60, 0, 80, 10], [5, 10, 41, 45]]
+
+
+def test_light_text_on_a_dark_ground_is_ink_too():
+    image = np.full((20, 20), 5, np.uint8)
+    image[5:8, 5:9] = 240
+    assert tighten(ink_mask(image), [(0, 0, 20, 20)]).tolist() == [[5, 5, 9, 8]]
+
+
+def test_slabs_snap_to_the_ink_runs_whose_centre_they_hold():
+    # three letters as ink columns 2-9, 12-19 and 30-37; slabs cut them off-centre
+    image = np.full((30, 60), 255, np.uint8)
+    for start in (2, 12, 30):
+        image[8:22, start:start + 8] = 0
+    slabs = [(0, 0, 10, 30), (10, 0, 25, 30), (25, 0, 45, 30)]
+    snapped = snap(ink_mask(image), slabs, [0, 0, 0])
+    assert snapped.tolist() == [[2, 8, 10, 22], [12, 8, 20, 22], [30, 8, 38, 22]]
+    # the word gap (10 px) is now the blank between the ink, letter gaps 2 px
+    assert (snapped[1:, 0] - snapped[:-1, 2]).tolist() == [2, 10]
+
+
+def test_bad_images_are_named():
+    with pytest.raises(GeometryError, match="2-D uint8"):
+        ink_mask(np.zeros((3, 3, 3), np.uint8))
