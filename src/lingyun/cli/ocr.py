@@ -10,6 +10,11 @@ Two modes:
   standard error is a terminal, and a one-line summary at the end.  ``--resume`` continues
   a run after any crash: every page appears in the output exactly once.
 
+Glyph exports (:mod:`lingyun.exports`) work in both modes: ``--format hocr|alto|page|csv|
+parquet`` requests positions and writes the format -- to standard output, to one
+``--export FILE`` for all pages, or with ``--export DIR/`` to one file per page as each
+finishes; ``--overlay DIR`` draws each page's boxes over its image.
+
 Exit codes: 0 when every page succeeded; with one page, the code of its error (2, 3, 4,
 see :mod:`lingyun.cli`); with more, :data:`~lingyun.cli.EXIT_PARTIAL` (5) when any page
 failed or was not sent.
@@ -88,8 +93,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--option", "-o", action="append", metavar="NAME=VALUE",
         help="document option, e.g. -o exportImage=yes (repeatable)",
     )
-    parser.add_argument("--format", "-f", choices=sorted(FORMATS), default="table",
-                        help="printed format when there is no --out (default table)")
+    from ..exports import FORMATS as EXPORTS
+
+    parser.add_argument("--format", "-f", choices=[*FORMATS, *EXPORTS], default="table",
+                        help="table or json (printed when there is no --out), or a glyph "
+                        f"export ({', '.join(EXPORTS)}; implies --positions)")
+    parser.add_argument("--export", metavar="PATH",
+                        help="write the --format export to PATH (one file for all pages) or, "
+                        "when PATH is a directory or ends with '/', one file per page")
+    parser.add_argument("--overlay", metavar="DIR",
+                        help="draw each page's glyph boxes (coloured by distance) over its "
+                        "image into DIR/<name>.png (implies --positions)")
     parser.add_argument(
         "--positions", action="store_true",
         help="text: request the position stream (printed as lines and characters with boxes)",
@@ -139,7 +153,8 @@ def _client(args: argparse.Namespace):
 
 def run(args: argparse.Namespace) -> int:
     options: dict[str, Any] = parse_pairs(args.option, "--option")
-    if args.positions:
+    exporter = _Exporter.from_args(args)
+    if args.positions or exporter is not None:
         options["withPosition"] = True
     if args.resume and not args.out:
         raise UsageError("--resume needs --out (the records of the run to continue)")
@@ -161,12 +176,13 @@ def run(args: argparse.Namespace) -> int:
             print("lingyun: served by the embedded local engine (no endpoint configured)",
                   file=sys.stderr)
         if args.out:
-            return _record(client, args, options, pages)
-        return _print(client, args, options, pages)
+            return _record(client, args, options, pages, exporter)
+        return _print(client, args, options, pages, exporter)
 
 
-def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: list) -> int:
-    emit = FORMATS[args.format]
+def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: list,
+           exporter: _Exporter | None) -> int:
+    emit = FORMATS.get(args.format)
     lone = len(pages) == 1
     run = BulkRun(client, args.document_type, options, workers=args.workers, ordered=True,
                   size_limit=args.max_bytes)
@@ -179,7 +195,12 @@ def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: lis
             status = exit_code_for(item.error) if lone else EXIT_PARTIAL
             continue
         _warn_replayed(label, item.result)
-        emit(item.result, None if lone else label, sys.stdout)
+        if exporter is not None:
+            exporter.add(item)
+        if emit is not None:
+            emit(item.result, None if lone else label, sys.stdout)
+    if exporter is not None:
+        exporter.finish()
     if not lone:
         print(f"lingyun: {run.progress.summary()}", file=sys.stderr)
     return status
@@ -191,7 +212,8 @@ def _warn_replayed(label: str, result: Any) -> None:
               "the image", file=sys.stderr)
 
 
-def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: list) -> int:
+def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: list,
+            exporter: _Exporter | None) -> int:
     sink, journal = open_sink(args.out, resume=args.resume)
     if hasattr(sink, "fsync"):
         sink.fsync = args.fsync
@@ -203,6 +225,10 @@ def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: li
     try:
         for item in run.run(pages):
             first_error = first_error or item.error
+            if exporter is not None and item.result is not None:
+                exporter.add(item)
+        if exporter is not None:
+            exporter.finish()
     finally:
         if bar is not None:
             bar.close()
@@ -217,3 +243,81 @@ def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: li
     if progress.failed == 0 and progress.not_sent == 0:
         return EXIT_OK
     return exit_code_for(first_error) if len(pages) == 1 and first_error else EXIT_PARTIAL
+
+
+class _Exporter:
+    """``--format <export>``/``--export``/``--overlay``: glyph exports as pages finish.
+
+    One file per page (``--export DIR/``) and overlays are written as each page finishes, so a
+    bulk run holds nothing; a single ``--export FILE`` or standard output collects the pages
+    and writes them together at the end.
+    """
+
+    def __init__(self, fmt: str | None, target: str | None, overlay: str | None) -> None:
+        from pathlib import Path
+
+        from .. import exports
+
+        self.exports = exports
+        self.spec = exports.FORMATS.get(fmt or "")
+        self.per_page = target is not None and (target.endswith(("/", "\\"))
+                                               or Path(target).is_dir())
+        self.target = Path(target) if target else None
+        self.overlay = Path(overlay) if overlay else None
+        self.collected: list[tuple[Any, str]] = []
+        for folder in (self.overlay, self.target if self.per_page else None):
+            if folder is not None:
+                folder.mkdir(parents=True, exist_ok=True)
+        if self.spec is not None and self.target is None and self.spec.name == "parquet":
+            raise UsageError("--format parquet writes a binary file: add --export FILE")
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> _Exporter | None:
+        from ..exports import FORMATS as EXPORTS
+
+        if args.export and args.format not in EXPORTS:
+            raise UsageError(f"--export writes a glyph export: pick --format "
+                             f"{'|'.join(EXPORTS)}")
+        if args.format not in EXPORTS and not args.overlay:
+            return None
+        if args.out and args.format in EXPORTS and not args.export:
+            raise UsageError("with --out the records go to the file; add --export PATH for "
+                             f"the {args.format} export")
+        return cls(args.format if args.format in EXPORTS else None, args.export, args.overlay)
+
+    @staticmethod
+    def _stem(item: Any) -> str:
+        from pathlib import Path
+
+        name = Path(item.source.source).stem if hasattr(item.source, "source") \
+            else f"image-{item.index + 1}"
+        page = getattr(item.source, "page", None)
+        return name if page is None else f"{name}-p{page}"
+
+    def add(self, item: Any) -> None:
+        label = getattr(item.source, "label", str(item.source))
+        if self.overlay is not None:
+            image = item.source.load() if hasattr(item.source, "load") else item.source
+            self.exports.render_overlay(item.result, image,
+                                        self.overlay / f"{self._stem(item)}.png")
+        if self.spec is None:
+            return
+        if self.per_page:
+            assert self.target is not None
+            self.exports.write(self.spec.name, [item.result], [label],
+                               self.target / f"{self._stem(item)}{self.spec.suffix}")
+        else:
+            self.collected.append((item.result, label))
+
+    def finish(self) -> None:
+        if self.spec is None or self.per_page or not self.collected:
+            return
+        results = [result for result, _ in self.collected]
+        sources = [label for _, label in self.collected]
+        if self.target is not None:
+            self.exports.write(self.spec.name, results, sources, self.target)
+            return
+        for payload in self.spec.render(results, sources):
+            sys.stdout.write(payload.decode("utf-8"))
+            if not payload.endswith(b"\n"):
+                sys.stdout.write("\n")
