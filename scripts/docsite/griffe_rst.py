@@ -18,7 +18,7 @@ from typing import Any
 import griffe
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from rst_markdown import convert  # noqa: E402
+from rst_markdown import convert
 
 # Under the "mkdocs" logger, so that strict mode counts these warnings.
 log = logging.getLogger("mkdocs.plugins.lingyun_docstrings")

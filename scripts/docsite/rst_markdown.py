@@ -109,7 +109,7 @@ def convert(text: str, resolve: Resolver) -> tuple[str, list[str]]:
     Text inside Markdown fences is left alone, so a docstring already written in Markdown
     passes through unchanged.
     """
-    lines = text.splitlines()
+    lines = text.split("\n")
     out: list[str] = []
     unresolved: list[str] = []
     in_fence = False
@@ -142,7 +142,4 @@ def convert(text: str, resolve: Resolver) -> tuple[str, list[str]]:
                 continue
         out.append(converted)
         i += 1
-    result = "\n".join(out)
-    if text.endswith("\n"):
-        result += "\n"
-    return result, unresolved
+    return "\n".join(out), unresolved
