@@ -208,6 +208,24 @@ def test_fenced_markdown_is_left_alone() -> None:
     assert rst_markdown.convert(text, KNOWN.get) == (text, [])
 
 
-@given(st.text(alphabet=st.characters(blacklist_characters=":`>", codec="utf-8")))
+def test_definition_lists_become_markdown_ones() -> None:
+    text = ("The fixtures:\n\n``lingyun_server`` (session)\n    One service, started\n"
+            "    on first use, see :class:`Client`.\n``lingyun_client``\n    A client.\n\n"
+            "* a bullet\n    is not a term")
+    markdown, _ = rst_markdown.convert(text, KNOWN.get)
+    assert markdown == (
+        "The fixtures:\n\n``lingyun_server`` (session)\n:   One service, started\n"
+        "    on first use, see [`Client`][lingyun.client.Client].\n``lingyun_client``\n"
+        ":   A client.\n\n* a bullet\n    is not a term"
+    )
+
+
+# Plain prose: no role, literal-block or doctest markers, no line indented as a definition.
+PROSE = st.text(alphabet=st.characters(blacklist_characters=":`>", codec="utf-8")).filter(
+    lambda text: "\n    " not in text
+)
+
+
+@given(PROSE)
 def test_text_without_rest_markup_passes_through(text: str) -> None:
     assert rst_markdown.convert(text, KNOWN.get) == (text, [])

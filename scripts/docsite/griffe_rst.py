@@ -6,6 +6,9 @@ role is resolved the way Python would resolve the name where the docstring stand
 imports, relative ``.module`` paths, re-exports followed to the object's definition).  A role
 naming nothing in lingyun is logged as a warning, which ``mkdocs build --strict`` turns into a
 failure: a docstring cannot point at a class that was renamed or removed.
+
+An attribute documented the Sphinx way, by ``#:`` comment lines right above it (how lingyun
+documents its constants), gets that comment as its docstring.
 """
 
 from __future__ import annotations
@@ -69,13 +72,32 @@ def _walk(obj: griffe.Object) -> Any:
             yield from _walk(member)
 
 
+def _comment_docstring(obj: griffe.Object) -> str | None:
+    """The ``#:`` lines right above an attribute's assignment, joined; None if there are none."""
+    if not obj.is_attribute or obj.lineno is None:
+        return None
+    try:
+        lines = obj.module.lines
+    except (AttributeError, OSError, griffe.BuiltinModuleError):
+        return None
+    found: list[str] = []
+    index = obj.lineno - 2  # the line above, 0-based
+    while index >= 0 and lines[index].strip().startswith("#:"):
+        found.insert(0, lines[index].strip()[2:].strip())
+        index -= 1
+    return "\n".join(found) or None
+
+
 class ReSTDocstrings(griffe.Extension):
     """Rewrites every docstring of a loaded package (see the module docstring)."""
 
     def on_package(self, *, pkg: griffe.Module, **kwargs: Any) -> None:
         for obj in _walk(pkg):
             if obj.docstring is None:
-                continue
+                comment = _comment_docstring(obj)
+                if comment is None:
+                    continue
+                obj.docstring = griffe.Docstring(comment, parent=obj)
             text, unresolved = convert(obj.docstring.value, _resolver(obj))
             obj.docstring.value = text
             for target in unresolved:

@@ -12,7 +12,9 @@ would become a block quote.  :func:`convert` rewrites them, and nothing else:
   of publishing a dead link;
 * ``Title::`` followed by an indented block becomes ``Title:`` and a fenced ``python`` block;
 * a run of ``>>>``/``...`` lines (with their output) becomes a fenced ``pycon`` block, without
-  ``# doctest:`` directives.
+  ``# doctest:`` directives;
+* a reST definition list (a term line, its definition indented four spaces below it) becomes
+  a Markdown one (``term`` then ``:   definition``, the ``def_list`` extension).
 
 The module has no dependencies so that the tests can exercise it without the docs tools.
 """
@@ -103,6 +105,31 @@ def _doctest_block(lines: list[str], start: int) -> tuple[list[str], int]:
     return [f"{pad}```pycon", *(pad + b for b in body), f"{pad}```"], i
 
 
+_NOT_A_TERM = re.compile(r"^\s*([*+-]\s|\d+[.)]\s|>>>|\.\.\.|#)")
+
+
+def _definition(lines: list[str], i: int, converted: str,
+                follows_definition: bool) -> tuple[list[str], int] | None:
+    """A reST definition at ``lines[i]`` as Markdown, or None if this is not one.
+
+    A term starts a paragraph, or directly follows the previous definition."""
+    term = lines[i]
+    if (not term.strip() or _NOT_A_TERM.match(term) or term.rstrip().endswith(":")
+            or (i > 0 and lines[i - 1].strip() and not follows_definition)):
+        return None
+    base = _indent(term)
+    body: list[str] = []
+    j = i + 1
+    while j < len(lines) and lines[j].strip() and _indent(lines[j]) >= base + 4:
+        body.append(lines[j])
+        j += 1
+    if not body or _indent(body[0]) != base + 4:
+        return None
+    pad = " " * base
+    text = [pad + ":   " + body[0].strip(), *(pad + "    " + b.strip() for b in body[1:])]
+    return [converted, *text], j
+
+
 def convert(text: str, resolve: Resolver) -> tuple[str, list[str]]:
     """``(markdown, unresolved_targets)`` for one docstring (see the module docstring).
 
@@ -113,9 +140,11 @@ def convert(text: str, resolve: Resolver) -> tuple[str, list[str]]:
     out: list[str] = []
     unresolved: list[str] = []
     in_fence = False
+    follows_definition = False
     i = 0
     while i < len(lines):
         line = lines[i]
+        just_defined, follows_definition = follows_definition, False
         if _FENCE.match(line):
             in_fence = not in_fence
             out.append(line)
@@ -130,6 +159,13 @@ def convert(text: str, resolve: Resolver) -> tuple[str, list[str]]:
             out.extend(block)
             continue
         converted = _roles(line, resolve, unresolved)
+        definition = _definition(lines, i, converted, just_defined)
+        if definition is not None:
+            block, i = definition
+            out.append(block[0])
+            out.extend(_roles(b, resolve, unresolved) for b in block[1:])
+            follows_definition = True
+            continue
         if converted.rstrip().endswith("::"):
             block, after = _literal_block(lines, i + 1)
             if block:
