@@ -185,10 +185,12 @@ def test_roles_become_cross_references_to_the_resolved_path() -> None:
 
 
 def test_a_role_naming_nothing_is_reported_and_outside_names_are_not() -> None:
-    text = ":class:`Gone`, :class:`lingyun.nothing.Here`, :class:`ValueError`, :mod:`http.server`"
+    text = (":class:`Gone`, :class:`lingyun.nothing.Here`, :meth:`Result.gone`, "
+            ":class:`ValueError`, :mod:`http.server`, :func:`notinstalled.read_parquet`")
     markdown, unresolved = rst_markdown.convert(text, KNOWN.get)
-    assert unresolved == ["Gone", "lingyun.nothing.Here"]
-    assert markdown == "`Gone`, `lingyun.nothing.Here`, `ValueError`, `http.server`"
+    assert unresolved == ["Gone", "lingyun.nothing.Here", "Result.gone"]
+    assert markdown == ("`Gone`, `lingyun.nothing.Here`, `Result.gone()`, `ValueError`, "
+                        "`http.server`, `notinstalled.read_parquet()`")
 
 
 def test_literal_blocks_and_doctests_become_fences() -> None:

@@ -7,6 +7,10 @@ imports, relative ``.module`` paths, re-exports followed to the object's definit
 naming nothing in lingyun is logged as a warning, which ``mkdocs build --strict`` turns into a
 failure: a docstring cannot point at a class that was renamed or removed.
 
+A package's ``__init__`` that re-exports names from its own submodules (``from .layout import
+Layout``) does not render them a second time: each object is documented once, where it is
+defined, and every link leads there.
+
 An attribute documented the Sphinx way, by ``#:`` comment lines right above it (how lingyun
 documents its constants), gets that comment as its docstring.
 """
@@ -72,6 +76,13 @@ def _walk(obj: griffe.Object) -> Any:
             yield from _walk(member)
 
 
+def _drop_internal_reexports(module: griffe.Module, package: str) -> None:
+    """Remove the members of ``module`` that are aliases of objects defined in ``package``."""
+    for name, member in list(module.members.items()):
+        if member.is_alias and member.target_path.startswith(package + "."):
+            del module.members[name]
+
+
 def _comment_docstring(obj: griffe.Object) -> str | None:
     """The ``#:`` lines right above an attribute's assignment, joined; None if there are none."""
     if not obj.is_attribute or obj.lineno is None:
@@ -103,3 +114,7 @@ class ReSTDocstrings(griffe.Extension):
             for target in unresolved:
                 log.warning("%s: docstring refers to %r, which is not in lingyun", obj.path,
                             target)
+        # Only after every docstring was resolved (resolution may go through a re-export).
+        for obj in list(_walk(pkg)):
+            if obj.is_module:
+                _drop_internal_reexports(obj, pkg.path)

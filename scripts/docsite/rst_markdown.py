@@ -47,11 +47,17 @@ def _display(target: str) -> str:
 
 
 def _is_external(target: str) -> bool:
-    """A builtin or a module outside lingyun (``str``, ``ValueError``, ``http.server``)."""
-    head = target.lstrip("~").split(".", 1)[0]
+    """A builtin or a module outside lingyun (``str``, ``ValueError``, ``http.server``).
+
+    A dotted name starting in lower case (``pandas.read_parquet``) is taken for a module path
+    even when that library is not installed where the docs are built; ``Result.from_dict``
+    (a class, then a member) is not, so a misspelled lingyun class is still reported."""
+    head, dot, _ = target.lstrip("~").partition(".")
     if not head or head == "lingyun":
         return False
-    return hasattr(builtins, head) or importlib.util.find_spec(head) is not None
+    if hasattr(builtins, head) or (dot and head[0].islower()):
+        return True
+    return importlib.util.find_spec(head) is not None
 
 
 def _roles(line: str, resolve: Resolver, unresolved: list[str]) -> str:
