@@ -29,3 +29,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         "LINGYUN_BLOCK_PLUGINS",
     ):
         monkeypatch.delenv(name, raising=False)
+
+#: The smallest body the client accepts as an image: a PNG signature and some bytes.  Tests
+#: that only exercise the protocol send it; the service-side tests send real images.
+IMAGE = b"\x89PNG\r\n\x1a\n" + b"test image"

@@ -2,16 +2,22 @@
 
 Run with ``pytest docs/examples/test_with_lingyun.py`` once lingyun is installed (the
 plugin is registered through its ``pytest11`` entry point; without installing, add
-``-p lingyun.pytest_plugin``).
+``-p lingyun.pytest_plugin``).  The async test runs on anyio's pytest plugin (installed
+with httpx); ``anyio_backend`` below keeps it on asyncio.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from lingyun.errors import AccountError, TransportError
+from lingyun.errors import AccountError, DeadlineExceeded
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)  # the service checks the image type, not its content
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
 
 
 def test_reads_a_scripted_card(lingyun_service, lingyun_client):
@@ -43,6 +49,21 @@ def test_a_slow_service_times_out(lingyun_service):
 
     lingyun_service.latency = 0.5
     client = Client(lingyun_service.app_key, lingyun_service.dev_key, lingyun_service.url,
-                    timeout=(5.0, 0.05), retries=0)
-    with pytest.raises(TransportError):
+                    timeout=0.1)
+    with pytest.raises(DeadlineExceeded):
         client.recognize(PNG, "vat")
+    # A call that timed out may have been processed (and billed): it is not sent again.
+    assert len(lingyun_service.requests) <= 1
+
+
+def test_every_canned_answer_says_so(lingyun_service, lingyun_client):
+    result = lingyun_client.recognize(PNG, "idcard.back")
+    assert result.replayed  # the fixtures replay recorded answers, and mark them
+
+
+@pytest.mark.anyio
+async def test_the_async_client_against_the_service(lingyun_service, lingyun_async_client):
+    lingyun_service.fail_next(250)
+    async with lingyun_async_client as client:
+        result = await client.recognize(PNG, "bankcard")
+    assert result.replayed and [r.error for r in lingyun_service.requests] == [250, 0]

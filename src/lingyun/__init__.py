@@ -18,18 +18,22 @@ from __future__ import annotations
 
 from importlib import metadata as _metadata
 
+from .async_client import AsyncClient
 from .batch import BatchAborted, BatchItem
 from .client import Client
 from .doctypes import DocumentType, Option
 from .errors import (
     AccountError,
     ConfigurationError,
+    ConnectError,
     CredentialsError,
+    DeadlineExceeded,
     DocumentTypeError,
     ImageError,
     LingyunError,
     OptionError,
     ProtocolError,
+    ReadError,
     RequestError,
     RoutingError,
     ServiceError,
@@ -50,11 +54,14 @@ except _metadata.PackageNotFoundError:  # running from a source tree
 
 __all__ = [
     "AccountError",
+    "AsyncClient",
     "BatchAborted",
     "BatchItem",
     "Client",
     "ConfigurationError",
+    "ConnectError",
     "CredentialsError",
+    "DeadlineExceeded",
     "DocumentType",
     "DocumentTypeError",
     "ImageError",
@@ -62,6 +69,7 @@ __all__ = [
     "Option",
     "OptionError",
     "ProtocolError",
+    "ReadError",
     "RequestError",
     "RoutingError",
     "ServiceError",

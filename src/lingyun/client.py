@@ -4,7 +4,11 @@
 >>> card = client.recognize("id.jpg", "idcard.front")  # doctest: +SKIP
 >>> card["name"].value, card["id_number"].value      # doctest: +SKIP
 
-Everything document-specific comes from plugins; this module only knows the protocol.
+Everything document-specific comes from plugins, everything about the wire from
+:mod:`lingyun.protocol` (pure functions), and the delivery from a transport
+(:mod:`lingyun.transports`): HTTP with ``requests`` by default, the local service in-process
+with :meth:`Client.local`.  This module decides only *when*: attempts, retries, the
+deadline and the rate limit (:mod:`lingyun.retry`).
 """
 
 from __future__ import annotations
@@ -12,157 +16,211 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import os
-import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
-
-import requests
 
 from . import signing
 from .batch import BatchItem, run_batch
-from .errors import ConfigurationError, ImageError, ServiceError, TransportError
+from .errors import ConfigurationError, ImageError, LingyunError, ServiceError, TransportError
 from .plugins import LingyunPluginManager, get_plugin_manager
-from .transport import DEFAULT_MAX_RESPONSE_BYTES, HTTPTransport, Reply, Request
+from .protocol import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    RESERVED_HEADERS,
+    Credentials,
+    Reply,
+    Request,
+    Secret,
+    ascii_header,
+    read_reply,
+    require_image,
+    signed_headers,
+)
+from .retry import Attempts, Limiter, RetryPolicy, is_busy
+from .transports import Transport
 
 if TYPE_CHECKING:
-    from .results import Result
+    import requests
 
-__all__ = ["DEFAULT_DOCUMENT_TYPE", "Client", "Secret"]
+    from .results import Result
+    from .service.core import ServiceCore
+
+__all__ = ["DEFAULT_DOCUMENT_TYPE", "DEFAULT_TIMEOUT", "BaseClient", "Client", "Secret"]
 
 log = logging.getLogger("lingyun")
 
 DEFAULT_DOCUMENT_TYPE = "text.chinese"
-#: Headers the client computes itself; a caller cannot override them through ``headers``.
-_RESERVED = frozenset(
-    {"x-app-key", "x-sdk-version", "x-request-date", "x-task-config", "x-session-key"}
-)
+#: Seconds one call may take in all: every attempt, backoff and rate-limit wait included.
+DEFAULT_TIMEOUT = 120.0
 
 
-class Secret:
-    """Holds the developer key so that no repr, log record or traceback can show it."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('********')"
-
-    __str__ = __repr__
-
-    def __reduce__(self):
-        raise TypeError("a Secret cannot be pickled")
+def _deadline_settings(timeout: float | tuple[float, float] | None,
+                       connect_timeout: float) -> tuple[float | None, float]:
+    if isinstance(timeout, tuple):  # (connect, total), as requests users write it
+        if len(timeout) != 2:
+            raise ConfigurationError(f"timeout must be seconds or (connect, total), got {timeout}")
+        connect_timeout, timeout = timeout
+    if timeout is not None and not timeout > 0:
+        raise ConfigurationError(f"timeout must be > 0 seconds (or None), got {timeout!r}")
+    if not connect_timeout > 0:
+        raise ConfigurationError(f"connect_timeout must be > 0 seconds, got {connect_timeout!r}")
+    return timeout, connect_timeout
 
 
-def _ascii_header(name: str, value: str) -> str:
-    if not isinstance(value, str) or not value.isascii() or "\n" in value or "\r" in value:
-        raise ConfigurationError(f"header {name!r} must be a single-line ASCII string")
-    return value
+class BaseClient:
+    """What :class:`Client` and :class:`lingyun.AsyncClient` share: configuration, the checks
+    before sending, signing and parsing.  Only *sending* differs (blocking or awaited).
 
-
-class Client:
-    """A signed client for one Lingyun endpoint.
+    A signed client for one Lingyun service.
 
     ``endpoint`` is the full URL of the recognition path (``http://host:8880/ocr`` per the
-    vendor document, ``.../ocr/auto_recognise`` on the hosted service).  Transient failures
-    (codes -1 and 250, timeouts, refused connections) are retried ``retries`` times with
-    exponential backoff and jitter; every other error is raised at once.
+    vendor document, ``.../ocr/auto_recognise`` on the hosted service); or pass a
+    ``transport`` instead (:meth:`local` builds one for the in-process service).
+
+    ``timeout`` is the **total** time one call may take -- every attempt, backoff and
+    rate-limit wait included -- and holds against servers that drip bytes (a pair
+    ``(connect, total)`` is accepted too).  Retries follow :class:`lingyun.retry.RetryPolicy`:
+    failed connections and transient service codes (-1, 250) are retried ``retries`` times;
+    a read timeout or a reply broken mid-read is not (the service may have billed the call)
+    unless ``retry_read_errors=True``.  ``limiter`` is a shared client-side rate limit
+    (:class:`lingyun.retry.Limiter`), consulted before every attempt.
     """
 
     def __init__(
         self,
         app_key: str,
         dev_key: str,
-        endpoint: str,
+        endpoint: str | None = None,
         *,
+        transport: Any = None,
         sdk_version: str = "5.2",
-        timeout: float | tuple[float, float] = (10.0, 120.0),
+        timeout: float | tuple[float, float] | None = DEFAULT_TIMEOUT,
+        connect_timeout: float = 10.0,
         headers: Mapping[str, str] | None = None,
         session: requests.Session | None = None,
         retries: int = 2,
         backoff: float = 0.5,
+        retry_read_errors: bool = False,
+        limiter: Limiter | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        pool_size: int = 10,
         clock: signing.Clock = _dt.datetime.now,
         sleep: Callable[[float], None] = time.sleep,
+        monotonic: Callable[[], float] = time.monotonic,
         plugin_manager: LingyunPluginManager | None = None,
     ) -> None:
-        if not app_key or not isinstance(app_key, str):
-            raise ConfigurationError("app_key is empty; set it or LINGYUN_APP_KEY")
-        if not dev_key or not isinstance(dev_key, str):
-            raise ConfigurationError("dev_key is empty; set it or LINGYUN_DEV_KEY")
-        if not endpoint or "://" not in endpoint:
-            raise ConfigurationError(
-                f"endpoint must be a full URL such as http://host:8880/ocr, got {endpoint!r}"
-            )
-        if retries < 0:
-            raise ConfigurationError(f"retries must be >= 0, got {retries}")
-        self.app_key = _ascii_header("x-app-key", app_key)
-        self._dev_key = Secret(_ascii_header("dev_key", dev_key))
-        self.endpoint = endpoint
-        self.sdk_version = _ascii_header("x-sdk-version", sdk_version)
-        self.headers = {k.lower(): _ascii_header(k, v) for k, v in (headers or {}).items()}
-        clash = _RESERVED & set(self.headers)
+        self.credentials = Credentials.of(app_key, dev_key, sdk_version)
+        self.timeout, connect_timeout = _deadline_settings(timeout, connect_timeout)
+        self.retry = RetryPolicy(retries, backoff, retry_read_errors=retry_read_errors)
+        self.headers = {k.lower(): ascii_header(k, v) for k, v in (headers or {}).items()}
+        clash = RESERVED_HEADERS & set(self.headers)
         if clash:
             raise ConfigurationError(
-                f"headers {sorted(clash)} are computed by the client and cannot be set"
-            )
-        self.retries = retries
-        self.backoff = backoff
+                f"headers {sorted(clash)} are computed by the client and cannot be set")
+        if limiter is not None and not isinstance(limiter, Limiter):
+            raise ConfigurationError(
+                f"limiter must have acquire(deadline) and feedback(busy); got {limiter!r}")
+        self.limiter = limiter
+        if transport is None:
+            if not endpoint or not endpoint.lower().startswith(("http://", "https://")):
+                raise ConfigurationError(
+                    f"endpoint must be a full http(s) URL such as http://host:8880/ocr, got "
+                    f"{endpoint!r} (set LINGYUN_ENDPOINT, or use {type(self).__name__}.local() "
+                    "for the in-process service)")
+            transport = self._http_transport(session, connect_timeout=connect_timeout,
+                                             max_response_bytes=max_response_bytes,
+                                             pool_size=pool_size)
+        elif session is not None:
+            raise ConfigurationError("session= configures the default HTTP transport; "
+                                     "configure your own transport instead")
+        endpoint = endpoint or transport.default_url
+        if not endpoint:
+            raise ConfigurationError(f"{transport!r} needs an endpoint URL")
+        self.endpoint = endpoint
+        self.transport = transport
         self._clock = clock
         self._sleep = sleep
+        self._monotonic = monotonic
         self.plugins = plugin_manager if plugin_manager is not None else get_plugin_manager()
-        self.transport = HTTPTransport(
-            session or _session_for(endpoint),
-            timeout=timeout,
-            max_response_bytes=max_response_bytes,
-        )
+
+    # -- construction -------------------------------------------------------------------
+    @staticmethod
+    def _http_transport(session: Any, **settings: Any) -> Any:
+        """The default transport for an http(s) endpoint."""
+        raise NotImplementedError
+
+    @staticmethod
+    def _local_transport(local: Transport) -> Any:
+        """The in-process transport as this client drives it."""
+        return local
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Client:
+    def local(cls, engines: Sequence[str] | None = None, *, core: ServiceCore | None = None,
+              workers: int = 2, **kwargs: Any) -> Any:
+        """A client for the local service in this process (no account, no socket).
+
+        ``engines`` picks the local engines by name (default: the ones that really
+        recognise -- rapidocr for text); ``["replay"]`` answers with canned examples, which
+        every result then says (``result.replayed``).
+        """
+        from .service.transport import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, LocalTransport
+
+        transport = cls._local_transport(LocalTransport(core, engines=engines, workers=workers))
+        kwargs.setdefault("app_key", DEFAULT_APP_KEY)
+        kwargs.setdefault("dev_key", DEFAULT_DEV_KEY)
+        return cls(transport=transport, **kwargs)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Any:
         """A client configured from the environment.
 
-        ``LINGYUN_APP_KEY``, ``LINGYUN_DEV_KEY``, ``LINGYUN_ENDPOINT`` (full URL) and
-        ``LINGYUN_SDK_VERSION``.  With no endpoint set, the embedded local service runs
-        in-process (see :mod:`lingyun.service.embedded`) with its development account.
-        Keyword ``overrides`` win over the environment.
+        ``LINGYUN_ENDPOINT`` (full URL), ``LINGYUN_APP_KEY``, ``LINGYUN_DEV_KEY`` and
+        ``LINGYUN_SDK_VERSION``; keyword ``overrides`` win.  With neither an endpoint nor keys
+        configured, the local service answers in-process (:meth:`local`): it really
+        recognises text and refuses every other document type up front.
         """
         env = os.environ if environ is None else environ
         settings: dict[str, Any] = {
-            "app_key": env.get("LINGYUN_APP_KEY"),
-            "dev_key": env.get("LINGYUN_DEV_KEY"),
-            "endpoint": env.get("LINGYUN_ENDPOINT"),
+            "app_key": env.get("LINGYUN_APP_KEY") or None,
+            "dev_key": env.get("LINGYUN_DEV_KEY") or None,
+            "endpoint": env.get("LINGYUN_ENDPOINT") or None,
         }
         if env.get("LINGYUN_SDK_VERSION"):
             settings["sdk_version"] = env["LINGYUN_SDK_VERSION"]
         settings.update({k: v for k, v in overrides.items() if v is not None})
         if not settings["endpoint"]:
-            from .service.embedded import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, EMBEDDED_ENDPOINT
-
-            settings["endpoint"] = EMBEDDED_ENDPOINT
-            if not settings["app_key"] and not settings["dev_key"]:
-                settings["app_key"], settings["dev_key"] = DEFAULT_APP_KEY, DEFAULT_DEV_KEY
-        missing = [
-            f"LINGYUN_{name.upper()}" for name in ("app_key", "dev_key") if not settings[name]
-        ]
+            given = [f"LINGYUN_{k.upper()}" for k in ("app_key", "dev_key") if settings[k]]
+            if given:
+                raise ConfigurationError(
+                    f"{' and '.join(given)} set but no endpoint: set LINGYUN_ENDPOINT (or "
+                    "--endpoint) to the service's URL, e.g. http://host:8880/ocr -- or unset "
+                    "the keys to use the embedded local engine")
+            del settings["endpoint"], settings["app_key"], settings["dev_key"]
+            return cls.local(**settings)
+        missing = [f"LINGYUN_{k.upper()}" for k in ("app_key", "dev_key") if not settings[k]]
         if missing:
-            raise ConfigurationError(f"missing configuration: {', '.join(missing)}")
+            raise ConfigurationError(
+                f"the endpoint {settings['endpoint']} needs credentials: set "
+                f"{' and '.join(missing)} (or pass --app-key; prefer the variable for the "
+                "developer key, command lines are visible to other users)")
         return cls(**settings)
 
     @property
+    def app_key(self) -> str:
+        return self.credentials.app_key
+
+    @property
+    def sdk_version(self) -> str:
+        return self.credentials.sdk_version
+
+    @property
     def embedded(self) -> bool:
-        """True when calls are served in-process by the local service (no network)."""
-        return self.endpoint.startswith("lingyun+local:")
+        """True when calls are served in this process by the local service (no network)."""
+        return self.transport.in_process
 
     def __repr__(self) -> str:
-        return (
-            f"Client(app_key={self.app_key!r}, endpoint={self.endpoint!r}, "
-            f"sdk_version={self.sdk_version!r})"
-        )
+        return (f"Client(app_key={self.app_key!r}, endpoint={self.endpoint!r}, "
+                f"transport={self.transport!r})")
 
     # -- building and sending ----------------------------------------------------------
     def read_image(self, image: Any) -> bytes:
@@ -181,47 +239,84 @@ class Client:
         document_type: str = DEFAULT_DOCUMENT_TYPE,
         options: Mapping[str, Any] | None = None,
     ) -> Request:
-        """Validate the options and build the :class:`Request`, before anything is sent."""
+        """Validate everything that can be checked before sending and build the Request.
+
+        In order: the document type exists and this transport can deliver it, the options,
+        the image is readable and is an image the service reads.  Nothing is sent.
+        """
         doc = self.plugins.document_type(document_type)
-        request = Request(
-            document_type=doc.name,
-            task_config=doc.build_task_config(options),
-            body=self.read_image(image),
-            headers=dict(self.headers),
-        )
+        self.transport.check(doc)
+        task_config = doc.build_task_config(options)
+        request = Request(doc.name, task_config, self.read_image(image), dict(self.headers))
         self.plugins.hook.lingyun_prepare_request(request=request)
+        require_image(request.body, _label(image))
         return request
 
     def signed_headers(self, request: Request) -> dict[str, str]:
         """The full header set for ``request``, signed now (by the client's clock)."""
-        headers = {k.lower(): _ascii_header(k, v) for k, v in request.headers.items()}
-        headers.update(
-            {
-                "x-app-key": self.app_key,
-                "x-sdk-version": self.sdk_version,
-                "x-task-config": request.task_config.format(),
-                **signing.sign(self._dev_key.reveal(), self._clock),
-            }
-        )
-        return headers
+        return signed_headers(request, self.credentials, self._clock)
 
-    def send(self, request: Request) -> Reply:
-        """Send ``request`` (re-signed on every attempt), retrying transient failures."""
-        attempt = 0
+    def deadline(self) -> float | None:
+        """The deadline of a call starting now (a monotonic time), ``None`` without one."""
+        return None if self.timeout is None else self._monotonic() + self.timeout
+
+    # -- one call's attempts: the bookkeeping both clients drive ----------------------------
+    def _attempts(self, deadline: float | None) -> Attempts:
+        return Attempts(self.retry, self.deadline() if deadline is None else deadline,
+                        self._monotonic)
+
+    def _failed(self, attempts: Attempts, request: Request, error: LingyunError) -> float:
+        """Seconds to wait before the next attempt, or raise ``error`` if it is final."""
+        if self.limiter is not None:
+            self.limiter.feedback(is_busy(error))
+        wait = attempts.after(error)
+        log.warning("lingyun %s: %s; retry %d/%d in %.2fs", request.document_type, error,
+                    attempts.count, self.retry.retries, wait)
+        return wait
+
+    def _succeeded(self, reply: Reply) -> Reply:
+        if self.limiter is not None:
+            self.limiter.feedback(False)
+        return reply
+
+    def parse(self, reply: Reply, document_type: str) -> Result:
+        """The typed result of a successful ``reply`` (plugins' post-processing included)."""
+        doc = self.plugins.document_type(document_type)
+        result = doc.parse(reply)
+        result.replayed = reply.replayed
+        self.plugins.hook.lingyun_process_result(result=result, document_type=doc)
+        return result
+
+
+class Client(BaseClient):
+    """A blocking, thread-safe client: see :class:`BaseClient` for the settings.
+
+    One client serves many threads (:meth:`batch` runs a pool of them); its transport keeps a
+    connection pool sized for them.
+    """
+
+    @staticmethod
+    def _http_transport(session: Any, **settings: Any) -> Transport:
+        from .transports.requests import RequestsTransport
+
+        return RequestsTransport(session, **settings)
+
+    def send(self, request: Request, *, deadline: float | None = None) -> Reply:
+        """Send ``request`` (re-signed per attempt) until it succeeds, fails for good, or
+        the deadline passes; see :class:`lingyun.retry.RetryPolicy`."""
+        attempts = self._attempts(deadline)
         while True:
             try:
-                headers = self.signed_headers(request)
-                return self.transport.post(self.endpoint, headers, request.body)
+                attempts.check_time("before the request could be sent")
+                if self.limiter is not None:
+                    self.limiter.acquire(attempts.deadline)
+                raw = self.transport.send(self.endpoint, self.signed_headers(request),
+                                          request.body, deadline=attempts.deadline)
+                reply = read_reply(raw)
             except (TransportError, ServiceError) as exc:
-                if not exc.retryable or attempt >= self.retries:
-                    raise
-                delay = self.backoff * (2**attempt) * (0.5 + random.random() / 2)
-                attempt += 1
-                log.warning(
-                    "lingyun %s: %s; retry %d/%d in %.2fs",
-                    request.document_type, exc, attempt, self.retries, delay,
-                )
-                self._sleep(delay)
+                self._sleep(self._failed(attempts, request, exc))
+                continue
+            return self._succeeded(reply)
 
     def recognize(
         self,
@@ -236,11 +331,7 @@ class Client:
         """
         merged = {**(options or {}), **more_options}
         request = self.prepare(image, document_type, merged)
-        reply = self.send(request)
-        doc = self.plugins.document_type(request.document_type)
-        result = doc.parse(reply)
-        self.plugins.hook.lingyun_process_result(result=result, document_type=doc)
-        return result
+        return self.parse(self.send(request), request.document_type)
 
     def batch(
         self,
@@ -252,6 +343,7 @@ class Client:
         ordered: bool = False,
     ) -> Iterator[BatchItem]:
         """Recognise many images concurrently; see :func:`lingyun.batch.run_batch`."""
+        self.transport.reserve(workers)
         return run_batch(
             lambda image: self.recognize(image, document_type, options),
             images,
@@ -269,12 +361,8 @@ class Client:
         self.close()
 
 
-def _session_for(endpoint: str) -> requests.Session:
-    session = requests.Session()
-    if endpoint.startswith("lingyun+local:"):
-        try:
-            from .service.embedded import EmbeddedAdapter
-        except ImportError as exc:  # the service needs only the core; rapidocr comes later
-            raise ConfigurationError(f"the embedded local service is unavailable: {exc}") from exc
-        session.mount("lingyun+local://", EmbeddedAdapter())
-    return session
+def _label(image: Any) -> str | None:
+    """A short name for ``image`` in error messages (a path), else ``None``."""
+    if isinstance(image, str | os.PathLike):
+        return os.fspath(image)
+    return None

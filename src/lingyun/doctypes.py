@@ -17,8 +17,8 @@ from .hookspecs import hookimpl
 from .taskconfig import TaskConfig
 
 if TYPE_CHECKING:
+    from .protocol import Reply
     from .results import Result
-    from .transport import Reply
 
 __all__ = ["DocumentType", "Option", "Parser", "registering"]
 

@@ -10,7 +10,8 @@ Three families, so that callers can decide *what to do* from the class alone:
   code kept.
 * :class:`ProtocolError` -- the answer was not what the protocol promises (HTTP status,
   not JSON, wrong shape, a corrupt position stream).
-* :class:`TransportError` -- no answer at all (connection refused, timeout).
+* :class:`TransportError` -- no whole answer: :class:`ConnectError` (nothing was sent),
+  :class:`ReadError` (sent, answer lost), :class:`DeadlineExceeded` (out of time).
 
 Plus :class:`UsageError` for mistakes caught before anything is sent (bad option, bad task
 config, unknown document type).  No message ever contains the developer key.
@@ -24,12 +25,15 @@ __all__ = [
     "ERROR_CODES",
     "AccountError",
     "ConfigurationError",
+    "ConnectError",
     "CredentialsError",
+    "DeadlineExceeded",
     "DocumentTypeError",
     "ImageError",
     "LingyunError",
     "OptionError",
     "ProtocolError",
+    "ReadError",
     "RequestError",
     "RoutingError",
     "ServiceError",
@@ -134,9 +138,31 @@ class ProtocolError(LingyunError):
 
 
 class TransportError(LingyunError):
-    """The request did not get an answer: connection refused, reset, or timed out."""
+    """The request did not get a (whole) answer: see the subclasses for what is known.
 
-    retryable: ClassVar[bool] = True
+    Whether a retry is safe depends on whether the service may have received the request:
+    :class:`ConnectError` says it surely did not, :class:`ReadError` that it may have (and
+    may have billed it), :class:`DeadlineExceeded` that the call ran out of time.
+    """
+
+    retryable: ClassVar[bool] = False
+
+
+class ConnectError(TransportError):
+    """No connection could be made (refused, unresolvable, connect timeout): nothing was sent,
+    so a retry cannot cost twice."""
+
+    retryable = True
+
+
+class ReadError(TransportError):
+    """The request went out but the reply did not come back whole (read timeout, connection
+    broken mid-reply).  The service may have processed -- and billed -- it, so it is not
+    retried unless the caller opts in (``retry_read_errors=True``)."""
+
+
+class DeadlineExceeded(TransportError):
+    """The call's total deadline (every attempt, backoff and wait included) passed."""
 
 
 class ServiceError(LingyunError):

@@ -15,8 +15,8 @@ import pluggy
 
 if TYPE_CHECKING:
     from .doctypes import DocumentType
+    from .protocol import Request
     from .results import Result
-    from .transport import Request
 
 hookspec = pluggy.HookspecMarker("lingyun")
 hookimpl = pluggy.HookimplMarker("lingyun")

@@ -51,8 +51,6 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "lingyun.documents.vsi",
     "lingyun.documents.hm2",
     "lingyun.images",
-    "lingyun.service.engines.rapidocr",
-    "lingyun.service.engines.replay",
 )
 
 
@@ -115,10 +113,23 @@ class LingyunPluginManager(pluggy.PluginManager):
 
     # -- registration bookkeeping -------------------------------------------------------
     def register(self, plugin: Any, name: str | None = None) -> str | None:
+        """Register ``plugin``; a hook name it misspells fails for this plugin alone.
+
+        pytest's ``check_pending`` makes a misspelled ``lingyun_*`` hook loud; here the
+        offending plugin is also unregistered again, so the manager stays usable for every
+        plugin registered before and after it.
+        """
         with self._lock:
             result = super().register(plugin, name)
-            self.check_pending()
-            self._types = None
+            try:
+                self.check_pending()
+            except pluggy.PluginValidationError as exc:
+                super().unregister(plugin)
+                raise UsageError(
+                    f"plugin {name or getattr(plugin, '__name__', plugin)!r} was not "
+                    f"registered: {exc}") from None
+            finally:
+                self._types = None
             return result
 
     def unregister(self, plugin: Any = None, name: str | None = None) -> Any:

@@ -6,13 +6,16 @@ nothing to configure.  The fixtures:
 ``lingyun_server`` (session)
     One local service over real HTTP on a free loopback port, started on first use:
     rapidocr for text (when ``lingyun[local]`` is installed), recorded vendor answers for
-    every other document type.
+    every other document type -- each such answer marked ``result.replayed``.
 ``lingyun_service`` (function)
     The same server, with its script reset before and after the test.  Program it:
     ``queue_reply(document_type, data=... | envelope=...)``, ``fail_next(code, times=1)``,
     ``latency = seconds``; read back ``requests`` (what it received, oldest first).
 ``lingyun_client``
     A :class:`lingyun.client.Client` bound to the service with its account (no backoff).
+``lingyun_async_client``
+    An :class:`lingyun.AsyncClient` bound the same way; open it with ``async with`` inside
+    your async test (anyio's or pytest-asyncio's), so its connections live in your loop.
 
 Example::
 
@@ -33,11 +36,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
+    from lingyun.async_client import AsyncClient
     from lingyun.client import Client
     from lingyun.service.control import Control, RecordedRequest
     from lingyun.service.server import LocalServer
 
-__all__ = ["LingyunService", "lingyun_client", "lingyun_server", "lingyun_service"]
+__all__ = ["LingyunService", "lingyun_async_client", "lingyun_client", "lingyun_server",
+           "lingyun_service"]
 
 
 class LingyunService:
@@ -97,10 +102,14 @@ def lingyun_server() -> Iterator[LingyunService]:
     from lingyun.service.accounts import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, Accounts
     from lingyun.service.control import Control
     from lingyun.service.core import ServiceCore
+    from lingyun.service.engines import make_engines
     from lingyun.service.server import LocalServer
 
     control = Control()
-    core = ServiceCore(accounts=Accounts(), control=control)
+    # Replay is chosen explicitly here: tests want an answer for every document type.
+    # Each replayed answer is marked (result.replayed) so no test mistakes it for OCR.
+    core = ServiceCore(accounts=Accounts(), control=control,
+                       engines=make_engines() + make_engines(["replay"]))
     server = LocalServer(core).start()
     try:
         yield LingyunService(server, control, DEFAULT_APP_KEY, DEFAULT_DEV_KEY)
@@ -127,3 +136,15 @@ def lingyun_client(lingyun_service: LingyunService) -> Iterator[Client]:
         yield client
     finally:
         client.close()
+
+
+@pytest.fixture
+def lingyun_async_client(lingyun_service: LingyunService) -> AsyncClient:
+    """An :class:`~lingyun.AsyncClient` for :func:`lingyun_service` (retries without delay).
+
+    Use it as ``async with lingyun_async_client as client:`` in the test itself.
+    """
+    from lingyun.async_client import AsyncClient
+
+    return AsyncClient(lingyun_service.app_key, lingyun_service.dev_key, lingyun_service.url,
+                       backoff=0.0)

@@ -12,7 +12,7 @@ from pytest_httpserver import HTTPServer
 
 from lingyun import Client, DocumentType, Option, hookimpl
 from lingyun.plugins import get_plugin_manager
-from lingyun.transport import Reply
+from lingyun.protocol import Reply
 
 from ..conftest import APP_KEY, FIXED_NOW, SECRET_DEV_KEY
 

@@ -7,9 +7,11 @@ import json
 import pytest
 from pytest_httpserver import HTTPServer
 
-from lingyun.cli import EXIT_NETWORK, EXIT_SERVICE, EXIT_USAGE, main
+from lingyun import hookimpl
+from lingyun.cli import EXIT_INTERNAL, EXIT_NETWORK, EXIT_SERVICE, EXIT_USAGE, main
+from lingyun.plugins import get_plugin_manager
 
-from ..conftest import APP_KEY, SECRET_DEV_KEY
+from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
 from .conftest import envelope
 
 
@@ -42,9 +44,9 @@ def test_ocr_text_prints_the_text(
     service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
     image = tmp_path / "page.png"
-    image.write_bytes(b"\x89PNG fake")
+    image.write_bytes(IMAGE)
     service_env.expect_request(
-        "/ocr", headers={"x-task-config": "capkey=ocr.cloud,lang=chinese_cn"}, data=b"\x89PNG fake"
+        "/ocr", headers={"x-task-config": "capkey=ocr.cloud,lang=chinese_cn"}, data=IMAGE
     ).respond_with_data(envelope({"forms": {"form": "北京捷通华声"}}))
     assert main(["ocr", str(image)]) == 0
     assert capsys.readouterr().out.strip() == "北京捷通华声"
@@ -54,7 +56,7 @@ def test_ocr_json_prints_to_dict(
     service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
     image = tmp_path / "page.png"
-    image.write_bytes(b"img")
+    image.write_bytes(IMAGE)
     service_env.expect_request("/ocr").respond_with_data(envelope({"forms": {"form": "文字"}}))
     assert main(["ocr", str(image), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["text"] == "文字"
@@ -74,7 +76,7 @@ def test_usage_errors_are_one_line(
     tmp_path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "x.png").write_bytes(b"img")
+    (tmp_path / "x.png").write_bytes(IMAGE)
     assert main(argv) == EXIT_USAGE
     err = capsys.readouterr().err
     assert expect in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
@@ -83,7 +85,7 @@ def test_usage_errors_are_one_line(
 def test_service_error_exit_code(
     service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
-    (tmp_path / "a.png").write_bytes(b"img")
+    (tmp_path / "a.png").write_bytes(IMAGE)
     service_env.expect_request("/ocr").respond_with_data(envelope(error=211, text="签名错误"))
     assert main(["ocr", str(tmp_path / "a.png")]) == EXIT_SERVICE
     assert "CredentialsError: error 211" in capsys.readouterr().err
@@ -92,18 +94,18 @@ def test_service_error_exit_code(
 def test_network_error_exit_code(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
-    (tmp_path / "a.png").write_bytes(b"img")
+    (tmp_path / "a.png").write_bytes(IMAGE)
     monkeypatch.setenv("LINGYUN_ENDPOINT", "http://127.0.0.1:9/ocr")
     monkeypatch.setenv("LINGYUN_APP_KEY", APP_KEY)
     monkeypatch.setenv("LINGYUN_DEV_KEY", SECRET_DEV_KEY)
     assert main(["ocr", str(tmp_path / "a.png"), "--retries", "0"]) == EXIT_NETWORK
-    assert "TransportError" in capsys.readouterr().err
+    assert "ConnectError: could not connect to http://127.0.0.1:9/ocr" in capsys.readouterr().err
 
 
 def test_many_images_one_bad_the_rest_printed(
     service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
-    (tmp_path / "a.png").write_bytes(b"img")
+    (tmp_path / "a.png").write_bytes(IMAGE)
     service_env.expect_request("/ocr").respond_with_data(envelope({"forms": {"form": "好"}}))
     code = main(["ocr", str(tmp_path / "a.png"), str(tmp_path / "gone.png"), "--format", "json"])
     captured = capsys.readouterr()
@@ -116,3 +118,37 @@ def test_many_images_one_bad_the_rest_printed(
 def test_debug_shows_traceback(service_env: HTTPServer, tmp_path) -> None:
     with pytest.raises(Exception, match="unknown document type"):
         main(["--debug", "ocr", str(tmp_path / "x.png"), "--type", "nope"])
+
+
+def test_an_endpoint_without_credentials_names_what_to_set(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    (tmp_path / "a.png").write_bytes(IMAGE)
+    monkeypatch.setenv("LINGYUN_ENDPOINT", "http://127.0.0.1:9/ocr")
+    monkeypatch.delenv("LINGYUN_APP_KEY", raising=False)
+    monkeypatch.delenv("LINGYUN_DEV_KEY", raising=False)
+    assert main(["ocr", str(tmp_path / "a.png")]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "needs credentials: set LINGYUN_APP_KEY and LINGYUN_DEV_KEY" in err
+    assert "--app-key" in err
+
+
+def test_a_bug_in_a_plugin_is_one_line_without_debug(
+        service_env: HTTPServer, capsys: pytest.CaptureFixture[str], tmp_path,
+        echo_plugin) -> None:
+    (tmp_path / "a.png").write_bytes(IMAGE)
+    service_env.expect_request("/ocr").respond_with_data(envelope({"forms": 1}))
+
+    class Broken:
+        @hookimpl
+        def lingyun_process_result(self, result):
+            raise RuntimeError("plugin bug")
+
+    pm = get_plugin_manager()
+    pm.register(Broken(), name="broken")
+    try:
+        assert main(["ocr", "--type", "test.echo", str(tmp_path / "a.png")]) == EXIT_INTERNAL
+    finally:
+        pm.unregister(name="broken")
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "RuntimeError: plugin bug" in err

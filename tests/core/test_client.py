@@ -19,7 +19,7 @@ from lingyun import (
     TransportError,
 )
 
-from ..conftest import APP_KEY, SECRET_DEV_KEY
+from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
 from .conftest import envelope
 
 DATE = "2017-01-19 23:19:41.990000"
@@ -36,9 +36,9 @@ def test_headers_are_exactly_the_protocol(client: Client, httpserver: HTTPServer
             "x-session-key": hashlib.md5((DATE + SECRET_DEV_KEY).encode()).hexdigest(),
             "x-task-config": "capkey=ocr.cloud.template,property=echo,withPosition=1",
         },
-        data=b"\x89PNG raw bytes",
+        data=IMAGE,
     ).respond_with_data(envelope({}))
-    client.recognize(b"\x89PNG raw bytes", "test.echo", withPosition=True)
+    client.recognize(IMAGE, "test.echo", withPosition=True)
     httpserver.check_assertions()
 
 
@@ -48,7 +48,7 @@ def test_extra_headers_are_sent(httpserver: HTTPServer, echo_plugin: object) -> 
     )
     client = Client(APP_KEY, SECRET_DEV_KEY, httpserver.url_for("/ocr"),
                     headers={"x-udid": "101:1234567890"})
-    client.recognize(b"x", "test.echo")
+    client.recognize(IMAGE, "test.echo")
     httpserver.check_assertions()
 
 
@@ -60,17 +60,17 @@ def test_signature_headers_cannot_be_overridden(name: str) -> None:
 
 def test_options_are_validated_before_sending(client: Client, httpserver: HTTPServer) -> None:
     with pytest.raises(OptionError, match="'outimagetype' does not allow 'gif'"):
-        client.recognize(b"x", "test.echo", outimagetype="gif")
+        client.recognize(IMAGE, "test.echo", outimagetype="gif")
     with pytest.raises(OptionError, match="unknown option 'colour'"):
-        client.recognize(b"x", "test.echo", colour="red")
+        client.recognize(IMAGE, "test.echo", colour="red")
     with pytest.raises(OptionError, match="takes an integer"):
-        client.recognize(b"x", "test.echo", count="many")
+        client.recognize(IMAGE, "test.echo", count="many")
     assert httpserver.log == []
 
 
 def test_unknown_document_type_suggests(client: Client) -> None:
     with pytest.raises(DocumentTypeError, match="did you mean test.echo"):
-        client.recognize(b"x", "test.ecko")
+        client.recognize(IMAGE, "test.ecko")
 
 
 def test_unreadable_image_source(client: Client) -> None:
@@ -84,15 +84,15 @@ def test_transient_errors_are_retried_with_backoff(
     httpserver.expect_ordered_request("/ocr").respond_with_data(envelope(error=250, text="网络"))
     httpserver.expect_ordered_request("/ocr").respond_with_data(envelope(error=-1, text="异常"))
     httpserver.expect_ordered_request("/ocr").respond_with_data(envelope({"forms": 1}))
-    assert client.recognize(b"x", "test.echo").data == {"forms": 1}
+    assert client.recognize(IMAGE, "test.echo").data == {"forms": 1}
     assert len(sleeps) == 2 and sleeps[1] > sleeps[0] * 0.9
 
 
 def test_retries_give_up(client: Client, httpserver: HTTPServer, sleeps: list[float]) -> None:
     httpserver.expect_request("/ocr").respond_with_data(envelope(error=250))
     with pytest.raises(TransientError):
-        client.recognize(b"x", "test.echo")
-    assert len(httpserver.log) == client.retries + 1 == 3
+        client.recognize(IMAGE, "test.echo")
+    assert len(httpserver.log) == client.retry.retries + 1 == 3
 
 
 def test_credential_errors_are_not_retried(
@@ -100,7 +100,7 @@ def test_credential_errors_are_not_retried(
 ) -> None:
     httpserver.expect_request("/ocr").respond_with_data(envelope(error=211, text="签名错误"))
     with pytest.raises(CredentialsError):
-        client.recognize(b"x", "test.echo")
+        client.recognize(IMAGE, "test.echo")
     assert len(httpserver.log) == 1 and sleeps == []
 
 
@@ -117,7 +117,7 @@ def test_each_retry_is_signed_afresh(httpserver: HTTPServer, echo_plugin: object
 
     client = Client(APP_KEY, SECRET_DEV_KEY, httpserver.url_for("/ocr"),
                     clock=lambda: dt.datetime.fromisoformat(next(dates)), sleep=lambda s: None)
-    client.recognize(b"x", "test.echo")
+    client.recognize(IMAGE, "test.echo")
     assert seen == ["2020-01-01 00:00:00", "2020-01-01 00:00:01"]
 
 
@@ -126,7 +126,7 @@ def test_connection_errors_are_retried(echo_plugin: object) -> None:
     client = Client(APP_KEY, SECRET_DEV_KEY, "http://127.0.0.1:9/ocr", sleep=sleeps.append,
                     retries=1)
     with pytest.raises(TransportError):
-        client.recognize(b"x", "test.echo")
+        client.recognize(IMAGE, "test.echo")
     assert len(sleeps) == 1
 
 
@@ -150,9 +150,9 @@ def test_from_env_names_what_is_missing() -> None:
 @pytest.mark.parametrize(
     ("args", "match"),
     [
-        (("", "d", "http://h/ocr"), "app_key is empty"),
-        (("a", "", "http://h/ocr"), "dev_key is empty"),
-        (("a", "d", "h:8880/ocr"), "full URL"),
+        (("", "d", "http://h/ocr"), "app key is empty: pass app_key= or set LINGYUN_APP_KEY"),
+        (("a", "", "http://h/ocr"), "developer key is empty: pass dev_key= or set LINGYUN_DEV_KEY"),
+        (("a", "d", "h:8880/ocr"), "full http\\(s\\) URL"),
         (("应用", "d", "http://h/ocr"), "ASCII"),
     ],
 )

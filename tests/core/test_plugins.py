@@ -12,13 +12,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 from pytest_httpserver import HTTPServer
 
 import lingyun.plugins as plugins_module
 from lingyun import Client, DocumentType, UsageError, hookimpl, hookspecs
+from lingyun.documents.template import template_document
 from lingyun.plugins import LingyunPluginManager, get_plugin_manager
 
+from ..conftest import IMAGE
 from .conftest import envelope
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -76,7 +77,7 @@ def test_hook_lingyun_prepare_request(
             "x-task-config": "capkey=ocr.cloud.template,property=echo,templatePageindex=0",
         },
     ).respond_with_data(envelope({}))
-    client.recognize(b"x", "test.echo")
+    client.recognize(IMAGE, "test.echo")
     httpserver.check_assertions()
 
 
@@ -93,13 +94,13 @@ def test_hook_lingyun_process_result(
 
     register_plugin(Plugin())
     httpserver.expect_request("/ocr").respond_with_data(envelope({}))
-    assert client.recognize(b"x", "test.echo").processed is True
+    assert client.recognize(IMAGE, "test.echo").processed is True
     assert seen == ["test.echo"]
 
 
 def test_hook_lingyun_read_image(register_plugin, client: Client, httpserver: HTTPServer) -> None:
     class Page:
-        png = b"\x89PNG-from-plugin"
+        png = IMAGE + b"-from-plugin"
 
     class Plugin:
         @hookimpl
@@ -107,7 +108,7 @@ def test_hook_lingyun_read_image(register_plugin, client: Client, httpserver: HT
             return source.png if isinstance(source, Page) else None
 
     register_plugin(Plugin())
-    httpserver.expect_request("/ocr", data=b"\x89PNG-from-plugin").respond_with_data(envelope({}))
+    httpserver.expect_request("/ocr", data=IMAGE + b"-from-plugin").respond_with_data(envelope({}))
     client.recognize(Page(), "test.echo")
     httpserver.check_assertions()
 
@@ -131,8 +132,31 @@ def test_misspelled_hook_fails_loudly() -> None:
             pass
 
     pm = LingyunPluginManager()
-    with pytest.raises(Exception, match="unknown hook 'lingyun_register_document_typez'"):
-        pm.register(Plugin())
+    with pytest.raises(UsageError, match="unknown hook 'lingyun_register_document_typez'"):
+        pm.register(Plugin(), name="typo")
+    assert pm.get_plugin("typo") is None
+
+
+def test_a_misspelled_hook_fails_that_plugin_alone_and_the_manager_stays_usable(
+        register_plugin) -> None:
+    class Typo:
+        @hookimpl
+        def lingyun_register_document_typez(self, register):
+            pass
+
+    pm = get_plugin_manager()
+    before = {d.name for d in pm.document_types()}
+    with pytest.raises(UsageError, match="plugin 'typo' was not registered"):
+        pm.register(Typo(), name="typo")
+    assert pm.get_plugin("typo") is None
+
+    class Good:
+        @hookimpl
+        def lingyun_register_document_types(self, register):
+            register(template_document("test.after-typo", "after", "After", "之后", keys={}))
+
+    register_plugin(Good(), name="good-after-typo")
+    assert {d.name for d in pm.document_types()} == before | {"test.after-typo"}
 
 
 def test_duplicate_names_name_both_plugins(register_plugin) -> None:
@@ -208,7 +232,7 @@ def test_builtins_can_be_blocked(fresh_manager: None, monkeypatch: pytest.Monkey
 
 def test_entry_point_plugin_appears_in_lingyun_types(installed_distribution: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(installed_distribution), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+        [str(installed_distribution), os.environ.get("PYTHONPATH", "")])}
     out = subprocess.run(
         [sys.executable, "-m", "lingyun.cli", "types", "--format", "json"],
         capture_output=True, text=True, env=env, check=True,
@@ -233,19 +257,13 @@ def test_entry_point_plugin_parses_its_documents(
                                           "templateIndex=0,templatePageIndex=0"},
     ).respond_with_json(receipt)
     client = Client("app", "dev", httpserver.url_for("/ocr"))
-    result = client.recognize(b"img", "acme.receipt")
+    result = client.recognize(IMAGE, "acme.receipt")
     assert result["amount"].value == "￥12.50"
     assert result["amount"].confidence.value == pytest.approx(0.97)
 
 
 def test_hook_lingyun_register_engines(register_plugin) -> None:
     from lingyun.service.core import ServiceCore
-    from lingyun.service.embedded import (
-        DEFAULT_APP_KEY,
-        DEFAULT_DEV_KEY,
-        EMBEDDED_ENDPOINT,
-        EmbeddedAdapter,
-    )
     from lingyun.service.engines import Answer, engine_factories, make_engines
 
     class UpperEngine:
@@ -264,9 +282,7 @@ def test_hook_lingyun_register_engines(register_plugin) -> None:
 
     register_plugin(Plugin(), name="upper-engine")
     assert "upper" in engine_factories()
-    session = requests.Session()
-    session.mount("lingyun+local://", EmbeddedAdapter(ServiceCore(engines=make_engines(["upper"]))))
-    client = Client(DEFAULT_APP_KEY, DEFAULT_DEV_KEY, EMBEDDED_ENDPOINT, session=session)
+    client = Client.local(core=ServiceCore(engines=make_engines(["upper"])))
     png_signature = b"\x89PNG\r\n\x1a\n"  # the core checks the body is an image first
     result = client.recognize(png_signature + b"hello engines", "text.english")
     assert result.text == "HELLO ENGINES"

@@ -12,7 +12,7 @@ from lingyun import Client, LingyunError
 from lingyun.cli import main
 from lingyun.client import Secret
 
-from ..conftest import APP_KEY, SECRET_DEV_KEY
+from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
 from .conftest import envelope
 
 
@@ -32,14 +32,14 @@ def test_dev_key_never_shown(
         httpserver.clear()
         httpserver.expect_request("/ocr").respond_with_data(body)
         with pytest.raises(LingyunError) as info:
-            client.recognize(b"img", "test.echo")
+            client.recognize(IMAGE, "test.echo")
         seen += [str(info.value), repr(info.value), repr(info.value.args)]
-    request = client.prepare(b"img", "test.echo")
+    request = client.prepare(IMAGE, "test.echo")
     seen += [repr(request), repr(client.signed_headers(request))]
 
     # The CLI, successful and failing, with the key given on the command line.
     image = tmp_path / "a.png"
-    image.write_bytes(b"img")
+    image.write_bytes(IMAGE)
     monkeypatch.setenv("LINGYUN_ENDPOINT", httpserver.url_for("/ocr"))
     monkeypatch.setenv("LINGYUN_APP_KEY", APP_KEY)
     for body in (envelope({"forms": {"form": "好"}}), envelope(error=212), "garbage"):

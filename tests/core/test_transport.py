@@ -1,28 +1,51 @@
-"""The transport against a real HTTP server on 127.0.0.1 (pytest-httpserver)."""
+"""The requests transport and the client against real and hostile servers on 127.0.0.1.
+
+Counts of requests the server received prove what was (not) sent twice; deadlines are
+checked with generous bounds (the point is that a call ends, not how fast).
+"""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from lingyun import Client, ProtocolError, RequestError, ServiceError, TransportError
-from lingyun.transport import HTTPTransport, read_reply, split_position_body
+from lingyun import (
+    Client,
+    ConnectError,
+    DeadlineExceeded,
+    ImageError,
+    ProtocolError,
+    ReadError,
+    RequestError,
+    ServiceError,
+    TransientError,
+)
+from lingyun.transports.requests import RequestsTransport
 
+from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
+from ..hostile import HostileServer, reply
 from .conftest import envelope
+
+
+def _client(url: str, **kwargs) -> Client:
+    kwargs.setdefault("sleep", lambda s: None)
+    return Client(APP_KEY, SECRET_DEV_KEY, url, **kwargs)
 
 
 def test_success_keeps_raw_parts(client: Client, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/ocr", method="POST").respond_with_data(
         envelope({"forms": {"form": "文本"}}), headers={"x-trace": "t1"}
     )
-    result = client.recognize(b"img", "test.echo")
+    result = client.recognize(IMAGE, "test.echo")
     assert result.data == {"forms": {"form": "文本"}}
     assert result.reply.status == 200
-    assert result.reply.headers["X-Trace"] == "t1"
+    assert result.reply.headers["x-trace"] == "t1"
     assert json.loads(result.reply.body)["text"] == "请求成功"
 
 
@@ -37,12 +60,14 @@ def test_success_keeps_raw_parts(client: Client, httpserver: HTTPServer) -> None
         (200, "[1, 2]", "application/json", "expected an object"),
         (200, '{"text": "x"}', "application/json", "no 'error' member"),
         (200, '{"error": "zero"}', "application/json", "not an integer"),
+        (200, '{"error": "²"}', "application/json", "ASCII digits"),
+        (200, '{"error": "1' + "0" * 5000 + '"}', "application/json", "digits"),
         (200, '{"error": true}', "application/json", "boolean"),
         (200, b"\xff\xfe\x00garbage", "application/json", "not UTF-8"),
         (200, "[" * 100_000 + "]" * 100_000, "application/json", "nested too deeply"),
     ],
 )
-def test_bad_answers_are_protocol_errors(
+def test_bad_answers_are_protocol_errors_and_not_retried(
     client: Client, httpserver: HTTPServer, status: int, body: str | bytes, content_type: str,
     expect: str,
 ) -> None:
@@ -50,84 +75,217 @@ def test_bad_answers_are_protocol_errors(
         body, status=status, content_type=content_type
     )
     with pytest.raises(ProtocolError, match=expect):
-        client.recognize(b"img", "test.echo")
+        client.recognize(IMAGE, "test.echo")
+    assert len(httpserver.log) == 1
 
 
 def test_error_code_from_string_is_accepted(client: Client, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/ocr").respond_with_data('{"error": "262", "text": "不支持"}')
     with pytest.raises(RequestError) as info:
-        client.recognize(b"img", "test.echo")
+        client.recognize(IMAGE, "test.echo")
     assert info.value.code == 262 and info.value.text == "不支持"
 
 
 def test_unknown_error_code_still_raises(client: Client, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/ocr").respond_with_data(envelope(error=777, text="新错误"))
     with pytest.raises(ServiceError) as info:
-        client.recognize(b"img", "test.echo")
+        client.recognize(IMAGE, "test.echo")
     assert info.value.code == 777
 
 
-def test_read_timeout_is_transport_error(httpserver: HTTPServer) -> None:
-    release = threading.Event()
-
-    def slow(request: Request) -> Response:
-        release.wait(5)
-        return Response(envelope())
-
-    httpserver.expect_request("/ocr").respond_with_handler(slow)
-    transport = HTTPTransport(timeout=(1.0, 0.2))
-    try:
-        with pytest.raises(TransportError, match="timed out"):
-            transport.post(httpserver.url_for("/ocr"), {}, b"x")
-    finally:
-        release.set()
+def test_a_huge_service_text_is_quoted_as_a_bounded_excerpt(
+        client: Client, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/ocr").respond_with_data(envelope(error=262, text="坏" * 20000))
+    with pytest.raises(RequestError) as info:
+        client.recognize(IMAGE, "test.echo")
+    assert len(str(info.value)) < 400
 
 
-def test_connection_refused_is_transport_error() -> None:
-    transport = HTTPTransport(timeout=(1.0, 1.0))
-    with pytest.raises(TransportError, match="could not reach http://127.0.0.1:9/ocr"):
-        transport.post("http://127.0.0.1:9/ocr", {}, b"x")
+# --- what is sent twice, and what never is ---------------------------------------------------
+
+def test_read_timeout_is_a_read_error_and_is_not_sent_again(echo_plugin) -> None:
+    def silent(sock: socket.socket, number: int) -> None:
+        server.stop.wait(10)
+
+    with HostileServer(silent) as server:
+        client = _client(server.url, timeout=0.5, retries=2)
+        with pytest.raises((ReadError, DeadlineExceeded)):
+            client.recognize(IMAGE, "test.echo")
+        assert server.requests == 1
+
+
+def test_a_reply_broken_mid_read_is_not_sent_again(echo_plugin) -> None:
+    def half(sock: socket.socket, number: int) -> None:
+        whole = reply(envelope({"forms": 1}).encode())
+        sock.sendall(whole[: len(whole) - 5])  # then close: the body is cut short
+
+    with HostileServer(half) as server:
+        client = _client(server.url, retries=2)
+        with pytest.raises(ReadError, match="may have been processed"):
+            client.recognize(IMAGE, "test.echo")
+        assert server.requests == 1
+
+
+def test_read_errors_are_retried_only_when_the_caller_opts_in(echo_plugin) -> None:
+    def half_then_whole(sock: socket.socket, number: int) -> None:
+        whole = reply(envelope({"forms": number}).encode())
+        sock.sendall(whole if number == 3 else whole[: len(whole) - 5])
+
+    with HostileServer(half_then_whole) as server:
+        client = _client(server.url, retries=2, retry_read_errors=True)
+        assert client.recognize(IMAGE, "test.echo").data == {"forms": 3}
+        assert server.requests == 3
+
+
+def test_transient_codes_stay_retryable(echo_plugin) -> None:
+    def busy_then_ok(sock: socket.socket, number: int) -> None:
+        code = 250 if number < 3 else 0
+        sock.sendall(reply(envelope({"n": number} if code == 0 else None, error=code).encode()))
+
+    with HostileServer(busy_then_ok) as server:
+        client = _client(server.url, retries=2)
+        assert client.recognize(IMAGE, "test.echo").data == {"n": 3}
+        assert server.requests == 3
+
+
+def test_connection_refused_is_a_connect_error_and_is_retried(echo_plugin) -> None:
+    sleeps: list[float] = []
+    client = _client("http://127.0.0.1:9/ocr", sleep=sleeps.append, retries=2, backoff=0.01)
+    with pytest.raises(ConnectError, match="could not connect to http://127.0.0.1:9/ocr"):
+        client.recognize(IMAGE, "test.echo")
+    assert len(sleeps) == 2
+
+
+def test_a_non_image_is_refused_before_sending(client: Client, httpserver: HTTPServer,
+                                               tmp_path) -> None:
+    fake = tmp_path / "notes.png"
+    fake.write_text("meeting notes, not a picture\n")
+    with pytest.raises(ImageError, match=r"notes\.png: not an image .* text starting"):
+        client.recognize(fake, "test.echo")
+    with pytest.raises(ImageError, match="a PDF document"):
+        client.recognize(b"%PDF-1.7 ...", "test.echo")
+    assert httpserver.log == []
+
+
+# --- redirects ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("status", ["301 Moved Permanently", "302 Found", "307 Temporary Redirect",
+                                    "308 Permanent Redirect"])
+def test_redirects_are_refused_and_nothing_reaches_the_other_host(echo_plugin, status) -> None:
+    def elsewhere(sock: socket.socket, number: int) -> None:
+        sock.sendall(reply(envelope({"stolen": True}).encode()))
+
+    with HostileServer(elsewhere) as other:
+        def redirect(sock: socket.socket, number: int) -> None:
+            sock.sendall(reply(b"", status=status, headers={"Location": other.url}))
+
+        with HostileServer(redirect) as server:
+            client = _client(server.url, retries=2)
+            with pytest.raises(ProtocolError) as info:
+                client.recognize(IMAGE, "test.echo")
+            assert status.split()[0] in str(info.value)
+            assert other.url in str(info.value)
+            assert "not followed" in str(info.value)
+            assert server.requests == 1
+        assert other.requests == 0
+
+
+# --- deadlines against dripping servers ----------------------------------------------------
+
+def _drip(data: bytes, server: HostileServer, sock: socket.socket) -> None:
+    for i in range(len(data)):
+        if server.stop.wait(0.2):
+            return
+        sock.sendall(data[i:i + 1])
+
+
+@pytest.mark.parametrize("where", ["body", "headers"])
+def test_a_dripping_server_cannot_hold_a_call_past_its_deadline(echo_plugin, where) -> None:
+    whole = reply(envelope({"forms": "x" * 200}).encode())
+    split = whole.index(b"\r\n\r\n") + 4 if where == "body" else 0
+
+    def drip(sock: socket.socket, number: int) -> None:
+        sock.sendall(whole[:split])
+        _drip(whole[split:], server, sock)
+
+    with HostileServer(drip) as server:
+        client = _client(server.url, timeout=1.0, retries=2)
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceeded):
+            client.recognize(IMAGE, "test.echo")
+        elapsed = time.monotonic() - started
+        assert elapsed < 10, f"the 1 s deadline held the call for {elapsed:.1f} s"
+        assert server.requests == 1
+
+
+def test_the_deadline_covers_retries_and_backoff(echo_plugin) -> None:
+    def always_busy(sock: socket.socket, number: int) -> None:
+        sock.sendall(reply(envelope(error=250).encode()))
+
+    with HostileServer(always_busy) as server:
+        # Backoff of 5 s could not fit in a 1 s deadline: the first error is final.
+        client = Client(APP_KEY, SECRET_DEV_KEY, server.url, timeout=1.0, retries=5,
+                        backoff=5.0)
+        with pytest.raises(TransientError):
+            client.recognize(IMAGE, "test.echo")
+        assert server.requests == 1
+
+
+# --- odd digits on the wire ------------------------------------------------------------------
+
+@pytest.mark.parametrize(("headers", "length", "match"), [
+    ({"json-length": "²"}, None, "json-length is not a non-negative integer in ASCII digits"),
+    ({"json-length": "9" * 5000}, None, "json-length has 5000 digits"),
+    ({}, "²", "Content-Length"),
+])
+def test_odd_digits_in_reply_headers_are_protocol_errors(echo_plugin, headers, length,
+                                                         match) -> None:
+    body = envelope({"forms": 1}).encode()
+
+    def odd(sock: socket.socket, number: int) -> None:
+        raw = reply(body, headers=headers, length=length)
+        sock.sendall(raw)
+
+    with HostileServer(odd) as server:
+        client = _client(server.url, retries=2)
+        with pytest.raises((ProtocolError, ReadError)) as info:
+            client.recognize(IMAGE, "test.echo")
+        if isinstance(info.value, ProtocolError):
+            assert match in str(info.value)
+        assert server.requests == 1
+
+
+# --- the pool and the transport ----------------------------------------------------------------
+
+def test_the_pool_grows_to_the_batch_workers(echo_plugin, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/ocr").respond_with_data(envelope({"forms": 1}))
+    client = _client(httpserver.url_for("/ocr"), pool_size=2)
+    items = list(client.batch([IMAGE] * 6, "test.echo", workers=6))
+    assert all(item.ok for item in items)
+    assert client.transport.pool_size == 6
+    adapter = client.transport.session.get_adapter("http://x")
+    assert adapter._pool_maxsize == 6
 
 
 def test_huge_reply_is_refused(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/ocr").respond_with_data(b"x" * 5000)
-    transport = HTTPTransport(max_response_bytes=1000)
+    transport = RequestsTransport(max_response_bytes=1000)
     with pytest.raises(ProtocolError, match="1000-byte limit"):
-        transport.post(httpserver.url_for("/ocr"), {}, b"x")
+        transport.send(httpserver.url_for("/ocr"), {}, IMAGE, deadline=None)
 
 
-# --- position replies: JSON followed by 48-byte nodes, split by json-length ----------------
+def test_a_slow_handler_releases_when_the_deadline_fires(httpserver: HTTPServer) -> None:
+    release = threading.Event()
 
-NODES = bytes(range(48)) * 2
+    def slow(request: Request) -> Response:
+        release.wait(10)
+        return Response(envelope())
 
-
-def _position_body(text: str) -> bytes:
-    return envelope({"forms": {"form": text}}).encode("utf-8") + NODES
-
-
-def test_json_length_as_utf8_bytes() -> None:
-    body = _position_body("北京捷通")
-    json_len = len(body) - len(NODES)
-    reply = read_reply(200, {"json-length": str(json_len)}, body)
-    assert reply.positions == NODES
-    assert reply.data == {"forms": {"form": "北京捷通"}}
-
-
-def test_json_length_as_characters() -> None:
-    body = _position_body("北京捷通")
-    char_len = len(body[: len(body) - len(NODES)].decode("utf-8"))
-    json_part, nodes = split_position_body(body, char_len)
-    assert nodes == NODES
-    assert json.loads(json_part)["data"]["forms"]["form"] == "北京捷通"
-
-
-@pytest.mark.parametrize("json_length", ["5", "100000", "-3", "abc", "12.5"])
-def test_json_length_that_fits_nothing(json_length: str) -> None:
-    with pytest.raises(ProtocolError, match="json-length"):
-        read_reply(200, {"json-length": json_length}, _position_body("abc"))
-
-
-def test_error_envelope_with_json_length_still_raises_the_code() -> None:
-    body = envelope(error=231, text="lang缺失").encode()
-    with pytest.raises(RequestError):
-        read_reply(200, {"json-length": str(len(body))}, body)
+    httpserver.expect_request("/ocr").respond_with_handler(slow)
+    transport = RequestsTransport()
+    try:
+        with pytest.raises(DeadlineExceeded):
+            transport.send(httpserver.url_for("/ocr"), {}, IMAGE,
+                           deadline=time.monotonic() + 0.3)
+    finally:
+        release.set()

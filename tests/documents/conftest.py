@@ -8,11 +8,10 @@ from importlib import resources
 from typing import Any
 
 import pytest
-from requests.structures import CaseInsensitiveDict
 
 from lingyun.plugins import get_plugin_manager
+from lingyun.protocol import Reply
 from lingyun.results import Result
-from lingyun.transport import Reply
 
 EXAMPLES = resources.files("lingyun") / "service" / "examples"
 
@@ -24,7 +23,7 @@ def example(name: str) -> dict[str, Any]:
 
 def reply_for(envelope: dict[str, Any], positions: bytes | None = None) -> Reply:
     body = json.dumps(envelope, ensure_ascii=False).encode()
-    return Reply(200, CaseInsensitiveDict(), body, envelope, positions)
+    return Reply(200, {}, body, envelope, positions)
 
 
 @pytest.fixture(scope="session")

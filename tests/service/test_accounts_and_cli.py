@@ -61,7 +61,7 @@ def test_missing_file_and_bad_option():
 
 
 def test_serve_command_answers_and_never_prints_the_dev_key():
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = dict(os.environ)  # the installed package, as a user runs it
     proc = subprocess.Popen(
         [sys.executable, "-m", "lingyun", "serve", "--port", "0", "--engine", "replay",
          "--account", f"ac5d5431:{SECRET_DEV_KEY}"],
@@ -86,7 +86,7 @@ def test_serve_command_answers_and_never_prints_the_dev_key():
 def test_serve_on_a_busy_port_is_a_one_line_error():
     import socket
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = dict(os.environ)  # the installed package, as a user runs it
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()

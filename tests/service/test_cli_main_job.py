@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import json
 
-from lingyun.cli import main
+import pytest
 
+from lingyun.cli import main
+from lingyun.plugins import get_plugin_manager
+from lingyun.service.accounts import Accounts
+from lingyun.service.core import ServiceCore
+from lingyun.service.engines.replay import ReplayEngine
+from lingyun.service.server import LocalServer
+
+from ..conftest import APP_KEY, SECRET_DEV_KEY
 from .conftest import SAMPLE_INFO, SAMPLES, needs_rapidocr
 
 
@@ -38,3 +46,37 @@ def test_ocr_positions_json_has_the_layout(capsys) -> None:
     chars = [r for r in records if r["type"] == "char"]
     assert "".join(" " * r["space_before"] + r["text"] for r in chars) == data["text"]
     assert data["text_mismatch"] is False
+
+
+#: Every built-in type but text: none of them can be read by the embedded engine.
+TEMPLATE_TYPES = [d.name for d in get_plugin_manager().document_types()
+                  if not d.name.startswith("text.")]
+
+
+@pytest.fixture
+def no_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LINGYUN_ENDPOINT", "LINGYUN_APP_KEY", "LINGYUN_DEV_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("document_type", TEMPLATE_TYPES)
+def test_embedded_cli_refuses_every_template_type_with_exit_2(capsys, no_endpoint,
+                                                               document_type) -> None:
+    assert main(["ocr", "--type", document_type, str(SAMPLES / "english.png")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing that could pass for a result
+    assert f"{document_type} (" in captured.err
+    assert "cannot be read by the local engine" in captured.err
+    assert "LINGYUN_ENDPOINT" in captured.err and "Traceback" not in captured.err
+
+
+def test_a_replayed_answer_is_marked_on_stderr(capsys, monkeypatch) -> None:
+    core = ServiceCore(accounts=Accounts({APP_KEY: SECRET_DEV_KEY}), engines=[ReplayEngine()])
+    with LocalServer(core) as server:
+        monkeypatch.setenv("LINGYUN_ENDPOINT", server.url)
+        monkeypatch.setenv("LINGYUN_APP_KEY", APP_KEY)
+        monkeypatch.setenv("LINGYUN_DEV_KEY", SECRET_DEV_KEY)
+        assert main(["ocr", "--type", "idcard.back", str(SAMPLES / "english.png")]) == 0
+    captured = capsys.readouterr()
+    assert "REPLAYED answer (replay:idcard.back.json)" in captured.err
+    assert "not recognised from the image" in captured.err

@@ -43,7 +43,7 @@ def test_queued_envelope_is_sent_verbatim(lingyun_service):
 def test_users_example_file_runs_with_the_plugin():
     # Autoload off: whether or not lingyun is installed (entry point ``pytest11``), the
     # plugin is loaded exactly once, by -p, as in a checkout.
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    env = {**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}  # the installed package
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "lingyun.pytest_plugin",
          "-p", "no:cacheprovider", str(ROOT / "docs" / "examples" / "test_with_lingyun.py")],

@@ -6,6 +6,7 @@ one line on stderr (a traceback only with ``--debug``), with distinct exit codes
 
 ====  ===========================================================
 0     success
+1     an unexpected internal error (a bug: ``--debug`` shows the traceback)
 2     usage: bad arguments, options, configuration or image
 3     the service refused the call, or its answer broke the protocol
 4     network: the service could not be reached or timed out
@@ -22,9 +23,11 @@ from collections.abc import Sequence
 
 from ..errors import LingyunError, ProtocolError, ServiceError, TransportError, UsageError
 
-__all__ = ["EXIT_NETWORK", "EXIT_OK", "EXIT_SERVICE", "EXIT_USAGE", "exit_code_for", "main"]
+__all__ = ["EXIT_INTERNAL", "EXIT_NETWORK", "EXIT_OK", "EXIT_SERVICE", "EXIT_USAGE",
+           "exit_code_for", "main"]
 
 EXIT_OK = 0
+EXIT_INTERNAL = 1
 EXIT_USAGE = 2
 EXIT_SERVICE = 3
 EXIT_NETWORK = 4
@@ -39,7 +42,9 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_NETWORK
     if isinstance(error, ServiceError | ProtocolError):
         return EXIT_SERVICE
-    return EXIT_USAGE
+    if isinstance(error, LingyunError):
+        return EXIT_USAGE
+    return EXIT_INTERNAL
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -78,6 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug: one line, the traceback only with --debug
+        if args.debug:
+            raise
+        print(f"lingyun: internal error: {exc.__class__.__name__}: {str(exc)[:300]} "
+              "(run with --debug for the traceback)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

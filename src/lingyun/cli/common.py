@@ -37,8 +37,10 @@ def add_client_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--header", action="append", metavar="NAME=VALUE", help="extra header, e.g. x-udid=101:1"
     )
-    group.add_argument("--timeout", type=float, help="read timeout in seconds (default 120)")
-    group.add_argument("--retries", type=int, help="retries of transient failures (default 2)")
+    group.add_argument("--timeout", type=float, metavar="SECONDS",
+                       help="total deadline of one call, retries included (default 120)")
+    group.add_argument("--retries", type=int,
+                       help="retries of failed connections and transient codes (default 2)")
 
 
 def client_from_args(args: argparse.Namespace) -> Client:
@@ -49,6 +51,6 @@ def client_from_args(args: argparse.Namespace) -> Client:
         "sdk_version": args.sdk_version,
         "retries": args.retries,
         "headers": parse_pairs(args.header, "--header") or None,
-        "timeout": (10.0, args.timeout) if args.timeout else None,
+        "timeout": args.timeout,
     }
     return Client.from_env(os.environ, **overrides)

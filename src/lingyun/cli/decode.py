@@ -14,7 +14,7 @@ import sys
 from ..errors import UsageError
 from ..iread import decode
 from ..iread.dtypes import OUTPUT
-from ..transport import split_position_body
+from ..protocol import split_position_body
 
 __all__ = ["add_parser", "run"]
 

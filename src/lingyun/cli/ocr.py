@@ -61,6 +61,9 @@ def run(args: argparse.Namespace) -> int:
                       file=sys.stderr)
                 status = status or exit_code_for(item.error)
                 continue
+            if item.result.replayed:
+                print(f"lingyun: {item.source}: REPLAYED answer ({item.result.replayed}), "
+                      "not recognised from the image", file=sys.stderr)
             _print_result(item.source, item.result, args, many)
         return status
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..doctypes import DocumentType, Parser
+from ..protocol import Reply
 from ..results import TemplateResult, parse_template
-from ..transport import Reply
 
 __all__ = ["CONFIDENCE_PERCENT", "CONFIDENCE_WORD", "template_document", "template_parser"]
 

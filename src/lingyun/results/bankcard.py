@@ -10,7 +10,7 @@ from ._payload import as_list, member, object_at, optional_box, optional_text
 from .base import Box, Result
 
 if TYPE_CHECKING:
-    from ..transport import Reply
+    from ..protocol import Reply
 
 __all__ = ["BankCardResult", "Digit", "parse_bankcard"]
 

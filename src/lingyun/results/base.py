@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 from ..errors import UsageError
 
 if TYPE_CHECKING:
-    from ..transport import Reply
+    from ..protocol import Reply
 
 __all__ = ["Box", "Confidence", "Result"]
 
@@ -61,6 +61,9 @@ class Result(ABC):
     document_type: str
     raw: dict[str, Any]
     reply: Reply | None
+    #: Who replayed this answer when it was canned or recorded rather than recognised
+    #: (the local service's replay engine or a test script); ``None`` for a real result.
+    replayed: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -68,7 +71,9 @@ class Result(ABC):
             Result._kinds[cls.kind] = cls
 
     def to_dict(self) -> dict[str, Any]:
-        data = {"kind": self.kind, "document_type": self.document_type}
+        data: dict[str, Any] = {"kind": self.kind, "document_type": self.document_type}
+        if self.replayed:
+            data["replayed"] = self.replayed
         data.update(self._payload_dict())
         data["raw"] = self.raw
         return data
@@ -80,7 +85,12 @@ class Result(ABC):
             seen = data.get("kind") if isinstance(data, dict) else type(data).__name__
             raise UsageError(f"not a lingyun result dict: kind {seen!r}")
         try:
-            return Result._kinds[data["kind"]]._from_payload(data)
+            result = Result._kinds[data["kind"]]._from_payload(data)
+            replayed = data.get("replayed")
+            if replayed is not None and not isinstance(replayed, str):
+                raise TypeError(f"'replayed' is a {type(replayed).__name__}, not a string")
+            result.replayed = replayed
+            return result
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise UsageError(
                 f"malformed {data['kind']!r} result dict: {exc.__class__.__name__}: {exc}"

@@ -22,7 +22,7 @@ from ._payload import as_list, member, object_at, optional_box, optional_number,
 from .base import Box, Confidence, Result
 
 if TYPE_CHECKING:
-    from ..transport import Reply
+    from ..protocol import Reply
 
 __all__ = ["Field", "TemplateResult", "parse_template"]
 

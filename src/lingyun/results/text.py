@@ -23,7 +23,7 @@ from .base import Result
 
 if TYPE_CHECKING:
     from ..iread import Layout
-    from ..transport import Reply
+    from ..protocol import Reply
 
 __all__ = ["TextResult", "parse_text"]
 

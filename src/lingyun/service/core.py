@@ -23,11 +23,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..doctypes import DocumentType
 from ..plugins import get_plugin_manager
+from ..protocol import REPLAY_HEADER
 from .accounts import Accounts
 from .control import Control, RecordedRequest
 from .engines import Answer, BadImage, Engine, Job, make_engines
-from .validation import Capability, Refusal, Validator
+from .validation import Capability, Refusal, Validator, parse_task_config
 
 __all__ = ["OCR_PATHS", "SUCCESS_TEXT", "Pending", "Response", "ServiceCore", "sniff_image"]
 
@@ -83,10 +85,12 @@ def normalise_headers(pairs: Mapping[str, str] | Iterable[tuple[str, str]]) -> d
 
 
 def _json_response(status: int, payload: Mapping[str, Any],
-                   positions: bytes | None = None) -> Response:
+                   positions: bytes | None = None, replayed: str | None = None) -> Response:
     code = payload.get("error")
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     headers = [("content-type", _JSON)]
+    if replayed:
+        headers.append((REPLAY_HEADER, replayed))
     if positions is not None:
         headers.append(("json-length", str(len(body))))
         body += positions
@@ -150,6 +154,20 @@ class ServiceCore:
             return envelope_response(refusal.code, refusal.text)
         return Pending(method, path, fields, cap, engine)
 
+    def engine_for(self, document_type: DocumentType) -> Engine | None:
+        """The engine that would answer ``document_type`` here, or ``None``.
+
+        Decided from the type's fixed task config, before any image is read: the embedded
+        default uses it to refuse, up front, a type no engine here really recognises.
+        """
+        config = parse_task_config(document_type.task_config.format())
+        cap = Capability(
+            capkey=config.get("capkey", "").lower(), lang=config.get("lang"),
+            property=config.get("property"), template_index=config.get("templateindex"),
+            page_index=config.get("templatepageindex"), document_type=document_type.name,
+            config=config)
+        return next((engine for engine in self.engines if engine.serves(cap)), None)
+
     def _route(self, cap: Capability) -> Engine | None:
         for engine in self.engines:
             if engine.serves(cap):
@@ -185,7 +203,8 @@ class ServiceCore:
             if scripted.error is not None:
                 return scripted.error, envelope_response(
                     scripted.error, scripted.text or f"injected error {scripted.error}")
-            answer = Answer(scripted.data, scripted.positions, scripted.envelope)
+            answer = Answer(scripted.data, scripted.positions, scripted.envelope,
+                            replayed="test script")
         elif pending.engine is None:
             names = ", ".join(e.name for e in self.engines) or "none"
             code = 262 if cap.property else 260
@@ -212,7 +231,8 @@ class ServiceCore:
         if not cap.with_position:
             positions = None
         code = payload.get("error", 0)
-        return (code if isinstance(code, int) else 0), _json_response(200, payload, positions)
+        return (code if isinstance(code, int) else 0), _json_response(
+            200, payload, positions, answer.replayed)
 
     def _record(self, method: str, path: str, headers: dict[str, str], body: bytes,
                 cap: Capability | None, code: int) -> None:

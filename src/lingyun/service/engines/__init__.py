@@ -27,6 +27,7 @@ __all__ = [
     "Job",
     "engine_factories",
     "make_engines",
+    "register_builtin_engines",
 ]
 
 
@@ -47,12 +48,16 @@ class Answer:
     """An engine's reply: the envelope's ``data`` and, for positions, the node stream.
 
     ``envelope`` replaces the whole envelope when an engine replays a recorded one (it may
-    carry members beside ``data``, like the business card's ``image``).
+    carry members beside ``data``, like the business card's ``image``).  ``replayed`` names
+    the source when the answer was not recognised from the image (a recording, a canned
+    example, a test script): the core then marks the reply with
+    :data:`lingyun.protocol.REPLAY_HEADER`, and the client exposes it as ``result.replayed``.
     """
 
     data: Any = None
     positions: bytes | None = None
     envelope: dict[str, Any] | None = None
+    replayed: str | None = None
 
 
 class BadImage(Exception):
@@ -75,25 +80,47 @@ class Engine(Protocol):
 EngineFactory = Callable[[], Engine]
 
 
-def engine_factories() -> dict[str, EngineFactory]:
-    """Every registered engine factory by name (built-ins and plugins), in order."""
+#: The service's own engine plugins, registered by the service when it first needs engines
+#: (the client's plugin host never imports them), exactly as a third-party engine registers.
+BUILTIN_ENGINES: tuple[str, ...] = (
+    "lingyun.service.engines.rapidocr",
+    "lingyun.service.engines.replay",
+)
+#: What a service runs when no engine is named: only engines that really recognise.  Replay
+#: (canned answers) is never a default; it must be chosen (``--engine replay``).
+DEFAULT_ENGINES: tuple[str, ...] = ("rapidocr",)
+
+
+def register_builtin_engines(pm: Any = None) -> Any:
+    """Register :data:`BUILTIN_ENGINES` on the plugin manager (once; blocked ones stay out)."""
+    import importlib
+
     from ...plugins import get_plugin_manager
 
-    found = get_plugin_manager().collect(
+    pm = pm if pm is not None else get_plugin_manager()
+    for module_name in BUILTIN_ENGINES:
+        if not pm.is_blocked(module_name) and not pm.has_plugin(module_name):
+            pm.register(importlib.import_module(module_name), name=module_name)
+    return pm
+
+
+def engine_factories() -> dict[str, EngineFactory]:
+    """Every registered engine factory by name (built-ins and plugins), in order."""
+    found = register_builtin_engines().collect(
         "lingyun_register_engines", lambda _owner, name, _factory: name, "engine"
     )
     return {name: args[1] for name, (_, args) in found.items()}
 
 
 def make_engines(names: list[str] | None = None) -> list[Engine]:
-    """Build engines by name; ``None`` means the default: rapidocr if installed, then replay."""
+    """Build engines by name; ``None`` means :data:`DEFAULT_ENGINES` (never replay)."""
     factories = engine_factories()
     engines: list[Engine] = []
     if names is None:
         from .rapidocr import MissingRapidOCR, rapidocr_available
 
         # Only registered engines: a blocked built-in (LINGYUN_BLOCK_PLUGINS) stays out.
-        names = [name for name in ("rapidocr", "replay") if name in factories]
+        names = [name for name in DEFAULT_ENGINES if name in factories]
         if "rapidocr" in names and not rapidocr_available():
             names.remove("rapidocr")
             engines.append(MissingRapidOCR())

@@ -6,6 +6,10 @@ one exact image).  The vendor's own examples (``lingyun/service/examples``) are 
 last directory searched, so every document type with an example answers realistically with
 no configuration.  A type with no recording is not served: the core then says which
 engines exist.  Position requests get the recorded JSON with an empty node stream.
+
+Replay is for tests and demos and is never a default: it answers only where it is chosen
+(``lingyun serve --engine replay``, the pytest fixtures, ``Client.local(engines=["replay"])``),
+and every answer carries the ``x-lingyun-replay`` header naming the recording.
 """
 
 from __future__ import annotations
@@ -72,7 +76,8 @@ class ReplayEngine:
             raise ConfigurationError(f"no recording for {job.document_type}")
         envelope = self._load(path)
         return Answer(data=envelope.get("data"), envelope=envelope,
-                      positions=b"" if job.capability.with_position else None)
+                      positions=b"" if job.capability.with_position else None,
+                      replayed=f"{self.name}:{path.name}")
 
 
 @hookimpl

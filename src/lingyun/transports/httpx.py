@@ -1,0 +1,125 @@
+"""Asynchronous HTTP with ``httpx`` (the ``async`` extra), for :class:`lingyun.AsyncClient`.
+
+The same guarantees as :mod:`lingyun.transports.requests`, kept the asyncio way:
+
+* the whole exchange runs under ``asyncio.timeout`` until the call's deadline, so a server
+  that drips bytes is cut off exactly there (:class:`~lingyun.errors.DeadlineExceeded`);
+* redirects are not followed (httpx's default, kept explicit) -- the protocol refuses a 3xx;
+* failures to connect, or to get a pooled connection, mean nothing was sent
+  (:class:`~lingyun.errors.ConnectError`); everything after the request left is a
+  :class:`~lingyun.errors.ReadError`;
+* replies are bounded by ``max_response_bytes``, declared or streamed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Mapping
+
+import httpx
+
+from ..errors import ConnectError, DeadlineExceeded, ProtocolError, ReadError
+from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply, declared_length
+from . import AsyncTransport
+
+__all__ = ["HTTPXTransport"]
+
+_NOTHING_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
+                 httpx.UnsupportedProtocol, httpx.InvalidURL)
+
+
+def _where(url: str) -> str:
+    return url.split("?", 1)[0]
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+class HTTPXTransport(AsyncTransport):
+    """POSTs with an :class:`httpx.AsyncClient` (yours, or one it makes and closes).
+
+    ``pool_size`` bounds the connections kept open; an async batch calls :meth:`reserve` with
+    its concurrency.
+    """
+
+    def __init__(self, client: httpx.AsyncClient | None = None, *,
+                 connect_timeout: float = 10.0,
+                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+                 pool_size: int = 100) -> None:
+        self._client = client
+        self._own = client is None
+        self.pool_size = pool_size
+        self.connect_timeout = connect_timeout
+        self.max_response_bytes = max_response_bytes
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        """The httpx client; one of our own is made on first use, in the running loop."""
+        if self._client is None:
+            limits = httpx.Limits(max_connections=self.pool_size,
+                                  max_keepalive_connections=self.pool_size)
+            self._client = httpx.AsyncClient(limits=limits, follow_redirects=False,
+                                             trust_env=True)
+        return self._client
+
+    def __repr__(self) -> str:
+        return f"HTTPXTransport(pool_size={self.pool_size})"
+
+    def reserve(self, concurrency: int) -> None:
+        """Size the pool for ``concurrency`` calls (a pool of our own, before first use)."""
+        if self._own and self._client is None:
+            self.pool_size = max(self.pool_size, concurrency)
+
+    async def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
+                   deadline: float | None) -> RawReply:
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            raise DeadlineExceeded(f"no time left to call {_where(url)}")
+        timeout = httpx.Timeout(left, connect=min(self.connect_timeout, left or
+                                                  self.connect_timeout))
+        try:
+            async with asyncio.timeout(left):
+                return await self._exchange(url, headers, body, timeout)
+        except TimeoutError:
+            raise DeadlineExceeded(
+                f"{_where(url)} did not answer in full before the call's deadline") from None
+        except _NOTHING_SENT as exc:
+            raise ConnectError(f"could not connect to {_where(url)}: "
+                               f"{exc.__class__.__name__}: {_reason(exc)}") from None
+        except httpx.TimeoutException as exc:
+            raise ReadError(f"timed out waiting for {_where(url)} after the request was sent "
+                            f"(it may have been processed): {_reason(exc)}") from None
+        except httpx.HTTPError as exc:
+            raise ReadError(f"connection to {_where(url)} broke after the request was sent (it "
+                            f"may have been processed): {exc.__class__.__name__}: "
+                            f"{_reason(exc)}") from None
+
+    async def _exchange(self, url: str, headers: Mapping[str, str], body: bytes,
+                        timeout: httpx.Timeout) -> RawReply:
+        request = self.client.build_request("POST", url, content=body, headers=dict(headers),
+                                            timeout=timeout)
+        response = await self.client.send(request, stream=True, follow_redirects=False)
+        try:
+            declared = declared_length(response.headers)
+            if declared is not None and declared > self.max_response_bytes:
+                raise ProtocolError(f"reply from {_where(url)} declares {declared} bytes, over "
+                                    f"the {self.max_response_bytes}-byte limit")
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > self.max_response_bytes:
+                    raise ProtocolError(f"reply from {_where(url)} exceeds the "
+                                        f"{self.max_response_bytes}-byte limit")
+                chunks.append(chunk)
+        finally:
+            await response.aclose()
+        return RawReply(response.status_code,
+                        {k.lower(): v for k, v in response.headers.items()}, b"".join(chunks))
+
+    async def aclose(self) -> None:
+        if self._own and self._client is not None:
+            await self._client.aclose()

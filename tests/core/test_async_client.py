@@ -1,0 +1,167 @@
+"""AsyncClient: the same errors, retry rules, deadlines and batch contract as Client."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from lingyun import (
+    AccountError,
+    AsyncClient,
+    BatchAborted,
+    ConnectError,
+    DeadlineExceeded,
+    ImageError,
+    ProtocolError,
+    ReadError,
+)
+
+from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
+from ..hostile import HostileServer, reply
+from .conftest import envelope
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def _client(url: str, **kwargs) -> AsyncClient:
+    kwargs.setdefault("backoff", 0.0)
+    return AsyncClient(APP_KEY, SECRET_DEV_KEY, url, **kwargs)
+
+
+async def test_recognize_over_http(echo_plugin, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/ocr", method="POST", data=IMAGE).respond_with_data(
+        envelope({"forms": {"form": "文本"}}))
+    async with _client(httpserver.url_for("/ocr")) as client:
+        result = await client.recognize(IMAGE, "test.echo")
+    assert result.data == {"forms": {"form": "文本"}}
+    headers = httpserver.log[0][0].headers
+    assert headers["x-app-key"] == APP_KEY and len(headers["x-session-key"]) == 32
+    assert SECRET_DEV_KEY not in str(dict(headers))
+
+
+async def test_bad_answers_are_protocol_errors(echo_plugin, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/ocr").respond_with_data('{"error": "²"}')
+    async with _client(httpserver.url_for("/ocr")) as client:
+        with pytest.raises(ProtocolError, match="ASCII digits"):
+            await client.recognize(IMAGE, "test.echo")
+    assert len(httpserver.log) == 1
+
+
+async def test_a_non_image_is_refused_before_sending(echo_plugin,
+                                                     httpserver: HTTPServer) -> None:
+    async with _client(httpserver.url_for("/ocr")) as client:
+        with pytest.raises(ImageError, match="a PDF document"):
+            await client.recognize(b"%PDF-1.7", "test.echo")
+    assert httpserver.log == []
+
+
+async def test_read_errors_are_not_sent_again_and_transient_codes_are(echo_plugin) -> None:
+    def half(sock: socket.socket, number: int) -> None:
+        whole = reply(envelope({"n": number}).encode())
+        sock.sendall(whole[: len(whole) - 5])
+
+    with HostileServer(half) as server:
+        async with _client(server.url, retries=2) as client:
+            with pytest.raises(ReadError, match="may have been processed"):
+                await client.recognize(IMAGE, "test.echo")
+        assert server.requests == 1
+
+    def busy_then_ok(sock: socket.socket, number: int) -> None:
+        sock.sendall(reply(envelope({"n": number} if number == 3 else None,
+                                    error=0 if number == 3 else 250).encode()))
+
+    with HostileServer(busy_then_ok) as server:
+        async with _client(server.url, retries=2) as client:
+            assert (await client.recognize(IMAGE, "test.echo")).data == {"n": 3}
+        assert server.requests == 3
+
+
+async def test_connection_refused_is_retried(echo_plugin) -> None:
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+
+    async with _client("http://127.0.0.1:9/ocr", retries=2, backoff=0.01,
+                       sleep=record) as client:
+        with pytest.raises(ConnectError):
+            await client.recognize(IMAGE, "test.echo")
+    assert len(waits) == 2
+
+
+async def test_redirects_are_refused(echo_plugin) -> None:
+    def elsewhere(sock: socket.socket, number: int) -> None:
+        sock.sendall(reply(envelope({"stolen": True}).encode()))
+
+    with HostileServer(elsewhere) as other:
+        def redirect(sock: socket.socket, number: int) -> None:
+            sock.sendall(reply(b"", status="307 Temporary Redirect",
+                               headers={"Location": other.url}))
+
+        with HostileServer(redirect) as server:
+            async with _client(server.url) as client:
+                with pytest.raises(ProtocolError, match="HTTP 307 redirect"):
+                    await client.recognize(IMAGE, "test.echo")
+        assert other.requests == 0
+
+
+async def test_a_dripping_server_cannot_hold_a_call_past_its_deadline(echo_plugin) -> None:
+    whole = reply(envelope({"forms": "x" * 200}).encode())
+
+    def drip(sock: socket.socket, number: int) -> None:
+        for i in range(len(whole)):
+            if server.stop.wait(0.2):
+                return
+            sock.sendall(whole[i:i + 1])
+
+    with HostileServer(drip) as server:
+        async with _client(server.url, timeout=1.0, retries=2) as client:
+            started = time.monotonic()
+            with pytest.raises(DeadlineExceeded):
+                await client.recognize(IMAGE, "test.echo")
+        assert time.monotonic() - started < 10
+        assert server.requests == 1
+
+
+async def test_batch_yields_one_item_per_image(echo_plugin, httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/ocr").respond_with_data(envelope({"forms": 1}))
+    async with _client(httpserver.url_for("/ocr")) as client:
+        items = [item async for item in client.batch([IMAGE] * 25, "test.echo",
+                                                     concurrency=4, ordered=True)]
+    assert [item.index for item in items] == list(range(25))
+    assert all(item.ok for item in items) and len(httpserver.log) == 25
+
+
+async def test_an_empty_account_stops_the_batch_and_nothing_is_lost(echo_plugin) -> None:
+    def account_runs_dry(sock: socket.socket, number: int) -> None:
+        code = 240 if number >= 3 else 0
+        sock.sendall(reply(envelope({"n": number} if code == 0 else None, error=code).encode()))
+
+    async def sources():
+        for i in range(20):
+            yield IMAGE + bytes([i])
+
+    with HostileServer(account_runs_dry) as server:
+        async with _client(server.url) as client:
+            items = [item async for item in client.batch(sources(), "test.echo",
+                                                         concurrency=1)]
+    assert sorted(item.index for item in items) == list(range(20))
+    assert sum(item.ok for item in items) == 2
+    assert isinstance(items[2].error, AccountError)
+    aborted = [item for item in items if isinstance(item.error, BatchAborted)]
+    assert len(aborted) == 17 and not any(item.attempted for item in aborted)
+    assert server.requests == 3
+
+
+async def test_the_local_service_in_process(echo_plugin) -> None:
+    async with AsyncClient.local(engines=["replay"]) as client:
+        result = await client.recognize(IMAGE, "idcard.back")
+    assert result.replayed == "replay:idcard.back.json"
