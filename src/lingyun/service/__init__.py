@@ -2,7 +2,7 @@
 
 * :mod:`.core` -- validation, routing and encoding, shared by both front ends;
 * :mod:`.server` -- the HTTP server (``lingyun serve``, uvicorn + a small ASGI app);
-* :mod:`.embedded` -- the in-process ``requests`` adapter the client uses by default;
+* :mod:`.transport` -- the in-process transport behind ``Client.local()`` (no socket);
 * :mod:`.engines` -- recognition engines as plugins (``rapidocr``, ``replay``);
 * :mod:`.control` -- scripted answers for tests (see :mod:`lingyun.pytest_plugin`).
 """
