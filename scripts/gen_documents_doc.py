@@ -1,4 +1,4 @@
-"""Write docs/documents.md from the registry of built-in document types.
+"""Write docs/documents.md from the registry of built-in document types and their fields.
 
 The table is generated, not written by hand, so it cannot drift from what the plugins
 register: ``tests/documents/test_documents_doc.py`` fails when the committed file differs
@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from lingyun.doctypes import DocumentType, Option
+from lingyun.fields import kinds
 from lingyun.plugins import LingyunPluginManager, get_plugin_manager
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "documents.md"
@@ -29,11 +30,30 @@ Every capability of the vendor's API is a document type registered by a built-in
 (`src/lingyun/documents/`), exactly as a third-party plugin registers its own.  The
 task-config is sent as shown; options are validated before anything is sent and appended
 after it.  Template results can be read by the service's Chinese field name or by the
-English key (`result["姓名"]`, `result["name"]`).  Keys in *italics* are for fields printed
-on the real document that the vendor's example does not show; their service names are
-assumed to be the printed labels (unverified until a real reply shows them).  `lingyun types`
-prints the same registry at run time, third-party types included.
+English key (`result["姓名"]`, `result["name"]`).  `lingyun types` prints the same registry
+at run time, third-party types included (`--format json` with every field).
+
+Every type declares its fields (`lingyun.fields.Field`): each recognised field carries its
+raw `value`, a `normalized` value of the kind's type and the `issues` its checks found;
+`result.issues` gathers them with the field's path.  Nothing raises for a bad value.
 """
+
+FIELDS_INTRO = """\
+Keys in *italics* are for fields printed on the real document that the vendor's example
+does not show; their service names are assumed to be the printed labels (unverified until a
+real reply shows them).  A check *with* other fields compares this field with them (it is
+skipped, without an issue, when one of them is absent or unreadable -- that one carries its
+own issue).  Business-card fields are declared by `item`; bank-card fields by attribute.
+"""
+
+
+def kinds_table() -> str:
+    lines = ["## Kinds", "", "| kind | normalised to | checks | what |", "|---|---|---|---|"]
+    for kind in kinds.KINDS.values():
+        checks = ", ".join(f"`{c.name}`" for c in kind.validators) or "—"
+        lines.append(f"| {kind.name} | `{kind.python_type}` | {checks} | {kind.description} |")
+    return "\n".join(lines) + "\n"
+
 
 NOTES = """\
 ## Notes
@@ -73,18 +93,34 @@ def describe_option(option: Option) -> str:
     return f"`{option.name}` = {values} (default {default})"
 
 
-def describe_keys(doc: DocumentType, example_names: set[str] | None) -> str:
-    shown = []
-    for name, key in doc.keys.items():
-        known = example_names is None or name in example_names
-        shown.append(f"`{key}` {name}" if known else f"*`{key}` {name}*")
-    return ", ".join(shown) or "—"
+def describe_fields(doc: DocumentType, example_names: set[str] | None) -> list[str]:
+    """A table of the type's declared fields: key, name, kind and type, checks."""
+    lines = [
+        f"### `{doc.name}` — {doc.title_zh}",
+        "",
+        "| key | name | kind | normalised to | required | checks |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in doc.fields:
+        known = example_names is None or f.name in example_names
+        name = f.name.replace("|", "\\|")
+        key = f"`{f.key}`" if known else f"*`{f.key}`*"
+        checks = ", ".join(
+            f"`{c.name}`" + (f" (with {', '.join(f'`{u}`' for u in c.uses)})" if c.uses else "")
+            for c in f.all_validators
+        ) or "—"
+        lines.append(
+            f"| {key} | {name} | {f.kind.name} | `{f.kind.python_type}` | "
+            f"{'yes' if f.required else ''} | {checks} |"
+        )
+    return lines
 
 
-def example_field_names(name: str) -> set[str] | None:
-    """Field names in the vendor example for ``name`` (``None`` when there is no example)."""
-    path = resources.files("lingyun") / "service" / "examples" / f"{name}.json"
-    if not path.is_file():
+def example_field_names(doc: DocumentType) -> set[str] | None:
+    """Field names in the vendor example for a template ``doc`` (``None`` when there is no
+    example, or the type is no template and its example names no fields)."""
+    path = resources.files("lingyun") / "service" / "examples" / f"{doc.name}.json"
+    if not path.is_file() or doc.task_config.get("capkey") != "ocr.cloud.template":
         return None
     names: set[str] = set()
 
@@ -116,12 +152,11 @@ def render(pm: LingyunPluginManager) -> str:
             f"| `{doc.name}` | {title} | {doc.title_zh} | `{doc.task_config.format()}` "
             f"| {options} | `{result_class(doc)}` |"
         )
-    lines += ["", "## English keys", ""]
+    lines += ["", "## Fields", "", FIELDS_INTRO]
     for doc in builtins:
-        if doc.keys:
-            keys = describe_keys(doc, example_field_names(doc.name))
-            lines.append(f"* **`{doc.name}`** — {keys}")
-    lines += ["", NOTES]
+        if doc.fields:
+            lines += [*describe_fields(doc, example_field_names(doc)), ""]
+    lines += [kinds_table(), NOTES]
     return "\n".join(lines)
 
 

@@ -156,16 +156,18 @@ class BaseClient:
 
     @classmethod
     def local(cls, engines: Sequence[str] | None = None, *, core: ServiceCore | None = None,
-              workers: int = 2, **kwargs: Any) -> Any:
+              processes: int | None = None, **kwargs: Any) -> Any:
         """A client for the local service in this process (no account, no socket).
 
         ``engines`` picks the local engines by name (default: the ones that really
         recognise -- rapidocr for text); ``["replay"]`` answers with canned examples, which
-        every result then says (``result.replayed``).
+        every result then says (``result.replayed``).  ``processes`` > 1 recognises in that
+        many worker processes (bulk runs; see :mod:`lingyun.service.engines.pool`).
         """
         from .service.transport import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, LocalTransport
 
-        transport = cls._local_transport(LocalTransport(core, engines=engines, workers=workers))
+        transport = cls._local_transport(
+            LocalTransport(core, engines=engines, processes=processes))
         kwargs.setdefault("app_key", DEFAULT_APP_KEY)
         kwargs.setdefault("dev_key", DEFAULT_DEV_KEY)
         return cls(transport=transport, **kwargs)

@@ -12,7 +12,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import OptionError
+from .errors import OptionError, UsageError
+from .fields import Field
+from .fields.declare import check_unique, fields_from_keys
 from .hookspecs import hookimpl
 from .taskconfig import TaskConfig
 
@@ -105,8 +107,10 @@ class DocumentType:
     """A document the service can read, as registered by a plugin.
 
     ``task_config`` is sent as is; options the caller gives are appended after validation.
-    ``keys`` maps the service's (Chinese) field names to stable English keys for lookup on
-    template results.  ``deprecated`` is a message: when set, using the type warns.
+    ``fields`` declares the template's fields (:class:`lingyun.fields.Field`: key, Chinese
+    name, kind, checks); ``keys`` maps the service's (Chinese) field names to the English keys
+    and is derived from ``fields`` -- or given alone as a shorthand for text fields.
+    ``deprecated`` is a message: when set, using the type warns.
     """
 
     name: str
@@ -118,10 +122,23 @@ class DocumentType:
     keys: Mapping[str, str] = field(default_factory=dict)
     deprecated: str | None = None
     description: str = ""
+    fields: tuple[Field, ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.task_config, TaskConfig):
             object.__setattr__(self, "task_config", TaskConfig(self.task_config))
+        # One mechanism: the declarations are the truth, ``keys`` is their name -> key view.
+        declared = tuple(self.fields)
+        if self.keys and not declared:
+            declared = fields_from_keys(self.keys)
+        check_unique(declared, self.name)
+        derived = {f.name: f.key for f in declared}
+        if self.keys and dict(self.keys) != derived:
+            raise UsageError(
+                f"{self.name}: keys= disagrees with fields=; give the fields only"
+            )
+        object.__setattr__(self, "fields", declared)
+        object.__setattr__(self, "keys", derived)
 
     def option(self, name: str) -> Option:
         for opt in self.options:
@@ -155,6 +172,7 @@ class DocumentType:
             "task_config": self.task_config.format(),
             "options": [o.describe() for o in self.options],
             "keys": dict(self.keys),
+            "fields": [f.describe() for f in self.fields],
             "deprecated": self.deprecated,
         }
 

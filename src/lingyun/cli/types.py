@@ -16,7 +16,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "types",
         help="list the document types (built-in and from plugins)",
         description="List every registered document type with its task-config, options and "
-        "the plugin (and distribution) that provides it.",
+        "the plugin (and distribution) that provides it; --format json includes every declared "
+        "field (key, Chinese name, kind, required, checks).",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.set_defaults(func=run)
@@ -38,12 +39,21 @@ def run(args: argparse.Namespace) -> int:
             f"{e['title']} / {e['title_zh']}",
             e["task_config"],
             ", ".join(_option_text(o) for o in e["options"]) or "-",
+            _fields_text(e["fields"]),
             pm.plugin_for(e["name"]).label(),
         )
         for e in entries
     ]
-    print_table(("TYPE", "TITLE", "TASK-CONFIG", "OPTIONS", "PLUGIN"), rows)
+    print_table(("TYPE", "TITLE", "TASK-CONFIG", "OPTIONS", "FIELDS", "PLUGIN"), rows)
     return 0
+
+
+def _fields_text(fields: list[dict]) -> str:
+    """``10 (4 checked)``: how many fields, how many with a check beyond reading the kind."""
+    if not fields:
+        return "-"
+    checked = sum(1 for f in fields if f["validators"])
+    return f"{len(fields)} ({checked} checked)"
 
 
 def _option_text(option: dict) -> str:

@@ -1,29 +1,40 @@
-"""Resident identity card (居民身份证): the personal-information and issuing-authority sides."""
+"""Resident identity card (居民身份证): the personal-information and issuing-authority sides.
+
+The number's check digit, region and birth date are checked, and its birth date and sex
+against the card's printed ones; the validity period must be 5, 10 or 20 years (or 长期).
+"""
 
 from ..doctypes import registering
+from ..fields import Field, kinds
+from ..fields import validators as v
 from .template import template_document
 
-FRONT_KEYS = {
-    "姓名": "name",
-    "性别": "sex",
-    "民族": "ethnicity",
-    "出生日期": "birth_date",
-    "年": "birth_year",
-    "月": "birth_month",
-    "日": "birth_day",
-    "地址": "address",
-    "身份证号码": "id_number",
-    "头像": "photo",
-}
-BACK_KEYS = {"签发机关": "issuing_authority", "有效期限": "valid_period"}
+FRONT_FIELDS = [
+    Field("name", "姓名", required=True),
+    Field("sex", "性别", kinds.SEX, required=True),
+    Field("ethnicity", "民族"),
+    Field("birth_date", "出生日期", kinds.DATE, required=True, validators=[v.not_in_future]),
+    Field("birth_year", "年", kinds.INTEGER),
+    Field("birth_month", "月", kinds.INTEGER),
+    Field("birth_day", "日", kinds.INTEGER),
+    Field("address", "地址", required=True),
+    Field("id_number", "身份证号码", kinds.ID_NUMBER, required=True,
+          validators=[v.id_birth_date("birth_date"), v.id_sex("sex")]),
+    Field("photo", "头像", help="the photo's region; the service sends no text for it"),
+]
+BACK_FIELDS = [
+    Field("issuing_authority", "签发机关", required=True),
+    Field("valid_period", "有效期限", kinds.PERIOD, required=True,
+          validators=[v.id_card_validity]),
+]
 
 IDCARD_FRONT = template_document(
     "idcard.front", "idcard", "Resident ID card, personal-information side",
-    "身份证 个人信息面", keys=FRONT_KEYS, page_index=0,
+    "身份证 个人信息面", fields=FRONT_FIELDS, page_index=0,
 )
 IDCARD_BACK = template_document(
     "idcard.back", "idcard", "Resident ID card, issuing-authority side",
-    "身份证 签发机关面", keys=BACK_KEYS, page_index=1,
+    "身份证 签发机关面", fields=BACK_FIELDS, page_index=1,
 )
 
 

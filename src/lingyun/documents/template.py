@@ -1,16 +1,31 @@
 """The one factory behind every template document (``capkey=ocr.cloud.template``).
 
-Third-party templates use it too::
+Third-party templates use it too, declaring their fields with the same kinds and
+validators as the built-in ones (and their own, see :func:`lingyun.fields.validator`)::
 
-    register(template_document("acme.receipt", "receipt", "Receipt", "收据",
-                               keys={"金额": "amount"}))
+    from lingyun.fields import Field, kinds, validators
+
+    register(template_document(
+        "acme.receipt", "receipt", "Receipt", "收据",
+        fields=[
+            Field("merchant", "商户名称", required=True),
+            Field("date", "日期", kinds.DATE),
+            Field("amount", "金额", kinds.MONEY,
+                  validators=[validators.amount_matches_words("amount_in_words")]),
+            Field("amount_in_words", "金额大写", kinds.MONEY_WORDS),
+        ],
+    ))
+
+``keys={"金额": "amount"}`` is a shorthand for text fields without checks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ..doctypes import DocumentType, Parser
+from ..errors import UsageError
+from ..fields import Field, fields_from_keys
 from ..protocol import Reply
 from ..results import TemplateResult, parse_template
 
@@ -23,13 +38,14 @@ CONFIDENCE_PERCENT = 100
 
 
 def template_parser(
-    document_type: str, keys: Mapping[str, str], confidence_scale: int | None = None
+    document_type: str, fields: Iterable[Field], confidence_scale: int | None = None
 ) -> Parser:
-    """A parser turning a template reply into a :class:`~lingyun.results.TemplateResult`."""
-    frozen_keys = dict(keys)
+    """A parser turning a template reply into a :class:`~lingyun.results.TemplateResult`
+    whose fields are normalised and checked against ``fields``."""
+    declared = tuple(fields)
 
     def parse(reply: Reply) -> TemplateResult:
-        return parse_template(reply, document_type, frozen_keys, confidence_scale)
+        return parse_template(reply, document_type, declared, confidence_scale)
 
     return parse
 
@@ -40,14 +56,22 @@ def template_document(
     title: str,
     title_zh: str,
     *,
-    keys: Mapping[str, str],
+    fields: Iterable[Field] | None = None,
+    keys: Mapping[str, str] | None = None,
     template_index: int = 0,
     page_index: int = 0,
     confidence_scale: int | None = None,
     deprecated: str | None = None,
     description: str = "",
 ) -> DocumentType:
-    """A :class:`~lingyun.DocumentType` for one page of one template."""
+    """A :class:`~lingyun.DocumentType` for one page of one template.
+
+    Give ``fields`` (declarations) or ``keys`` (``{service name: key}``, text fields), not
+    both.
+    """
+    if (fields is None) == (keys is None):
+        raise UsageError(f"{name}: give fields= or keys= (exactly one)")
+    declared = tuple(fields) if fields is not None else fields_from_keys(keys or {})
     return DocumentType(
         name=name,
         title=title,
@@ -58,8 +82,8 @@ def template_document(
             "templateIndex": str(template_index),
             "templatePageIndex": str(page_index),
         },
-        parse=template_parser(name, keys, confidence_scale),
-        keys=dict(keys),
+        parse=template_parser(name, declared, confidence_scale),
         deprecated=deprecated,
         description=description,
+        fields=declared,
     )

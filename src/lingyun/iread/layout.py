@@ -154,3 +154,22 @@ class Layout:
         counts = ", ".join(f"{len(a)} {k}s" for k, a in self.arrays().items())
         return f"<Layout {counts}>"
 
+
+    # -- exports (lingyun.exports; imported here lazily so iread never depends on it) ------
+    def to_pandas(self) -> Any:
+        """One row per glyph as a pandas DataFrame (:func:`lingyun.exports.to_pandas`)."""
+        from ..exports import to_pandas
+
+        return to_pandas(self)
+
+    def to_arrow(self) -> Any:
+        """One row per glyph as a pyarrow Table (:func:`lingyun.exports.to_arrow`)."""
+        from ..exports import to_arrow
+
+        return to_arrow(self)
+
+    def draw(self, image: Any, **options: Any) -> Any:
+        """This layout drawn over ``image`` as a PIL image (:func:`lingyun.exports.draw`)."""
+        from ..exports import draw
+
+        return draw(self, image, **options)

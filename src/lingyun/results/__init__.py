@@ -6,7 +6,7 @@ headers and body of the HTTP answer), ``to_dict()`` (JSON-ready, round-trips thr
 """
 
 from .bankcard import BankCardResult, Digit, parse_bankcard
-from .base import Box, Confidence, Result
+from .base import Box, Confidence, FieldValue, Result
 from .bizcard import BizCardEntry, BizCardResult, parse_bizcard
 from .template import Field, TemplateResult, parse_template
 from .text import TextResult, parse_text
@@ -19,6 +19,7 @@ __all__ = [
     "Confidence",
     "Digit",
     "Field",
+    "FieldValue",
     "Result",
     "TemplateResult",
     "TextResult",

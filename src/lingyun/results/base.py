@@ -1,16 +1,19 @@
-"""What every result shares: the document type, the raw envelope, the reply, JSON round trip."""
+"""What every result shares: the document type, the raw envelope, the reply, JSON round trip,
+and ``issues`` -- the checks its declared fields failed (see :mod:`lingyun.fields`)."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from ..errors import UsageError
+from ..fields import Issue, codec
 
 if TYPE_CHECKING:
     from ..protocol import Reply
 
-__all__ = ["Box", "Confidence", "Result"]
+__all__ = ["Box", "Confidence", "FieldValue", "Result"]
 
 
 class Box(NamedTuple):
@@ -47,6 +50,29 @@ class Confidence(NamedTuple):
         return self.raw if self.value is None else f"{self.value:.2f}"
 
 
+@dataclass
+class FieldValue:
+    """A declared scalar of a non-template result (a bank card's number): the text as
+    received (``raw``), the ``normalized`` value and the ``issues`` its checks found."""
+
+    key: str
+    raw: str | None
+    normalized: Any = None
+    issues: list[Issue] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Only what the result does not store elsewhere: the raw text is the scalar."""
+        return {
+            "normalized": codec.encode(self.normalized),
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+    @classmethod
+    def from_dict(cls, key: str, raw: str | None, data: dict[str, Any]) -> FieldValue:
+        return cls(key, raw, codec.decode(data["normalized"]),
+                   [Issue.from_dict(i) for i in data["issues"]])
+
+
 class Result(ABC):
     """Base of every typed result.
 
@@ -70,11 +96,19 @@ class Result(ABC):
         if cls.kind:
             Result._kinds[cls.kind] = cls
 
+    @property
+    def issues(self) -> list[Issue]:
+        """Every check the result's fields failed, each naming its field's path.  A bad value
+        is never an exception: look here (results without declared fields have none)."""
+        return []
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "document_type": self.document_type}
         if self.replayed:
             data["replayed"] = self.replayed
         data.update(self._payload_dict())
+        # Derived from the fields (from_dict ignores it): for readers of the JSON output.
+        data["issues"] = [i.to_dict() for i in self.issues]
         data["raw"] = self.raw
         return data
 

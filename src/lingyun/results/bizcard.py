@@ -8,18 +8,21 @@ and reading :attr:`BizCardResult.image` raises :class:`~lingyun.errors.ProtocolE
 that message -- the bad base64 is reported where the bytes are wanted, never passed off as
 "no image".  The raw text stays in ``raw["image"]``.
 Items can repeat (two phone numbers), so :meth:`BizCardResult.all` returns every entry and
-``result["tel"]`` the first.
+``result["tel"]`` the first.  The document type declares fields by item (``tel`` is a
+phone, ``email`` an address): each entry carries its ``normalized`` text and ``issues``.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProtocolError
+from ..fields import Field, Issue, Occurrence, codec, evaluate
 from ._payload import as_list, member, object_at, optional_box, optional_number, optional_text
 from .base import Box, Confidence, Result
 
@@ -42,6 +45,8 @@ class BizCardEntry:
     text: str | None
     confidence: Confidence | None
     box: Box | None
+    normalized: Any = None
+    issues: list[Issue] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -51,6 +56,8 @@ class BizCardEntry:
             "text": self.text,
             "confidence": self.confidence._asdict() if self.confidence else None,
             "box": list(self.box) if self.box else None,
+            "normalized": codec.encode(self.normalized),
+            "issues": [i.to_dict() for i in self.issues],
         }
 
     @classmethod
@@ -59,6 +66,8 @@ class BizCardEntry:
             data["id"], data["item"], data["name"], data["text"],
             Confidence(**data["confidence"]) if data["confidence"] else None,
             Box(*data["box"]) if data["box"] else None,
+            codec.decode(data.get("normalized")),
+            [Issue.from_dict(i) for i in data.get("issues", [])],
         )
 
 
@@ -107,6 +116,10 @@ class BizCardResult(Result):
             raise KeyError(f"business card has no item {item!r}; items: "
                            f"{[e.item for e in self.entries]}")
         return found
+
+    @property
+    def issues(self) -> list[Issue]:
+        return [i for e in self.entries for i in e.issues]
 
     def rows(self) -> list[tuple[str, str, str]]:
         return [
@@ -178,11 +191,31 @@ def _image(envelope: dict[str, Any]) -> tuple[bytes | None, str | None]:
         return None, f"image: not valid base64 ({exc}; {len(encoded)} characters)"
 
 
-def parse_bizcard(reply: Reply, document_type: str) -> BizCardResult:
+def check_entries(
+    entries: Sequence[BizCardEntry], fields: Sequence[Field]
+) -> list[BizCardEntry]:
+    """The entries with ``normalized`` and ``issues`` from the fields declared by item; a
+    repeated item's path is numbered (``tel[1]``)."""
+    counts = Counter(e.item for e in entries)
+    seen: Counter[str] = Counter()
+    occurrences = []
+    for e in entries:
+        path = e.item if counts[e.item] == 1 else f"{e.item}[{seen[e.item]}]"
+        seen[e.item] += 1
+        occurrences.append(Occurrence(e.item or None, path or e.name, e.text))
+    checked, _ = evaluate(fields, occurrences)
+    return [replace(e, normalized=c.normalized, issues=c.issues)
+            for e, c in zip(entries, checked, strict=True)]
+
+
+def parse_bizcard(
+    reply: Reply, document_type: str, fields: Sequence[Field] = ()
+) -> BizCardResult:
     data = object_at(reply.data, "data")
     card = object_at(member(data, "bizcard", "data"), "data.bizcard")
     cells = as_list(card.get("cell"), "data.bizcard.cell")
-    entries = [_entry(c, f"data.bizcard.cell[{i}]") for i, c in enumerate(cells)]
+    entries = check_entries(
+        [_entry(c, f"data.bizcard.cell[{i}]") for i, c in enumerate(cells)], fields)
     image, image_error = _image(reply.envelope)
     return BizCardResult(
         document_type, entries=entries, image=image, image_error=image_error,

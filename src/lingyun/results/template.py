@@ -9,15 +9,21 @@ sub-cells with or without an own result, numbers as strings, empty strings, a si
 given as an object instead of a one-element list.  Numbers are read strictly (ASCII digits;
 ``"1_000"``, ``"nan"`` or full-width digits in a coordinate are a ProtocolError naming the
 field's path).  Confidences are normalised with the scale the document type declares.
+
+The document type's declared fields (:class:`lingyun.fields.Field`) give each recognised
+field its English ``key``, a ``normalized`` value and its ``issues``; ``result.issues``
+gathers them, with the issues of required fields the reply did not contain.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ProtocolError
+from ..fields import Field as Declared
+from ..fields import Issue, Occurrence, codec, evaluate
 from ._payload import as_list, member, object_at, optional_box, optional_number, optional_text
 from .base import Box, Confidence, Result
 
@@ -29,7 +35,12 @@ __all__ = ["Field", "TemplateResult", "parse_template"]
 
 @dataclass
 class Field:
-    """One cell of a template: its value, where it is, how sure the service is, sub-fields."""
+    """One cell of a template: its value, where it is, how sure the service is, sub-fields.
+
+    ``value`` is the text exactly as the service sent it; ``normalized`` the value read by the
+    declared kind (``datetime.date``, ``decimal.Decimal``, a compacted ``str``; ``None`` when
+    empty or unreadable) and ``issues`` the checks it failed.
+    """
 
     id: str
     name: str
@@ -38,10 +49,19 @@ class Field:
     box: Box | None = None
     confidence: Confidence | None = None
     children: list[Field] = field(default_factory=list)
+    normalized: Any = None
+    issues: list[Issue] = field(default_factory=list)
+
+    @property
+    def raw(self) -> str | None:
+        """The value as received (the same as :attr:`value`)."""
+        return self.value
 
     def __repr__(self) -> str:
         label = f"{self.key} ({self.name})" if self.key else self.name
         extra = f" children={len(self.children)}" if self.children else ""
+        if self.issues:
+            extra += f" issues={len(self.issues)}"
         return f"<Field {self.id} {label}={self.value!r}{extra}>"
 
     def walk(self) -> Iterator[Field]:
@@ -59,6 +79,8 @@ class Field:
             "box": list(self.box) if self.box else None,
             "confidence": self.confidence._asdict() if self.confidence else None,
             "children": [c.to_dict() for c in self.children],
+            "normalized": codec.encode(self.normalized),
+            "issues": [i.to_dict() for i in self.issues],
         }
 
     @classmethod
@@ -71,6 +93,8 @@ class Field:
             box=Box(*data["box"]) if data["box"] else None,
             confidence=Confidence(**data["confidence"]) if data["confidence"] else None,
             children=[cls.from_dict(c) for c in data["children"]],
+            normalized=codec.decode(data.get("normalized")),
+            issues=[Issue.from_dict(i) for i in data.get("issues", [])],
         )
 
 
@@ -96,6 +120,7 @@ class TemplateResult(Result):
         fields: list[Field],
         raw: dict[str, Any],
         reply: Reply | None = None,
+        form_issues: list[Issue] | None = None,
     ) -> None:
         self.document_type = document_type
         self.form_id = form_id
@@ -106,6 +131,13 @@ class TemplateResult(Result):
         self.fields = fields
         self.raw = raw
         self.reply = reply
+        #: Issues that belong to no recognised field (a required field the reply lacks).
+        self.form_issues = list(form_issues or [])
+
+    @property
+    def issues(self) -> list[Issue]:
+        """Every failed check: each field's, in document order, then the form's."""
+        return [i for f in self.walk() for i in f.issues] + self.form_issues
 
     def walk(self) -> Iterator[Field]:
         for top in self.fields:
@@ -154,6 +186,7 @@ class TemplateResult(Result):
             "form": {"id": self.form_id, "name": self.form_name, "version": self.form_version},
             "page": {"id": self.page_id, "name": self.page_name},
             "fields": [f.to_dict() for f in self.fields],
+            "form_issues": [i.to_dict() for i in self.form_issues],
         }
 
     @classmethod
@@ -167,6 +200,7 @@ class TemplateResult(Result):
             page_name=data["page"]["name"],
             fields=[Field.from_dict(f) for f in data["fields"]],
             raw=data["raw"],
+            form_issues=[Issue.from_dict(i) for i in data.get("form_issues", [])],
         )
 
     def __repr__(self) -> str:
@@ -201,7 +235,7 @@ MAX_CELL_DEPTH = 32
 
 
 def _field(
-    cell: Any, path: str, keys: Mapping[str, str], scale: int | None, depth: int = 0
+    cell: Any, path: str, keys: dict[str, str], scale: int | None, depth: int = 0
 ) -> Field:
     if depth >= MAX_CELL_DEPTH:
         raise ProtocolError(f"{path}: cells nested deeper than {MAX_CELL_DEPTH} levels")
@@ -229,19 +263,47 @@ def _field(
     )
 
 
+def field_path(parents: Sequence[Field], f: Field) -> str:
+    """A field's path for issues: keys (names where there is no key) joined by ``.``."""
+    return ".".join(p.key or p.name for p in (*parents, f))
+
+
+def _occurrences(
+    fields: Sequence[Field], parents: tuple[Field, ...] = ()
+) -> Iterator[tuple[Field, Occurrence]]:
+    for f in fields:
+        yield f, Occurrence(f.key, field_path(parents, f), f.value)
+        yield from _occurrences(f.children, (*parents, f))
+
+
+def check_template_fields(fields: Sequence[Field], declared: Sequence[Declared]) -> list[Issue]:
+    """Fill in ``normalized`` and ``issues`` of every field; return the form-level issues."""
+    pairs = list(_occurrences(fields))
+    checked, missing = evaluate(declared, [occurrence for _, occurrence in pairs])
+    for (f, _), verdict in zip(pairs, checked, strict=True):
+        f.normalized, f.issues = verdict.normalized, verdict.issues
+    return missing
+
+
 def parse_template(
     reply: Reply,
     document_type: str,
-    keys: Mapping[str, str],
+    fields: Sequence[Declared] = (),
     confidence_scale: int | None = None,
 ) -> TemplateResult:
-    """Parse ``reply.data`` as a template form; ProtocolError (with a path) if it is not one."""
+    """Parse ``reply.data`` as a template form; ProtocolError (with a path) if it is not one.
+
+    ``fields`` are the document type's declarations: they give the keys, and every field is
+    normalised and checked against them (a bad value is an issue, never an exception).
+    """
+    keys = {f.name: f.key for f in fields}
     data = object_at(reply.data, "data")
     forms = object_at(member(data, "forms", "data"), "data.forms")
     form = object_at(member(forms, "form", "data.forms"), "data.forms.form")
     page = object_at(member(form, "page", "data.forms.form"), "data.forms.form.page")
     base = "data.forms.form.page"
     cells = as_list(page.get("cell"), f"{base}.cell")
+    parsed = [_field(c, f"{base}.cell[{i}]", keys, confidence_scale) for i, c in enumerate(cells)]
     return TemplateResult(
         document_type,
         form_id=optional_text(form, "id", "data.forms.form"),
@@ -249,9 +311,8 @@ def parse_template(
         form_version=optional_text(form, "ver", "data.forms.form"),
         page_id=optional_text(page, "id", base),
         page_name=optional_text(page, "name", base),
-        fields=[
-            _field(c, f"{base}.cell[{i}]", keys, confidence_scale) for i, c in enumerate(cells)
-        ],
+        fields=parsed,
         raw=reply.envelope,
         reply=reply,
+        form_issues=check_template_fields(parsed, fields),
     )

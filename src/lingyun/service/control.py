@@ -53,6 +53,9 @@ class Control:
     _errors: deque[Injected] = field(default_factory=deque)
     _requests: list[RecordedRequest] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Bumped by :meth:`reset`: a request that began before a reset (say, one a timed-out
+    #: test left running) is not recorded into the next test's ``requests``.
+    generation: int = 0
 
     def queue_reply(self, document_type: str, data: Any = None, *,
                     envelope: dict[str, Any] | None = None,
@@ -74,9 +77,11 @@ class Control:
             queue = self._replies.get(document_type or "")
             return queue.popleft() if queue else None
 
-    def record(self, request: RecordedRequest) -> None:
+    def record(self, request: RecordedRequest, generation: int | None = None) -> None:
+        """Keep ``request``, unless it began (``generation``) before the last reset."""
         with self._lock:
-            self._requests.append(request)
+            if generation is None or generation == self.generation:
+                self._requests.append(request)
 
     @property
     def requests(self) -> list[RecordedRequest]:
@@ -90,3 +95,4 @@ class Control:
             self._errors.clear()
             self._requests.clear()
             self.latency = 0.0
+            self.generation += 1

@@ -183,8 +183,10 @@ class ServiceCore:
     def finish(self, pending: Pending, body: bytes) -> Response:
         """Answer a :class:`Pending` request given its whole body."""
         cap = pending.capability
+        generation = self.control.generation if self.control is not None else None
         code, response = self._answer(pending, body)
-        self._record(pending.method, pending.path, pending.headers, body, cap, code)
+        self._record(pending.method, pending.path, pending.headers, body, cap, code,
+                     generation)
         return response
 
     def _answer(self, pending: Pending, body: bytes) -> tuple[int, Response]:
@@ -235,13 +237,13 @@ class ServiceCore:
             200, payload, positions, answer.replayed)
 
     def _record(self, method: str, path: str, headers: dict[str, str], body: bytes,
-                cap: Capability | None, code: int) -> None:
+                cap: Capability | None, code: int, generation: int | None = None) -> None:
         if self.control is None:
             return
         kept = {k: v for k, v in headers.items() if k != "x-session-key"}
         self.control.record(RecordedRequest(
             method, path, kept, body, dict(cap.config) if cap else {},
-            cap.document_type if cap else None, code))
+            cap.document_type if cap else None, code), generation)
 
     # -- both steps, for in-process callers -----------------------------------------
     def handle(self, method: str, path: str,

@@ -23,7 +23,7 @@ import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from ..errors import ConfigurationError, DeadlineExceeded
@@ -40,20 +40,20 @@ __all__ = ["DEFAULT_APP_KEY", "DEFAULT_DEV_KEY", "LOCAL_URL", "LocalTransport"]
 #: The URL a client shows for the in-process service (only its path reaches the core).
 LOCAL_URL = "local://embedded/ocr"
 
-_default_cores: dict[tuple[str, ...] | None, ServiceCore] = {}
+_default_cores: dict[tuple[Any, ...], ServiceCore] = {}
 _default_lock = threading.Lock()
 
 
-def _shared_core(engines: Sequence[str] | None) -> ServiceCore:
-    """One core per engine selection per process: the OCR model loads once."""
-    key = None if engines is None else tuple(engines)
+def _shared_core(engines: Sequence[str] | None, processes: int | None) -> ServiceCore:
+    """One core per engine selection per process: each OCR model loads once."""
+    key = (None if engines is None else tuple(engines), processes)
     with _default_lock:
         core = _default_cores.get(key)
         if core is None:
             from .engines import make_engines
 
-            core = ServiceCore(accounts=Accounts(),
-                               engines=make_engines(None if key is None else list(key)))
+            core = ServiceCore(accounts=Accounts(), engines=make_engines(
+                None if engines is None else list(engines), processes=processes))
             _default_cores[key] = core
         return core
 
@@ -63,24 +63,30 @@ class LocalTransport(Transport):
 
     ``core`` defaults to a process-wide core with the development account and the default
     engines (``engines`` names others, e.g. ``["replay"]`` for canned answers in a demo).
-    ``workers`` bounds concurrent recognitions.
+    ``processes`` > 1 runs the OCR engine in that many worker processes (an
+    :class:`~lingyun.service.engines.pool.EnginePool`, for bulk runs: every core recognises);
+    ``workers`` bounds the calls in flight (default: enough to keep every process busy).
     """
 
     in_process = True
     default_url = LOCAL_URL
 
     def __init__(self, core: ServiceCore | None = None, *,
-                 engines: Sequence[str] | None = None, workers: int = 2) -> None:
-        if core is not None and engines is not None:
-            raise ConfigurationError("give LocalTransport a core or engine names, not both")
+                 engines: Sequence[str] | None = None, processes: int | None = None,
+                 workers: int | None = None) -> None:
+        if core is not None and (engines is not None or processes is not None):
+            raise ConfigurationError("give LocalTransport a core, or engine names and "
+                                     "processes, not both")
         self._core = core
         self._engines = None if engines is None else list(engines)
-        self._pool = ThreadPoolExecutor(max(1, workers), thread_name_prefix="lingyun-local")
+        self._processes = processes
+        workers = workers or max(2, 2 * (processes or 1))
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="lingyun-local")
 
     @property
     def core(self) -> ServiceCore:
         if self._core is None:
-            self._core = _shared_core(self._engines)
+            self._core = _shared_core(self._engines, self._processes)
         return self._core
 
     def __repr__(self) -> str:

@@ -112,8 +112,18 @@ def engine_factories() -> dict[str, EngineFactory]:
     return {name: args[1] for name, (_, args) in found.items()}
 
 
-def make_engines(names: list[str] | None = None) -> list[Engine]:
-    """Build engines by name; ``None`` means :data:`DEFAULT_ENGINES` (never replay)."""
+#: Engines that recognise on the CPU and gain from running in several processes.
+POOLABLE = frozenset({"rapidocr"})
+
+
+def make_engines(names: list[str] | None = None, *, processes: int | None = None,
+                 threads: int | None = None) -> list[Engine]:
+    """Build engines by name; ``None`` means :data:`DEFAULT_ENGINES` (never replay).
+
+    With ``processes`` > 1, each CPU-bound engine (:data:`POOLABLE`) runs as an
+    :class:`~lingyun.service.engines.pool.EnginePool` of that many worker processes with
+    ``threads`` threads each.
+    """
     factories = engine_factories()
     engines: list[Engine] = []
     if names is None:
@@ -129,5 +139,10 @@ def make_engines(names: list[str] | None = None) -> list[Engine]:
             raise ConfigurationError(
                 f"unknown engine {name!r}; registered engines: {', '.join(factories)}"
             )
-        engines.append(factories[name]())
+        if processes is not None and processes > 1 and name in POOLABLE:
+            from .pool import EnginePool
+
+            engines.append(EnginePool(name, processes=processes, threads=threads))
+        else:
+            engines.append(factories[name]())
     return engines

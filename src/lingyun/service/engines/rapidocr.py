@@ -13,11 +13,13 @@ With ``withPosition=1`` the per-character boxes (``return_word_box=True``) becom
 from __future__ import annotations
 
 import importlib.util
+import os
 import threading
 from typing import Any
 
 import numpy as np
 
+from ...digits import BadNumber, parse_uint
 from ...errors import ConfigurationError
 from ...hookspecs import hookimpl
 from ..positions import Box, Glyph, Line, encode_page
@@ -28,6 +30,20 @@ __all__ = ["INSTALL_HINT", "MissingRapidOCR", "RapidOCREngine", "rapidocr_availa
 
 INSTALL_HINT = "pip install 'lingyun[local]'"
 DOCUMENT_TYPES = frozenset({"text.chinese", "text.english"})
+
+
+def engine_threads() -> int | None:
+    """``LINGYUN_ENGINE_THREADS`` as a positive int, or ``None`` (onnxruntime's default)."""
+    raw = os.environ.get("LINGYUN_ENGINE_THREADS", "").strip()
+    if not raw:
+        return None
+    try:
+        threads = parse_uint(raw, "LINGYUN_ENGINE_THREADS", max_digits=3)
+    except BadNumber as exc:
+        raise ConfigurationError(str(exc)) from None
+    if threads < 1:
+        raise ConfigurationError("LINGYUN_ENGINE_THREADS must be at least 1")
+    return threads
 
 
 def rapidocr_available() -> bool:
@@ -64,11 +80,14 @@ class RapidOCREngine:
 
     name = "rapidocr"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         if not rapidocr_available():
             raise ConfigurationError(
                 f"the rapidocr engine needs rapidocr-onnxruntime: {INSTALL_HINT}"
             )
+        #: onnxruntime intra-op threads (``None``: its default, every core); an engine pool
+        #: sets it per worker process through ``LINGYUN_ENGINE_THREADS``.
+        self.threads = threads if threads is not None else engine_threads()
         self._ocr: Any = None
         self._load_lock = threading.Lock()
         self._call_lock = threading.Lock()
@@ -82,8 +101,14 @@ class RapidOCREngine:
                 if self._ocr is None:
                     from rapidocr_onnxruntime import RapidOCR
 
-                    self._ocr = RapidOCR()
+                    settings = {} if self.threads is None else {
+                        "intra_op_num_threads": self.threads, "inter_op_num_threads": 1}
+                    self._ocr = RapidOCR(**settings)
         return self._ocr
+
+    def warm_up(self) -> None:
+        """Load the models now (a pool's worker does it before taking requests)."""
+        self._engine()
 
     def decode(self, image: bytes) -> np.ndarray:
         import cv2

@@ -1,0 +1,105 @@
+"""Client overhead and concurrency, measured in one run against the local service on loopback.
+
+1. Per-request overhead: ``Client.recognize`` (prepare, sign, deadline watch, parse) versus a
+   bare ``requests.post`` of the same bytes with the same headers to the same server.
+   Goal: at most 1.10x.
+2. 64 images at 50 ms simulated service latency: sequential calls, ``Client.batch`` with 16
+   workers (goal at least 12x sequential), ``AsyncClient.batch`` at concurrency 64 (goal at
+   least 40x sequential).
+
+Run: ``python benchmarks/client.py`` (needs the ``test`` extra for httpx).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from lingyun import AsyncClient, Client, signing
+from lingyun.service.accounts import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, Accounts
+from lingyun.service.control import Control
+from lingyun.service.core import ServiceCore
+from lingyun.service.engines.replay import ReplayEngine
+from lingyun.service.server import LocalServer
+
+IMAGE = (Path(__file__).resolve().parents[1] / "src" / "lingyun" / "samples"
+         / "english.png").read_bytes()
+TASK = "capkey=ocr.cloud.template,property=idcard,templateIndex=0,templatePageIndex=1"
+ROUNDS, CALLS = 5, 200
+
+
+def overhead(url: str) -> None:
+    client = Client(DEFAULT_APP_KEY, DEFAULT_DEV_KEY, url)
+    headers = {"x-app-key": DEFAULT_APP_KEY, "x-sdk-version": "5.2", "x-task-config": TASK,
+               **signing.sign(DEFAULT_DEV_KEY, dt.datetime.now)}
+    session = requests.Session()
+
+    def bare() -> None:
+        response = session.post(url, data=IMAGE, headers=headers, timeout=30)
+        response.json()
+
+    def ours() -> None:
+        client.recognize(IMAGE, "idcard.back")
+
+    for call in (bare, ours):  # warm both connections and code paths
+        for _ in range(20):
+            call()
+    times: dict[str, list[float]] = {"bare": [], "client": []}
+    for _ in range(ROUNDS):  # interleaved rounds: drift hits both alike
+        for name, call in (("bare", bare), ("client", ours)):
+            started = time.perf_counter()
+            for _ in range(CALLS):
+                call()
+            times[name].append((time.perf_counter() - started) / CALLS)
+    bare_s, ours_s = statistics.median(times["bare"]), statistics.median(times["client"])
+    print(f"per request: bare requests.post {bare_s * 1e3:.3f} ms, Client.recognize "
+          f"{ours_s * 1e3:.3f} ms -> {ours_s / bare_s:.3f}x (goal <= 1.10x)")
+
+
+def concurrency(url: str, control: Control) -> None:
+    control.latency = 0.05
+    images = [IMAGE] * 64
+    client = Client(DEFAULT_APP_KEY, DEFAULT_DEV_KEY, url)
+
+    started = time.perf_counter()
+    for image in images:
+        client.recognize(image, "idcard.back")
+    sequential = time.perf_counter() - started
+
+    started = time.perf_counter()
+    assert all(item.ok for item in client.batch(images, "idcard.back", workers=16))
+    threaded = time.perf_counter() - started
+
+    async def run_async() -> float:
+        async with AsyncClient(DEFAULT_APP_KEY, DEFAULT_DEV_KEY, url) as aclient:
+            began = time.perf_counter()
+            items = [item async for item in aclient.batch(images, "idcard.back",
+                                                          concurrency=64)]
+            assert all(item.ok for item in items), [i.error for i in items if not i.ok][:1]
+            return time.perf_counter() - began
+
+    asynchronous = asyncio.run(run_async())
+    control.latency = 0.0
+    print(f"64 images at 50 ms latency: sequential {sequential:.2f} s, 16 workers "
+          f"{threaded:.2f} s ({sequential / threaded:.1f}x, goal >= 12x), AsyncClient at 64 "
+          f"{asynchronous:.2f} s ({sequential / asynchronous:.1f}x, goal >= 40x)")
+
+
+def main() -> int:
+    control = Control()
+    core = ServiceCore(accounts=Accounts(), engines=[ReplayEngine()], control=control)
+    with LocalServer(core, workers=64) as server:
+        print(f"python {sys.version.split()[0]}, local service (replay engine) at {server.url}")
+        overhead(server.url)
+        concurrency(server.url, control)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,151 @@
+"""Recognise on every core: one engine per worker process, each with a few threads.
+
+One rapidocr instance is not thread-safe (calls are serialised on it) and onnxruntime's own
+threads do not scale its Python pre- and post-processing, so a single engine leaves cores
+idle.  :class:`EnginePool` runs ``processes`` copies of a registered engine, each in its own
+process with its own model and ``threads`` onnxruntime threads, and hands each job to a free
+one.  The split is configurable (``lingyun serve --processes/--threads``,
+``LINGYUN_ENGINE_PROCESSES``/``LINGYUN_ENGINE_THREADS``); :func:`default_split` is the
+default, chosen from ``benchmarks/engines.py`` measurements (see ``docs/service.md``).
+
+Workers are started with ``spawn`` (never ``fork``: the parent runs server and pool
+threads), load their model before taking work, and are replaced if one dies; a job whose
+worker died is answered as a server exception, not retried here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from ...digits import BadNumber, parse_uint
+from ...errors import ConfigurationError
+from ..validation import Capability, Refusal
+from . import Answer, BadImage, Engine, Job
+
+__all__ = ["EnginePool", "default_split", "split_from_env"]
+
+_worker_engine: Engine | None = None
+
+
+def default_split(cores: int | None = None) -> tuple[int, int]:
+    """``(processes, threads)`` for this machine: one single-threaded engine per core.
+
+    Measured with ``python benchmarks/engines.py``: per-core processes beat one engine with
+    many threads, because the Python parts of recognition (decoding, box geometry, reading
+    order) run in parallel too.  Capped at 8 processes (each holds its own model, ~150 MB).
+    """
+    cores = cores or os.cpu_count() or 1
+    return min(cores, 8), 1
+
+
+def _env_count(name: str) -> int | None:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = parse_uint(raw, name, max_digits=3)
+    except BadNumber as exc:
+        raise ConfigurationError(str(exc)) from None
+    if value < 1:
+        raise ConfigurationError(f"{name} must be at least 1")
+    return value
+
+
+def split_from_env() -> tuple[int, int]:
+    """The split set by ``LINGYUN_ENGINE_PROCESSES``/``_THREADS``, else :func:`default_split`."""
+    processes, threads = default_split()
+    return (_env_count("LINGYUN_ENGINE_PROCESSES") or processes,
+            _env_count("LINGYUN_ENGINE_THREADS") or threads)
+
+
+def _start_worker(engine_name: str, threads: int) -> None:
+    """Runs once in each worker process: build the engine and load its model."""
+    global _worker_engine
+    os.environ["LINGYUN_ENGINE_THREADS"] = str(threads)
+    from . import make_engines
+
+    (_worker_engine,) = make_engines([engine_name])
+    warm_up = getattr(_worker_engine, "warm_up", None)
+    if warm_up is not None:
+        warm_up()
+
+
+def _recognise_in_worker(job: Job) -> tuple[str, Any]:
+    """Run one job; exceptions the core answers specially travel back as tagged values."""
+    assert _worker_engine is not None
+    try:
+        return "answer", _worker_engine.recognise(job)
+    except Refusal as refusal:
+        return "refusal", (refusal.code, refusal.text)
+    except BadImage as exc:
+        return "bad image", str(exc)
+
+
+class EnginePool:
+    """A registered engine, run in ``processes`` worker processes of ``threads`` threads."""
+
+    def __init__(self, engine: str = "rapidocr", *, processes: int | None = None,
+                 threads: int | None = None) -> None:
+        from . import engine_factories
+
+        factories = engine_factories()
+        if engine not in factories:
+            raise ConfigurationError(f"unknown engine {engine!r}; registered engines: "
+                                     f"{', '.join(factories)}")
+        env_processes, env_threads = split_from_env()
+        self.processes = processes or env_processes
+        self.threads = threads or env_threads
+        if self.processes < 1 or self.threads < 1:
+            raise ConfigurationError("an engine pool needs at least 1 process and 1 thread")
+        self.engine_name = engine
+        self.name = engine  # routes and reports as the engine it runs
+        self._probe = factories[engine]()  # answers serves(); its model never loads here
+        self._lock = threading.Lock()
+        self._executor: ProcessPoolExecutor | None = None
+
+    def __repr__(self) -> str:
+        return (f"EnginePool({self.engine_name!r}, processes={self.processes}, "
+                f"threads={self.threads})")
+
+    def serves(self, capability: Capability) -> bool:
+        return self._probe.serves(capability)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ProcessPoolExecutor(
+                    self.processes, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker, initargs=(self.engine_name, self.threads))
+            return self._executor
+
+    def start(self) -> EnginePool:
+        """Start every worker and wait until each has loaded its model."""
+        pool = self._pool()
+        for future in [pool.submit(os.getpid) for _ in range(self.processes)]:
+            future.result()
+        return self
+
+    def recognise(self, job: Job) -> Answer:
+        try:
+            kind, value = self._pool().submit(_recognise_in_worker, job).result()
+        except BrokenProcessPool:
+            with self._lock:  # replace the broken pool for the next job
+                self._executor = None
+            raise RuntimeError(f"an {self.engine_name} worker process died during recognition; "
+                               "the pool was restarted") from None
+        if kind == "refusal":
+            raise Refusal(*value)
+        if kind == "bad image":
+            raise BadImage(value)
+        return value
+
+    def close(self) -> None:
+        with self._lock:
+            if self._executor is not None:
+                self._executor.shutdown(wait=True, cancel_futures=True)
+                self._executor = None
