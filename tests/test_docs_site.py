@@ -54,7 +54,7 @@ def _nav_pages() -> list[str]:
     return re.findall(r"^\s*-\s*(?:[^:\n]+:\s*)?([\w./-]+\.md)\s*$", nav, re.MULTILINE)
 
 
-def _public_modules() -> set[str]:
+def _modules(*, private: bool = False) -> set[str]:
     found = set()
     for path in PACKAGE.rglob("*.py"):
         parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
@@ -63,10 +63,14 @@ def _public_modules() -> set[str]:
         if not all((PACKAGE.parent / Path(*parts[:i])).joinpath("__init__.py").exists()
                    for i in range(1, len(parts))):
             continue  # a data directory, not a package
-        if any(part.startswith("_") for part in parts[1:]):
+        if not private and any(part.startswith("_") for part in parts[1:]):
             continue
         found.add(".".join(parts))
     return found
+
+
+def _public_modules() -> set[str]:
+    return _modules()
 
 
 def _rendered_modules() -> set[str]:
@@ -113,7 +117,8 @@ def test_every_public_module_has_a_reference_page() -> None:
 
 
 def test_reference_pages_render_only_existing_modules() -> None:
-    stale = sorted(_rendered_modules() - _public_modules())
+    # A private module may be rendered on purpose (docstrings point at its decisions).
+    stale = sorted(_rendered_modules() - _modules(private=True))
     assert not stale, f"docs/api/ renders modules that do not exist: {stale}"
 
 
