@@ -110,7 +110,9 @@ def lingyun_server() -> Iterator[LingyunService]:
     # Each replayed answer is marked (result.replayed) so no test mistakes it for OCR.
     core = ServiceCore(accounts=Accounts(), control=control,
                        engines=make_engines() + make_engines(["replay"]))
-    server = LocalServer(core).start()
+    # A generous queue: a test double that answered "busy" to a burst of test requests
+    # would surprise more than it teaches (busy answers have their own tests).
+    server = LocalServer(core, queue=64).start()
     try:
         yield LingyunService(server, control, DEFAULT_APP_KEY, DEFAULT_DEV_KEY)
     finally:

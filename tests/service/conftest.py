@@ -128,7 +128,7 @@ def service_server(control: Control) -> Iterator[LocalServer]:
     """A service accepting the suite's secret account, default engines, a control."""
     core = ServiceCore(accounts=Accounts({APP_KEY: SECRET_DEV_KEY}), control=control,
                        engines=make_engines() + make_engines(["replay"]), max_body=1024 * 1024)
-    with LocalServer(core) as server:
+    with LocalServer(core, queue=32) as server:
         yield server
 
 

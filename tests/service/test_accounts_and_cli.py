@@ -32,7 +32,7 @@ def test_sources_add_up_and_later_ones_win(tmp_path):
     accounts = Accounts.configured(file=str(tmp_path / "a.json"), accounts=["app4:dev4"],
                                    environ={ACCOUNTS_ENV: "app1:dev1b"})
     accounts.load_file(tmp_path / "b.toml")
-    assert accounts.dev_key(DEFAULT_APP_KEY) == DEFAULT_DEV_KEY
+    assert DEFAULT_APP_KEY not in accounts  # configured accounts shut the public one out
     assert [accounts.dev_key(k) for k in ("app1", "app2", "app3", "app4")] == [
         "dev1b", "dev2b", "dev3", "dev4"]
     assert "dev" not in repr(accounts).replace("app_keys", "")
@@ -51,6 +51,16 @@ def test_bad_accounts_files_are_named(tmp_path, content, suffix, match):
     with pytest.raises(ConfigurationError, match=match) as info:
         Accounts().load_file(path)
     assert str(path) in str(info.value)
+
+
+def test_development_account_only_when_nothing_is_configured(tmp_path):
+    assert Accounts.configured(environ={}).app_keys() == [DEFAULT_APP_KEY]
+    assert Accounts.configured(environ={}).dev_key(DEFAULT_APP_KEY) == DEFAULT_DEV_KEY
+    assert Accounts.configured(accounts=["app:dev"], environ={}).app_keys() == ["app"]
+    assert Accounts.configured(environ={ACCOUNTS_ENV: "env:dev"}).app_keys() == ["env"]
+    (tmp_path / "a.json").write_text(json.dumps({"file": "dev"}))
+    assert Accounts.configured(file=str(tmp_path / "a.json"), environ={}).app_keys() == [
+        "file"]
 
 
 def test_missing_file_and_bad_option():
@@ -78,7 +88,7 @@ def test_serve_command_answers_and_never_prints_the_dev_key():
     assert proc.returncode == 0
     printed = first + out + err
     assert "ac5d5431" in printed, printed
-    assert "lingyun-local" in printed, printed
+    assert "lingyun-local" not in printed, printed  # an account is configured
     assert SECRET_DEV_KEY not in printed and DEFAULT_DEV_KEY not in printed
     assert "POST /ocr" in err and "error=192" in err  # the access log, without secrets
 

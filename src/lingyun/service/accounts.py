@@ -1,10 +1,12 @@
 """Who may call the local service: app key -> developer key.
 
 The service verifies ``x-session-key = md5(x-request-date + devkey)`` (SPEC §2), so it must
-know each account's developer key.  Accounts come from, in order, the built-in development
-account (public constants -- the embedded client uses them), a JSON or TOML file, the
+know each account's developer key.  Accounts come from a JSON or TOML file, the
 ``LINGYUN_SERVICE_ACCOUNTS`` environment variable (``app:dev,app2:dev2``) and ``--account``
-options.  A later source overrides an earlier one for the same app key.
+options; a later source overrides an earlier one for the same app key.  The built-in
+development account (public constants -- the embedded client uses them) is accepted only when
+none of those configures an account: its developer key is public, so a service with real
+accounts must not open to it.
 
 The developer key is a secret even locally: :class:`Accounts` never shows one in its
 ``repr`` and the server prints app keys only.
@@ -127,11 +129,14 @@ class Accounts:
     @classmethod
     def configured(cls, *, file: str | None = None, accounts: Iterable[str] = (),
                    environ: Mapping[str, str] | None = None) -> Accounts:
-        """The default account, then ``file``, the environment and ``APP:DEV`` strings."""
-        result = cls()
+        """``file``, the environment and ``APP:DEV`` strings; the built-in development
+        account only when these configure none."""
+        result = cls(include_default=False)
         if file:
             result.load_file(file)
         result.load_env(environ)
         for text in accounts:
             result.add(*parse_account(text))
+        if not len(result):
+            result.add(DEFAULT_APP_KEY, DEFAULT_DEV_KEY)
         return result

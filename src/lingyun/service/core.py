@@ -10,8 +10,10 @@ Both front ends call the same two steps, so they give the same bytes for the sam
 
 Errors are envelopes with HTTP 200, as the vendor's service answers them.  A body that is
 not an image gets ``-1`` (the vendor has no "bad image" code; its server fails with a
-server exception there) and a text saying so.  An engine crash is logged with its
-traceback and answered ``-1``; the client never sees a traceback.
+server exception there) and a text saying so.  An image whose header declares more pixels
+than :class:`~lingyun.service.imageio.ImageLimits` allow, or too extreme a side ratio, gets
+``230`` (not retried by clients) before anything is decoded.  An engine crash is logged with
+its traceback and answered ``-1``; the client never sees a traceback.
 """
 
 from __future__ import annotations
@@ -25,10 +27,11 @@ from typing import Any
 
 from ..doctypes import DocumentType
 from ..plugins import get_plugin_manager
-from ..protocol import REPLAY_HEADER
+from ..protocol import REPLAY_HEADER, describe_bytes, image_format
 from .accounts import Accounts
 from .control import Control, RecordedRequest
 from .engines import Answer, BadImage, Engine, Job, make_engines
+from .imageio import ImageLimits, ImageRefused, check, limits_in_effect
 from .validation import Capability, Refusal, Validator, parse_task_config
 
 __all__ = ["OCR_PATHS", "SUCCESS_TEXT", "Pending", "Response", "ServiceCore", "sniff_image"]
@@ -39,18 +42,20 @@ OCR_PATHS = ("/ocr", "/ocr/auto_recognise")
 HEALTH_PATH = "/health"
 SUCCESS_TEXT = "请求成功"
 _JSON = "application/json; charset=utf-8"
-_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"BM", b"GIF87a", b"GIF89a", b"II*\x00",
-          b"MM\x00*")
 
 
 def sniff_image(body: bytes) -> str | None:
-    """Why ``body`` is not an image file (JPEG/PNG/BMP/GIF/TIFF/WebP), or ``None``."""
+    """Why ``body`` is not an image file (JPEG/PNG/BMP/GIF/TIFF/WebP), or ``None``.
+
+    The same signatures the client checks before sending (:func:`lingyun.protocol
+    .image_format`), so both sides agree on what an image is.
+    """
     if not body:
         return "the request body is empty; send the image file's bytes"
-    if body.startswith(_MAGIC) or (body[:4] == b"RIFF" and body[8:12] == b"WEBP"):
+    if image_format(body) is not None:
         return None
     return (f"the {len(body)}-byte request body is not a JPEG, PNG, BMP, GIF, TIFF or WebP "
-            "image")
+            f"image: it is {describe_bytes(body)}")
 
 
 @dataclass(frozen=True)
@@ -115,9 +120,11 @@ class ServiceCore:
         accounts: Accounts | None = None,
         engines: Sequence[Engine] | None = None,
         control: Control | None = None,
+        image_limits: ImageLimits | None = None,
         **validator_options: Any,
     ) -> None:
         self.accounts = accounts if accounts is not None else Accounts()
+        self.image_limits = image_limits or ImageLimits()
         self.engines = list(engines) if engines is not None else make_engines()
         self.control = control
         types = get_plugin_manager().document_types()
@@ -198,6 +205,13 @@ class ServiceCore:
         if problem is not None:
             log.warning("refused a bad image for %s: %s", cap.document_type, problem)
             return -1, envelope_response(-1, f"image could not be decoded: {problem}")
+        try:
+            check(body, self.image_limits)
+        except ImageRefused as refused:
+            log.warning("refused an image for %s: %s", cap.document_type, refused.text)
+            return refused.code, envelope_response(refused.code, refused.text)
+        except BadImage:
+            pass  # no readable header: the engine decides (replay does not decode at all)
         scripted = self.control.take(cap.document_type) if self.control else None
         if self.control is not None and self.control.latency > 0:
             time.sleep(self.control.latency)
@@ -214,9 +228,12 @@ class ServiceCore:
                                                  f"{cap.document_type}; engines here: {names}")
         else:
             try:
-                answer = pending.engine.recognise(Job(cap, body))
+                with limits_in_effect(self.image_limits):
+                    answer = pending.engine.recognise(Job(cap, body))
             except Refusal as refusal:
                 return refusal.code, envelope_response(refusal.code, refusal.text)
+            except ImageRefused as refused:
+                return refused.code, envelope_response(refused.code, refused.text)
             except BadImage as exc:
                 log.warning("engine %s could not decode the image: %s", pending.engine.name, exc)
                 return -1, envelope_response(-1, f"image could not be decoded: {exc}")

@@ -11,6 +11,13 @@ Empty versus missing (documented in ``docs/service.md``): a header that is absen
 keys work the same way: ``capkey`` absent is missing (222), ``capkey=`` or ``capkey=  ``
 is empty (223).  A pair without ``=`` (``capkey``) counts as the key with an empty value.
 Keys match case-insensitively (``templatePageindex``, ``capKey``); the first spelling wins.
+
+Numbers (``templateIndex``, ``templatePageIndex``) are ASCII digits of bounded length
+(:func:`lingyun.digits.parse_uint`): ``'²'`` or a 5,000-digit value is a 233/234 refusal,
+never an exception.  Two decisions follow what public clients send (docs/service.md):
+``capkey=ocr.cloud,lang=english`` is English text (the vendor's Java sample sends it), and a
+template request without ``templateIndex``/``templatePageIndex`` means index 0 (a production
+client of a private deployment sends only ``capkey`` and ``property``).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
+from ..digits import BadNumber, parse_uint
 from ..doctypes import DocumentType
 from ..signing import session_key
 from .accounts import APP_KEY_PATTERN, Accounts
@@ -41,8 +49,17 @@ DEFAULT_SKEW = _dt.timedelta(minutes=15)
 #: SDK versions public clients send (SPEC §2).
 SDK_VERSIONS = frozenset({"5.1", "5.2", "8.0", "8.1"})
 TEMPLATE_CAPKEY = "ocr.cloud.template"
-#: capkey -> the one lang it accepts (SPEC §3, §8).
-TEXT_LANGS = {"ocr.cloud": "chinese_cn", "ocr.cloud.english": "english"}
+#: capkey -> lang -> the capkey of the document type that reads it (SPEC §3, §8).  The
+#: vendor's Java sample sends English as ``capkey=ocr.cloud,lang=english``; it is served
+#: like ``ocr.cloud.english``.
+TEXT_LANGS: dict[str, dict[str, str]] = {
+    "ocr.cloud": {"chinese_cn": "ocr.cloud", "english": "ocr.cloud.english"},
+    "ocr.cloud.english": {"english": "ocr.cloud.english"},
+}
+#: A template index key that is absent means this (what clients that omit them expect).
+DEFAULT_TEMPLATE_INDEX = "0"
+#: More digits than any template or page number; bounds the work a header can cause.
+MAX_INDEX_DIGITS = 9
 
 _DATE_FORMATS = ("%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%d %H:%M:%S")
 _MD5_HEX = re.compile(r"[0-9A-Fa-f]{32}")
@@ -117,6 +134,20 @@ def _config_value(config: Mapping[str, str], key: str, missing: int, empty: int)
     if not value:
         raise Refusal(empty, f"task config {key} is empty")
     return value
+
+
+def _index_value(config: Mapping[str, str], key: str, empty: int, wrong: int) -> str:
+    """A template index as canonical decimal text: absent is ``"0"``, blank is ``empty``,
+    anything but a bounded run of ASCII digits is ``wrong`` (233/234)."""
+    if key.lower() not in config:
+        return DEFAULT_TEMPLATE_INDEX
+    value = config[key.lower()]
+    if not value:
+        raise Refusal(empty, f"task config {key} is empty")
+    try:
+        return str(parse_uint(value, key, max_digits=MAX_INDEX_DIGITS))
+    except BadNumber as exc:
+        raise Refusal(wrong, str(exc)) from None
 
 
 def _capability_key(doc: DocumentType) -> tuple[str, ...]:
@@ -194,12 +225,8 @@ class Validator:
                              and config.get("withposition", "0") not in ("", "0"))
             return Capability(capkey, config=config, with_position=with_position)
         prop = _config_value(config, "property", 224, 225)
-        page = _config_value(config, "templatePageIndex", 226, 227)
-        index = _config_value(config, "templateIndex", 228, 229)
-        if not page.isdigit():
-            raise Refusal(233, f"templatePageIndex {page!r} is not a page number")
-        if not index.isdigit():
-            raise Refusal(234, f"templateIndex {index!r} is not a template number")
+        page = _index_value(config, "templatePageIndex", 227, 233)
+        index = _index_value(config, "templateIndex", 229, 234)
         return Capability(capkey, property=prop, template_index=index, page_index=page,
                           config=config)
 
@@ -211,29 +238,32 @@ class Validator:
 
     def check_capability(self, cap: Capability) -> Capability:
         """231, 232, 261 (lang), 262 (property), 233/234 (no such page/template), 260."""
+        route = (cap.capkey,)
         if cap.capkey in TEXT_LANGS:
-            lang = _config_value(cap.config, "lang", 231, 232)
-            if lang.lower() != TEXT_LANGS[cap.capkey]:
+            lang = _config_value(cap.config, "lang", 231, 232).lower()
+            langs = TEXT_LANGS[cap.capkey]
+            if lang not in langs:
                 raise Refusal(261, f"lang {lang!r} is not supported by {cap.capkey} "
-                                   f"(it reads {TEXT_LANGS[cap.capkey]})")
-            cap = replace(cap, lang=lang.lower())
+                                   f"(it reads {', '.join(langs)})")
+            cap = replace(cap, lang=lang)
+            route = (langs[lang],)
         if cap.capkey == TEMPLATE_CAPKEY:
             prop = cap.property or ""
             if prop not in self._properties:
                 raise Refusal(262, f"property {prop!r} is not supported; supported: "
                                    f"{', '.join(sorted(self._properties))}")
-            name = self._types.get((cap.capkey, prop, str(int(cap.template_index or 0)),
-                                    str(int(cap.page_index or 0))))
+            name = self._types.get((cap.capkey, prop, cap.template_index or "0",
+                                    cap.page_index or "0"))
             if name is None:
                 pages = {k[3] for k in self._types if k[:2] == (cap.capkey, prop)}
                 indexes = {k[2] for k in self._types if k[:2] == (cap.capkey, prop)}
-                if str(int(cap.template_index or 0)) not in indexes:
+                if (cap.template_index or "0") not in indexes:
                     raise Refusal(234, f"templateIndex {cap.template_index} does not exist "
                                        f"for {prop}; it has {', '.join(sorted(indexes))}")
                 raise Refusal(233, f"templatePageIndex {cap.page_index} does not exist for "
                                    f"{prop}; it has {', '.join(sorted(pages))}")
             return replace(cap, document_type=name)
-        name = self._types.get((cap.capkey,))
+        name = self._types.get(route)
         if name is None:
             raise Refusal(260, f"no API service for capkey {cap.capkey!r}; this service "
                                f"offers {', '.join(sorted(self._capkeys))}")

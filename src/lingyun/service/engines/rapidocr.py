@@ -24,7 +24,7 @@ from ...errors import ConfigurationError
 from ...hookspecs import hookimpl
 from ..positions import Box, Glyph, Line, encode_page
 from ..validation import Capability, Refusal
-from . import Answer, BadImage, Job
+from . import Answer, Job
 
 __all__ = ["INSTALL_HINT", "MissingRapidOCR", "RapidOCREngine", "rapidocr_available"]
 
@@ -111,12 +111,11 @@ class RapidOCREngine:
         self._engine()
 
     def decode(self, image: bytes) -> np.ndarray:
-        import cv2
+        """BGR pixels via :mod:`lingyun.service.imageio`: size checked from the header first,
+        transparency on white, any bit depth or colour space, the first frame."""
+        from ..imageio import decode
 
-        array = cv2.imdecode(np.frombuffer(image, dtype=np.uint8), cv2.IMREAD_COLOR)
-        if array is None:
-            raise BadImage(f"the {len(image)}-byte body is not an image OpenCV can decode")
-        return array
+        return decode(image)
 
     def read_lines(self, image: bytes) -> tuple[int, int, list[Line]]:
         """``(width, height, lines)`` for an encoded image; :class:`BadImage` if undecodable."""
