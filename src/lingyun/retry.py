@@ -47,7 +47,7 @@ class Limiter(Protocol):
     :class:`~lingyun.errors.DeadlineExceeded` when ``deadline`` (a :func:`time.monotonic`
     value, or ``None``) would pass first.  ``feedback`` is told after every attempt whether
     the service was busy (a transient code or a failed connection), so an adaptive limiter can
-    slow down.  :class:`lingyun.bulk.ratelimit.RateLimiter` is the built-in one.
+    slow down.  ``lingyun.bulk.ratelimit.RateLimiter`` is the built-in one.
     """
 
     def acquire(self, deadline: float | None) -> None: ...

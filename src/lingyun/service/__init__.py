@@ -4,7 +4,7 @@
 * :mod:`.server` -- the ASGI app with admission, queue and shutdown (``lingyun serve``);
 * :mod:`.http1` -- its HTTP/1.1 front end: timeouts, connection cap (asyncio + h11);
 * :mod:`.imageio` -- image decoding with header-checked pixel limits;
-* :mod:`.embedded` -- the in-process ``requests`` adapter the client uses by default;
+* :mod:`.transport` -- the in-process transport behind ``Client.local()`` (no socket);
 * :mod:`.engines` -- recognition engines as plugins (``rapidocr``, ``replay``);
 * :mod:`.control` -- scripted answers for tests (see :mod:`lingyun.pytest_plugin`).
 """

@@ -3,9 +3,9 @@
 What this transport guarantees, whatever the server does:
 
 * **Every call ends by its deadline.**  Connect and per-read timeouts are cut to the time
-  left, and the sockets of the call are registered with :mod:`._watchdog`, which shuts them
-  down when the deadline passes -- so a server that drips one byte at a time cannot hold a
-  call past it.
+  left, and the sockets of the call are registered with the private ``_watchdog`` module,
+  which shuts them down when the deadline passes -- so a server that drips one byte at a
+  time cannot hold a call past it.
 * **Redirects are never followed** (``allow_redirects=False``): a 3xx is handed to
   :func:`lingyun.protocol.read_reply`, which refuses it, so credentials and the image never
   reach another host.
