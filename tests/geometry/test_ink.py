@@ -37,6 +37,20 @@ def test_slabs_snap_to_the_ink_runs_whose_centre_they_hold():
     assert (snapped[1:, 0] - snapped[:-1, 2]).tolist() == [2, 10]
 
 
+def test_a_run_between_slabs_goes_to_the_nearest_and_no_box_becomes_a_speck():
+    # ink columns 2-9, 20-27 and 40-47; the engine's slabs leave gaps where the second
+    # letter's centre (24) lies, and one stray grey pixel sits in the third slab's corner
+    image = np.full((30, 60), 255, np.uint8)
+    for start in (2, 20, 40):
+        image[8:22, start:start + 8] = 0
+    slabs = [(0, 0, 12, 30), (14, 0, 23, 30), (38, 0, 50, 30), (52, 0, 58, 30)]
+    image[9, 55] = 60  # a speck inside the last slab, which holds no letter's ink run
+    snapped = snap(ink_mask(image), slabs, [0, 0, 0, 0])
+    assert snapped[:3].tolist() == [[2, 8, 10, 22], [20, 8, 28, 22], [40, 8, 48, 22]]
+    # the empty slab is not shrunk to the 1-pixel speck: it keeps the engine's box
+    assert snapped[3].tolist() == [52, 0, 58, 30]
+
+
 def test_bad_images_are_named():
     with pytest.raises(GeometryError, match="2-D uint8"):
         ink_mask(np.zeros((3, 3, 3), np.uint8))

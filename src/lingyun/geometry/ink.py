@@ -12,9 +12,11 @@ between those columns.  A box without ink is returned unchanged.
 Slabs do not follow glyph boundaries: a slab may hold the end of one letter and the start
 of the next, so tightening alone leaves false gaps.  :func:`snap` first finds the *ink runs*
 of each line -- maximal ranges of columns with ink between the line's top and bottom -- and
-gives every run to the slab containing its centre; a slab's horizontal extent becomes the
-union of its runs, so the gap between two characters is the blank between their ink.  Slabs
-that received no run (letters touching a neighbour) keep their tightened box.
+gives every run to the slab containing its centre (or, for a centre in a gap between slabs,
+the nearest slab); a slab's horizontal extent becomes the union of its runs, so the gap
+between two characters is the blank between their ink.  Slabs that received no run (letters
+touching a neighbour) keep their tightened box.  A box left on a speck -- under half the
+line's typical glyph height, with less ink than a full stop -- keeps the engine's slab.
 
 All boxes at once: one integral image of the mask, and per box a fixed-width window of
 column (then row) sums read from it -- ``(boxes, widest box)`` arrays, no loop per box.
@@ -126,6 +128,7 @@ def snap(mask: np.ndarray, boxes: object, line: object) -> np.ndarray:
         raise GeometryError(f"snap: expected {box.shape[0]} line indices, got {index.shape}")
     height, width = ink.shape
     out = box.copy()
+    without = np.zeros(box.shape[0], dtype=bool)
     bounds = np.flatnonzero(np.diff(np.concatenate(([-1], index, [-1])))) if index.size else []
     for first, stop in itertools.pairwise(bounds):
         chars = box[first:stop]
@@ -138,13 +141,32 @@ def snap(mask: np.ndarray, boxes: object, line: object) -> np.ndarray:
         starts, ends = _runs(ink[top:bottom, left:right].any(axis=0))
         centre = left + (starts + ends) / 2
         slabs = np.asarray(boxes, dtype=np.int64).reshape(-1, 4)[first:stop]
-        owner = np.searchsorted(slabs[:, 0], centre, side="right") - 1
-        valid = (owner >= 0) & (centre < slabs[np.clip(owner, 0, None), 2])
+        # A run goes to the slab holding its centre, or -- when the centre falls in a gap
+        # between slabs -- to the slab whose centre is nearest: no ink is dropped.
+        slab_centres = (slabs[:, 0] + slabs[:, 2]) / 2
+        owner = np.abs(centre[:, None] - slab_centres[None, :]).argmin(axis=1) \
+            if centre.size else np.zeros(0, dtype=np.int64)
+        inside = (centre[:, None] >= slabs[None, :, 0]) & (centre[:, None] < slabs[None, :, 2])
+        owner = np.where(inside.any(axis=1), inside.argmax(axis=1), owner)
         low = np.full(stop - first, np.iinfo(np.int64).max)
         high = np.full(stop - first, np.iinfo(np.int64).min)
-        np.minimum.at(low, owner[valid], left + starts[valid])
-        np.maximum.at(high, owner[valid], left + ends[valid])
+        np.minimum.at(low, owner, left + starts)
+        np.maximum.at(high, owner, left + ends)
         has = high > low
         out[first:stop, 0] = np.where(has, low, chars[:, 0])
         out[first:stop, 2] = np.where(has, high, chars[:, 2])
-    return tighten(ink, out)
+        without[first:stop] = ~has
+    snapped = tighten(ink, out)
+    # Noise or anti-aliasing can leave a box on a speck: shorter than half the line's
+    # typical glyph and with less ink than even a full stop at that size ((typical/8)^2
+    # pixels).  The engine's slab, which at least covers the glyph, is the better answer.
+    heights = snapped[:, 3] - snapped[:, 1]
+    typical = np.zeros(box.shape[0])
+    for first, stop in itertools.pairwise(bounds):
+        own = heights[first:stop][~without[first:stop]]
+        typical[first:stop] = np.median(own if own.size else heights[first:stop])
+    for i in np.flatnonzero(heights < typical / 2):
+        left, top, right, bottom = (int(v) for v in snapped[i])
+        if int(ink[max(top, 0):bottom, max(left, 0):right].sum()) < max(4, (typical[i] / 8) ** 2):
+            snapped[i] = np.asarray(boxes, dtype=np.int64).reshape(-1, 4)[i]
+    return snapped
