@@ -2,7 +2,8 @@
 
 Every image yields exactly one :class:`BatchItem`, holding either its result or the error
 that ended it -- one bad image never costs the others.  Images are pulled from the input
-lazily (at most ``2 * workers`` in flight), so a generator over millions of files works.
+lazily (at most ``2 * workers`` in flight or waiting to be yielded in order), so a generator
+over millions of files works.
 An :class:`~lingyun.errors.AccountError` (code 240: the account cannot pay) stops the batch:
 calls already running finish and are yielded, and every image not yet sent is yielded with
 ``attempted=False`` and a :class:`BatchAborted` error, so the caller can resume from there.
@@ -90,7 +91,9 @@ def run_batch(
         try:
 
             def refill() -> None:
-                while stop is None and len(in_flight) < 2 * workers:
+                # Finished outcomes waiting for an earlier one (ordered=True) count too:
+                # one slow image must not let calls pile up behind it without bound.
+                while stop is None and len(in_flight) + len(finished) < 2 * workers:
                     nxt = next(pending_sources, None)
                     if nxt is None:
                         return
@@ -114,6 +117,7 @@ def run_batch(
                 else:
                     for index in sorted(finished):
                         yield finished.pop(index)
+                refill()  # the yielded outcomes made room
             for index in sorted(finished):
                 yield finished.pop(index)
             if stop is not None:

@@ -89,3 +89,38 @@ def test_lazy_consumption_of_an_endless_source() -> None:
 def test_workers_must_be_positive() -> None:
     with pytest.raises(UsageError):
         list(run_batch(lambda n: n, [1], workers=0))
+
+
+def test_ordered_buffers_at_most_twice_the_workers_behind_a_slow_image() -> None:
+    workers = 3
+    bound = 2 * workers
+    state = threading.Condition()
+    done_others = 0
+    violated = False
+
+    def sources():
+        nonlocal violated
+        for n in range(1000):
+            with state:
+                if n >= bound and done_others < 10**9 and not first_done.is_set():
+                    violated = True  # pulled past the bound while image 0 is unfinished
+                    state.notify_all()
+            yield n
+
+    first_done = threading.Event()
+
+    def call(n: int) -> int:
+        nonlocal done_others
+        if n == 0:
+            with state:  # released once every other slot has finished, or on a violation
+                state.wait_for(lambda: done_others >= bound - 1 or violated, timeout=30)
+            first_done.set()
+            return n
+        with state:
+            done_others += 1
+            state.notify_all()
+        return n
+
+    items = list(run_batch(call, sources(), workers=workers, ordered=True))
+    assert [item.index for item in items] == list(range(1000))
+    assert not violated
