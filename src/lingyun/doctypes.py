@@ -17,6 +17,7 @@ from .hookspecs import hookimpl
 from .taskconfig import TaskConfig
 
 if TYPE_CHECKING:
+    from .recognisers.page import Page
     from .results import Result
     from .transport import Reply
 
@@ -107,6 +108,9 @@ class DocumentType:
     ``task_config`` is sent as is; options the caller gives are appended after validation.
     ``keys`` maps the service's (Chinese) field names to stable English keys for lookup on
     template results.  ``deprecated`` is a message: when set, using the type warns.
+    ``local_recogniser`` reads the document offline: ``Page -> data`` (the envelope's
+    ``data`` in the vendor's shape, see :mod:`lingyun.recognisers`); the local service's
+    ``local-templates`` engine serves the type exactly when it has one.
     """
 
     name: str
@@ -118,6 +122,7 @@ class DocumentType:
     keys: Mapping[str, str] = field(default_factory=dict)
     deprecated: str | None = None
     description: str = ""
+    local_recogniser: Callable[[Page], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.task_config, TaskConfig):
@@ -156,6 +161,7 @@ class DocumentType:
             "options": [o.describe() for o in self.options],
             "keys": dict(self.keys),
             "deprecated": self.deprecated,
+            "local_recogniser": self.local_recogniser is not None,
         }
 
 

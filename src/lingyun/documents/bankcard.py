@@ -3,6 +3,7 @@
 from functools import partial
 
 from ..doctypes import DocumentType, registering
+from ..recognisers.bankcard import read_bankcard
 from ..results import parse_bankcard
 
 BANKCARD = DocumentType(
@@ -11,6 +12,7 @@ BANKCARD = DocumentType(
     title_zh="银行卡",
     task_config={"capkey": "ocr.cloud.bankcard"},
     parse=partial(parse_bankcard, document_type="bankcard"),
+    local_recogniser=read_bankcard,
 )
 
 

@@ -3,6 +3,7 @@
 from functools import partial
 
 from ..doctypes import DocumentType, Option, registering
+from ..recognisers.bizcard import read_bizcard
 from ..results import parse_bizcard
 
 YES_NO = ("yes", "no")
@@ -23,6 +24,7 @@ BIZCARD = DocumentType(
         Option("need_score", bool, default=False, true_false=YES_NO,
                help="return confidences"),
     ),
+    local_recogniser=read_bizcard,
 )
 
 

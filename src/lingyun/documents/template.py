@@ -8,9 +8,11 @@ Third-party templates use it too::
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from ..doctypes import DocumentType, Parser
+from ..recognisers.page import Page
 from ..results import TemplateResult, parse_template
 from ..transport import Reply
 
@@ -46,8 +48,12 @@ def template_document(
     confidence_scale: int | None = None,
     deprecated: str | None = None,
     description: str = "",
+    local_recogniser: Callable[[Page], dict[str, Any]] | None = None,
 ) -> DocumentType:
-    """A :class:`~lingyun.DocumentType` for one page of one template."""
+    """A :class:`~lingyun.DocumentType` for one page of one template.
+
+    ``local_recogniser`` lets the local service read it offline (:mod:`lingyun.recognisers`).
+    """
     return DocumentType(
         name=name,
         title=title,
@@ -62,4 +68,5 @@ def template_document(
         keys=dict(keys),
         deprecated=deprecated,
         description=description,
+        local_recogniser=local_recogniser,
     )
