@@ -284,21 +284,40 @@ def bizcard(rng: random.Random) -> tuple[Image.Image, dict[str, Any]]:
                "adr": "Add:", "url": "Web:"} if english else
               {"tel_cell": "手机：", "tel": "电话：", "fax": "传真：", "email": "邮箱：",
                "adr": "地址：", "url": "网址："})
-    draw.text((30, 24), truth["company"], font=font(CJK_SANS_BOLD, 24), fill=(30, 60, 120))
-    draw.line((30, 64, width - 30, 64), fill=(30, 60, 120), width=2)
-    name_x = 40 + rng.randrange(0, 30)
-    draw.text((name_x, 86), truth["name"], font=font(CJK_SANS_BOLD, 40), fill="black")
-    side = name_x + 40 * len(truth["name"]) + 30
-    draw.text((side, 90), truth["department"], font=font(CJK_SANS, 18), fill=(80, 80, 80))
-    draw.text((side, 114), truth["title"], font=font(CJK_SANS, 18), fill=(80, 80, 80))
+    mobile = truth["tel_cell"][0]
+    shown = {item: truth[item][0] if isinstance(truth[item], list) else truth[item]
+             for item in ("tel_cell", "tel", "fax", "email", "url", "adr") if item in truth}
+    if rng.random() < 0.5:  # a mobile printed in groups; its value is the digits
+        shown["tel_cell"] = f"{mobile[:3]} {mobile[3:7]} {mobile[7:]}"
+    company_font = font(CJK_SANS_BOLD, 24)
     body = font(CJK_SANS, 19)
-    y = 170 + rng.randrange(0, 10)
-    for item in ("tel_cell", "tel", "fax", "email", "url", "adr"):
-        if item not in truth:
-            continue
-        value = truth[item][0] if isinstance(truth[item], list) else truth[item]
-        draw.text((40, y), f"{labels[item]}{value}", font=body, fill=(40, 40, 40))
-        y += 29
+    if rng.random() < 0.5:
+        # layout A: company on top, name large, contacts in one column below
+        draw.text((30, 24), truth["company"], font=company_font, fill=(30, 60, 120))
+        draw.line((30, 64, width - 30, 64), fill=(30, 60, 120), width=2)
+        name_x, name_y, x, y = 40 + rng.randrange(0, 30), 86, 40, 170 + rng.randrange(0, 10)
+    else:
+        # layout B: name top left, contacts in a right-hand column, company at the foot
+        draw.text((30, height - 60), truth["company"], font=company_font, fill=(30, 60, 120))
+        name_x, name_y, x, y = 30, 30, 300 + rng.randrange(0, 20), 40
+        body = font(CJK_SANS, 17)
+    draw.text((name_x, name_y), truth["name"], font=font(CJK_SANS_BOLD, 40), fill="black")
+    if x < 200:
+        side = name_x + 40 * len(truth["name"]) + 30
+        draw.text((side, name_y + 4), truth["department"], font=font(CJK_SANS, 18),
+                  fill=(80, 80, 80))
+        draw.text((side, name_y + 28), truth["title"], font=font(CJK_SANS, 18),
+                  fill=(80, 80, 80))
+    else:
+        draw.text((name_x, name_y + 60), truth["department"] + " " + truth["title"],
+                  font=font(CJK_SANS, 18), fill=(80, 80, 80))
+    for item, value in shown.items():
+        if item == "adr" and x > 200 and len(value) > 14:
+            continue  # no room for a long address in the narrow column
+        draw.text((x, y), f"{labels[item]}{value}", font=body, fill=(40, 40, 40))
+        y += 29 if x < 200 else 27
+    if "adr" in shown and x > 200 and len(shown["adr"]) > 14:
+        del truth["adr"]
     return card, truth
 
 
@@ -332,7 +351,7 @@ def render_set(out: Path, per_type: int, seed: int) -> dict[str, Any]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help=f"directory (default {OUT})")
-    parser.add_argument("--per-type", type=int, default=5, help="images per document type")
+    parser.add_argument("--per-type", type=int, default=4, help="images per document type")
     parser.add_argument("--seed", type=int, default=11, help="random seed (same seed, same set)")
     args = parser.parse_args()
     truths = render_set(args.out, args.per_type, args.seed)

@@ -47,6 +47,8 @@ _COMPANY = re.compile(r"公司|集团|研究院|事务所|银行|大学|Co\.|Ltd
 _TITLE = re.compile(r"经理|总监|主管|工程师|总裁|董事|主任|顾问|总经理|秘书|会计|设计师|律师|"
                     r"CEO|CTO|CFO|Manager|Director|Engineer|President", re.IGNORECASE)
 _DEPARTMENT = re.compile(r"(?:部|中心|事业部|办公室|处|科)$")
+_DEPARTMENT_TITLE = re.compile(r"([\u4e00-\u9fff]{1,8}?(?:部|中心))([\u4e00-\u9fff]{0,6}"
+                               r"(?:" + _TITLE.pattern + r"))")
 _ADDRESS = re.compile(r"[省市区县]\S*[路街道巷号]")
 _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
@@ -86,6 +88,16 @@ def _by_shape(span: Span) -> tuple[str, Span] | None:
 _COMPACT_ITEMS = frozenset({"tel", "tel_cell", "fax", "email", "url", "postalcode"})
 
 
+def _split_department(span: Span) -> list[tuple[str, Span] | None]:
+    """``研发部 技术总监`` on one line: the department, then the title (the space between
+    Chinese words is too narrow to show in the boxes, so the words decide)."""
+    match = _DEPARTMENT_TITLE.fullmatch(span.compact)
+    if match is None:
+        return []
+    cut = match.end(1)
+    return [("department", span.sub(0, cut)), ("title", span.sub(cut).strip())]
+
+
 def _entry(number: int, item: str, value: Span) -> dict[str, Any]:
     return {
         "id": str(number),
@@ -105,11 +117,11 @@ def read_bizcard(page: Page) -> dict[str, Any]:
         span = line.all.strip()
         if not span:
             continue
-        hit = _by_label(span) or _by_shape(span)
-        if hit is None:
+        hits = _split_department(span) or [_by_label(span) or _by_shape(span)]
+        if hits[0] is None:
             rest.append(span)
-        elif hit[1]:
-            found.append(hit)
+        else:
+            found.extend(hit for hit in hits if hit is not None and hit[1])
     names = [s for s in rest if _NAME.fullmatch(s.compact)]
     if names:
         name = max(names, key=lambda s: s.line.char_height)

@@ -19,6 +19,7 @@ Two things the engine does not give are recovered from the boxes:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import statistics
@@ -50,7 +51,7 @@ Box = tuple[int, int, int, int]  # left, top, right, bottom, in image pixels
 WORD_GAP = 0.45
 #: So is a step between centres this many times the line's median step (monospace print,
 #: whose glyph boxes touch across a space).
-WORD_PITCH = 1.6
+WORD_PITCH = 1.4
 #: A blank wider than this many character heights ends a value (the next column begins).
 COLUMN_GAP = 3.0
 #: Lines shorter than this many characters do not vote on the page's skew.
@@ -184,7 +185,7 @@ class Span:
         """This span cut at its word breaks."""
         cuts = [i for i in range(self.start + 1, self.end) if self.line.chars[i].space_before]
         bounds = [self.start, *cuts, self.end]
-        return [Span(self.line, a, b) for a, b in zip(bounds, bounds[1:], strict=False)]
+        return [Span(self.line, a, b) for a, b in itertools.pairwise(bounds)]
 
     def __repr__(self) -> str:
         return f"<Span {self.text!r} {self.box}>"
@@ -278,7 +279,7 @@ class Page:
                 continue
             gap_limit = WORD_GAP * statistics.median(b[3] - b[1] for _, b, _ in solid)
             steps = [(b[0] + b[2] - a[0] - a[2]) / 2
-                     for (_, a, _), (_, b, _) in zip(solid, solid[1:], strict=False)]
+                     for (_, a, _), (_, b, _) in itertools.pairwise(solid)]
             step_limit = WORD_PITCH * statistics.median(steps) if len(steps) >= 2 else math.inf
             chars: list[Char] = []
             pending_space = False
@@ -443,24 +444,30 @@ def digit_runs(page: Page, *, last: str = "") -> list[DigitRun]:
     for row in page.rows():
         chars = [c for line in row for c in line.chars]
         current: list[tuple[str, Char]] = []
-
-        def flush() -> None:
-            if current:
-                runs.append(DigitRun("".join(d for d, _ in current),
-                                     tuple(c for _, c in current)))
-            current.clear()
-
         for i, char in enumerate(chars):
-            text = char.text
-            neighbours = [chars[j].text for j in (i - 1, i + 1) if 0 <= j < len(chars)]
-            if text.isascii() and text.isdigit():
-                current.append((text, char))
-            elif text in DIGIT_LOOKALIKES and any(n.isdigit() for n in neighbours):
-                current.append((DIGIT_LOOKALIKES[text], char))
-            elif text in last and current:
-                current.append((text.upper(), char))
-                flush()
-            else:
-                flush()
-        flush()
+            digit = _as_digit(chars, i, last)
+            if digit is not None:
+                current.append((digit, char))
+            if current and (digit is None or char.text in last):
+                runs.append(_run(current))
+                current = []
+        if current:
+            runs.append(_run(current))
     return runs
+
+
+def _as_digit(chars: Sequence[Char], i: int, last: str) -> str | None:
+    """What ``chars[i]`` stands for in a run of digits, or None when it ends the run."""
+    text = chars[i].text
+    if text.isascii() and text.isdigit():
+        return text
+    neighbours = [chars[j].text for j in (i - 1, i + 1) if 0 <= j < len(chars)]
+    if text in DIGIT_LOOKALIKES and any(n.isascii() and n.isdigit() for n in neighbours):
+        return DIGIT_LOOKALIKES[text]
+    if text in last and i > 0 and chars[i - 1].text.isdigit():
+        return text.upper()
+    return None
+
+
+def _run(pairs: list[tuple[str, Char]]) -> DigitRun:
+    return DigitRun("".join(d for d, _ in pairs), tuple(c for _, c in pairs))
