@@ -13,7 +13,7 @@ import pytest
 
 from lingyun.client import Client
 from lingyun.documents.template import template_document
-from lingyun.errors import UnsupportedError
+from lingyun.errors import TransientError, UnsupportedError
 from lingyun.hookspecs import hookimpl
 from lingyun.plugins import get_plugin_manager
 from lingyun.recognisers.page import Page
@@ -90,6 +90,25 @@ def test_a_third_party_template_with_a_recogniser_is_served_over_http(temporary_
     assert isinstance(result, TemplateResult)
     assert result.values() == {"merchant": "样本小卖部", "amount": "12.50"}
     assert reader.images == [PNG]  # the image went to the reader, once
+
+
+@pytest.mark.parametrize("recogniser", [lambda page: 1 / 0, lambda page: ["not", "data"]])
+def test_a_broken_recogniser_is_a_logged_server_exception_not_a_traceback(
+        temporary_plugin, caplog, recogniser):
+    broken = template_document("acme.broken", "broken", "Broken", "坏",
+                               keys={}, local_recogniser=recogniser)
+    plugin = types.SimpleNamespace(lingyun_register_document_types=hookimpl(
+        lambda register: register(broken)))
+    temporary_plugin(plugin, "acme-broken-test")
+    core = ServiceCore(accounts=Accounts({APP_KEY: SECRET_DEV_KEY}),
+                       engines=[TemplateEngine(reader=StaticReader(RECEIPT_LINES))])
+    with LocalServer(core) as server, Client(APP_KEY, SECRET_DEV_KEY, server.url,
+                                             retries=0) as client:
+        with pytest.raises(TransientError) as caught:
+            client.recognize(PNG, "acme.broken")
+    assert caught.value.code == -1
+    assert "Traceback" not in str(caught.value) and "ZeroDivision" not in str(caught.value)
+    assert "acme.broken" in caplog.text  # the service's log says which type failed
 
 
 def test_built_in_answers_parse_with_the_client_parsers_over_http():

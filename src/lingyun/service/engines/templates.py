@@ -96,7 +96,13 @@ class TemplateEngine:
         if recogniser is None:
             raise ConfigurationError(f"{job.document_type} has no local recogniser")
         width, height, lines = self._reader().read_lines(job.image)
-        return Answer(data=recogniser(page_from_lines(width, height, lines)))
+        data = recogniser(page_from_lines(width, height, lines))
+        if not isinstance(data, dict):
+            # the core logs this and answers -1: a broken plugin, not the caller's fault
+            raise ConfigurationError(
+                f"the local recogniser of {job.document_type} returned "
+                f"{type(data).__name__}, not the envelope's data object")
+        return Answer(data=data)
 
 
 def share_reader(engines: Sequence[Engine]) -> None:
