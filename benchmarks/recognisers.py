@@ -7,6 +7,7 @@ the value the image was rendered with (:mod:`lingyun.recognisers.scoring`).
 
     python benchmarks/recognisers.py                       # the committed test images
     python benchmarks/recognisers.py --render 25 --seed 7  # a fresh set (needs the fonts)
+    python benchmarks/recognisers.py --render 6 --strength 2  # rotated and noisier
 
 Prints a table: documents, fields, fields right, documents with every field right, and the
 median time per page; then accuracy by distortion (clean, rotated, noisy, blurred).
@@ -85,6 +86,8 @@ def main() -> int:
     parser.add_argument("--render", type=int, metavar="N",
                         help="render a fresh set of N images per type first (needs fonts)")
     parser.add_argument("--seed", type=int, default=2026, help="seed for --render")
+    parser.add_argument("--strength", type=float, default=1.0,
+                        help="distortion strength for --render (2 = twice the rotation/noise)")
     parser.add_argument("--misses", action="store_true", help="list every wrong field")
     args = parser.parse_args()
     if args.render is None:
@@ -92,7 +95,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as directory:
         subprocess.run([sys.executable, str(ROOT / "scripts" / "render_documents.py"),
                         "--out", directory, "--per-type", str(args.render),
-                        "--seed", str(args.seed)], check=True)
+                        "--seed", str(args.seed), "--strength", str(args.strength)],
+                       check=True)
         return run(Path(directory), args.misses)
 
 

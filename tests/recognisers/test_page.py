@@ -86,6 +86,8 @@ def test_digit_runs_map_look_alike_letters_between_digits_only():
     (lambda: Char("AB", (0, 0, 1, 1)), "one non-space character"),
     (lambda: Char("A", (5, 0, 1, 1)), "right < left"),
     (lambda: Char("A", (0, 0, 1, 1), confidence=3.0), "not within 0..1"),
+    (lambda: Char("A", (0, 0, 1, 1), confidence="high"), "not within 0..1"),
+    (lambda: Char("A", (0, 0, 1, 1), confidence=float("nan")), "not within 0..1"),
     (lambda: Char("A", (0, 0, 1)), "four integers"),
     (lambda: TextLine((0, 0, 1, 1), ("A",)), "not a Char"),
     (lambda: Page(0, 10), "positive integer"),

@@ -107,7 +107,8 @@ class Char:
         if not isinstance(self.text, str) or len(self.text) != 1 or self.text.isspace():
             raise PageError(f"a Char holds one non-space character, got {self.text!r}")
         object.__setattr__(self, "box", _check_box(self.box, f"char {self.text!r}"))
-        if not 0.0 <= float(self.confidence) <= 1.0:
+        if (not isinstance(self.confidence, int | float) or isinstance(self.confidence, bool)
+                or not 0.0 <= self.confidence <= 1.0):
             raise PageError(f"char {self.text!r}: confidence {self.confidence!r} is not "
                             "within 0..1")
 
@@ -268,7 +269,9 @@ class Page:
 
         A space character (the engine's word break) is not a :class:`Char`: it sets
         ``space_before`` on the next one; so does a gap wider than :data:`WORD_GAP`
-        character heights.  The line's box is the union of its characters.
+        character heights or a step between centres :data:`WORD_PITCH` times the line's
+        median step.  The line's box is the union of its characters; a line with no
+        character but spaces is dropped.
         """
         built = []
         for number, triples in enumerate(lines):
