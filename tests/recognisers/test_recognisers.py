@@ -127,6 +127,13 @@ def test_bizcard_items_by_label_and_by_shape():
     assert entry.name == "手机" and entry.confidence.value == 0.99 and entry.box is not None
 
 
+def test_bizcard_a_latin_label_needs_a_break_after_it():
+    page = layout([("Telecom Sample Co., Ltd", 40, 40), ("Tel 010-66668888", 40, 100)])
+    items = flatten(parse("bizcard", read_bizcard(page)))
+    assert items["company"] == ["Telecom Sample Co., Ltd"]
+    assert items["tel"] == ["010-66668888"]
+
+
 def test_bizcard_splits_department_and_title_printed_on_one_line():
     page = layout([("王样本", 40, 40), ("研发部 技术总监", 40, 100)])
     items = flatten(parse("bizcard", read_bizcard(page)))

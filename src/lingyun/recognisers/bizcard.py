@@ -54,11 +54,18 @@ _NAME = re.compile(r"[\u4e00-\u9fff]{2,4}")
 
 
 def _by_label(span: Span) -> tuple[str, Span] | None:
-    """``(item, value)`` when the line starts with a label; the value is what follows."""
+    """``(item, value)`` when the line starts with a label; the value is what follows.
+
+    A Latin label must be closed by a colon or followed by something other than a letter,
+    so ``Telecom Co., Ltd`` is a company, not a phone number ``ecom Co., Ltd``.
+    """
     compact = span.compact
     for item, pattern in _LABELS:
         match = pattern.match(compact)
-        if match and match.end() < len(compact):
+        if not match or match.end() >= len(compact):
+            continue
+        after = compact[match.end()]
+        if match.group(0)[-1] in ":：" or not (after.isascii() and after.isalpha()):
             return item, span.sub(match.end()).strip()
     return None
 
