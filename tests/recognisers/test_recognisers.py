@@ -38,6 +38,15 @@ def test_idcard_front_reads_every_field_in_the_vendor_shape():
     assert result.form_version == "lingyun-local-1"  # says who read it
 
 
+def test_idcard_front_finds_values_whose_pale_labels_went_unread():
+    page = layout([("姓名 赵演示", 40, 40), ("男", 140, 90), ("民族 蒙古", 260, 90),
+                   ("1903年7月4日", 140, 140), ("样本省示例市测试区", 140, 190),
+                   ("演示路8号", 140, 220), ("11010219030704001X", 220, 330)])
+    values = flatten(parse("idcard.front", read_idcard_front(page)))
+    assert values["sex"] == "男" and values["birth_date"] == "19030704"
+    assert values["address"] == "样本省示例市测试区演示路8号"
+
+
 def test_idcard_front_prefers_the_number_whose_check_character_is_right():
     wrong = "110102190307040012"
     page = layout([*FRONT[:-1], (wrong, 220, 330), ("11010219030704001X", 220, 400)])

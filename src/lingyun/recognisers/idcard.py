@@ -2,10 +2,14 @@
 
 Personal-information side: each value is printed right of its label (姓名, 性别, 民族,
 出生, 住址), the address wrapping onto the lines below; the 18-character number stands
-right of 公民身份号码.  The number is found as a run of 17 digits and a check character
-(digit or ``X``) anywhere on the page, preferring one whose ISO 7064 check character is
-right (python-stdnum computes it) -- a misread digit then shows as a failed check downstream
-rather than a silently different number.
+right of 公民身份号码.  The labels are printed pale and small, so a noisy photo can lose
+them: then the birth date is found by its form (``1907年10月19日``), the sex as a lone
+男/女, and the address as the lines under the birth date in the value column.
+
+The number is found as a run of 17 digits and a check character (digit or ``X``) anywhere
+on the page, preferring one whose ISO 7064 check character is right (python-stdnum computes
+it) -- a misread digit then shows as a failed check downstream rather than a silently
+different number.
 
 Issuing-authority side: 签发机关 and 有效期限; the period is answered the vendor's way,
 ``YYYYMMDD-YYYYMMDD`` (or ``YYYYMMDD-长期``), whatever separators the card prints.
@@ -34,6 +38,7 @@ BACK_PAGE = ("1", "签发机关页")
 #: Every label of the front; a value stops where the next label starts.
 FRONT_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
 _ID_ROW = re.compile(r"\d{10}")
+_LONE_SEX = re.compile(r"^[男女](?=民族|$)")
 _BIRTH = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
 _DATE = r"(\d{4})\D?(\d{1,2})\D?(\d{1,2})"
 _PERIOD = re.compile(_DATE + r"[-—–~至]+(?:" + _DATE + r"|(长期))")
@@ -58,10 +63,15 @@ def _id_number(page: Page) -> DigitRun | None:
     return max(candidates, key=lambda r: (_id_check_ok(r), r.char_height))
 
 
-def _birth(page: Page) -> dict[str, Any] | None:
+def _birth_value(page: Page) -> Span | None:
+    """Right of 出生; else the first ``YYYY年M月D日`` anywhere (a pale label went unread)."""
     value = _after(page, "出生")
-    if value is None:
-        return None
+    if value is not None and _BIRTH.search(value.compact):
+        return value
+    return page.first(_BIRTH)
+
+
+def _birth(value: Span) -> dict[str, Any] | None:
     match = _BIRTH.search(value.compact)
     if match is None:
         return None
@@ -76,16 +86,36 @@ def _birth(page: Page) -> dict[str, Any] | None:
                          children)
 
 
-def _address(page: Page) -> tuple[str, Box] | None:
-    """The text right of 住址 and the lines wrapped under it, up to the number's row."""
+def _sex(page: Page) -> Span | None:
+    """The first character right of 性别; else a lone 男 or 女 (before 民族)."""
+    value = _after(page, "性别")
+    if value is not None and value.compact[:1] in ("男", "女"):
+        return value.sub(0, 1)
+    return page.first(_LONE_SEX)
+
+
+def _address(page: Page, birth: Span | None) -> tuple[str, Box] | None:
+    """The text right of 住址 and the lines wrapped under it, up to the number's row.
+
+    Without the label, the address is what is printed under the birth date, aligned
+    with it (the card's value column).
+    """
     first = _after(page, "住址")
-    if first is None:
+    if first is not None:
+        parts = [first]
+        following = page.below(first)
+    elif birth is not None:
+        parts = []
+        following = page.below(birth, max_lines=4, first_step=2.5)
+    else:
         return None
-    parts = [first]
-    for line in page.below(first):
+    for line in following:
         if "公民身份号码" in line.all.compact or _ID_ROW.search(line.all.compact):
             break
         parts.append(line.all.strip())
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
     return "".join(p.compact for p in parts), union(p.box for p in parts)
 
 
@@ -101,14 +131,14 @@ def read_idcard_front(page: Page) -> dict[str, Any]:
     name = _after(page, "姓名")
     if name is not None:
         cells.append(template_cell("2", "姓名", name.compact, name.box))
-    sex = _after(page, "性别")
-    if sex is not None and sex.compact[:1] in ("男", "女"):
-        first = sex.sub(0, 1)
-        cells.append(template_cell("3", "性别", first.compact, first.box))
-    birth = _birth(page)
+    sex = _sex(page)
+    if sex is not None:
+        cells.append(template_cell("3", "性别", sex.compact, sex.box))
+    birth_value = _birth_value(page)
+    birth = _birth(birth_value) if birth_value is not None else None
     if birth is not None:
         cells.append(birth)
-    address = _address(page)
+    address = _address(page, birth_value)
     if address is not None:
         cells.append(template_cell("5", "地址", *address))
     return template_data(FRONT_FORM, FRONT_PAGE, cells)

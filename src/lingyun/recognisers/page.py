@@ -378,10 +378,12 @@ class Page:
         value = value.strip()
         return value or None
 
-    def below(self, span: Span, *, max_lines: int = 3) -> list[TextLine]:
+    def below(self, span: Span, *, max_lines: int = 3,
+              first_step: float = 1.8) -> list[TextLine]:
         """Lines continuing ``span`` downwards (an address wrapped over lines): each starts
         within two character heights of the span's left edge and sits at most 1.8 line
-        heights under the previous one."""
+        heights under the previous one (``first_step`` for the first: more to reach the
+        next field's row)."""
         height = span.line.char_height
         left = self.level(span.box)[0] - (span.box[2] - span.box[0]) / 2
         bottom = self.level(span.box)[1]
@@ -391,7 +393,8 @@ class Page:
                 continue
             x, y = self.level(line.box)
             line_left = x - (line.box[2] - line.box[0]) / 2
-            if 0.5 * height < y - bottom <= 1.8 * height and abs(line_left - left) <= 2 * height:
+            step = first_step if not found else 1.8
+            if 0.5 * height < y - bottom <= step * height and abs(line_left - left) <= 2 * height:
                 found.append(line)
                 bottom = y
         return found
