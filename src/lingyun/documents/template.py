@@ -9,12 +9,14 @@ Third-party templates use it too::
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..doctypes import DocumentType, Parser
-from ..recognisers.page import Page
 from ..results import TemplateResult, parse_template
 from ..transport import Reply
+
+if TYPE_CHECKING:
+    from ..recognisers.page import Page
 
 __all__ = ["CONFIDENCE_PERCENT", "CONFIDENCE_WORD", "template_document", "template_parser"]
 
