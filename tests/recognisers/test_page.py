@@ -59,6 +59,15 @@ def test_right_of_merges_a_value_split_into_two_boxes_and_drops_a_double_read():
     assert value.confidence == pytest.approx(0.99)
 
 
+def test_right_of_keeps_neighbours_whose_tilted_boxes_overlap_within_a_line():
+    # on a card tilted ~20 degrees each character's upright box covers most of the next one
+    chars = [(c, (100 + 10 * i, 200 - 4 * i, 122 + 10 * i, 234 - 4 * i), 0.9)
+             for i, c in enumerate("有效期限2019.04.27-2029.04.27")]
+    page = Page.from_chars(600, 300, [chars])
+    value = page.right_of(page.first("有效期限"))
+    assert value is not None and value.compact == "2019.04.27-2029.04.27"
+
+
 def test_right_of_stops_at_a_far_column_and_answers_none_for_nothing():
     page = layout([("姓名", 40, 40), ("王测试", 100, 40), ("UnionPay", 600, 40),
                    ("出生", 40, 100)])

@@ -39,7 +39,7 @@ BACK_PAGE = ("1", "签发机关页")
 FRONT_LABELS = ("姓名", "性别", "民族", "出生", "住址", "公民身份号码")
 _ID_ROW = re.compile(r"\d{10}")
 _LONE_SEX = re.compile(r"^[男女](?=民族|$)")
-_BIRTH = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日?")
+_BIRTH = re.compile(r"(\d{4})年?(\d{1,2})月(\d{1,2})日?")  # 年 may be lost to noise
 _DATE = r"(\d{4})\D?(\d{1,2})\D?(\d{1,2})"
 _PERIOD = re.compile(_DATE + r"[-—–~至]+(?:" + _DATE + r"|(长期))")
 

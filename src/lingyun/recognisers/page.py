@@ -357,20 +357,25 @@ class Page:
             line.chars for line in self.lines
             if line is not label.line and self.same_row(line.box, label.box, 0.6 * height)
         ]
-        chars = sorted((c for part in row for c in part if self.level(c.box)[0] > edge),
-                       key=lambda c: self.level(c.box)[0])
-        merged: list[Char] = []
-        for char in chars:
-            if merged and _overlap(merged[-1].box, char.box) > 0.5:
-                if char.confidence > merged[-1].confidence:
-                    merged[-1] = char
+        # (char, which line read it): on a tilted card neighbours' upright boxes overlap
+        # within a line, so only characters from different lines can be one read twice
+        chars = sorted(((c, source) for source, part in enumerate(row) for c in part
+                        if self.level(c.box)[0] > edge),
+                       key=lambda pair: self.level(pair[0].box)[0])
+        merged: list[tuple[Char, int]] = []
+        for char, source in chars:
+            if merged and merged[-1][1] != source and _overlap(merged[-1][0].box,
+                                                               char.box) > 0.5:
+                if char.confidence > merged[-1][0].confidence:
+                    merged[-1] = (char, source)
                 continue
-            if merged and char.box[0] - merged[-1].box[2] > COLUMN_GAP * height:
+            if merged and char.box[0] - merged[-1][0].box[2] > COLUMN_GAP * height:
                 break
-            merged.append(char)
+            merged.append((char, source))
         if not merged:
             return None
-        value = TextLine(union(c.box for c in merged), tuple(merged)).all
+        kept = tuple(c for c, _ in merged)
+        value = TextLine(union(c.box for c in kept), kept).all
         for word in stop:
             found = next(value.line.find(re.escape(word)), None)
             if found is not None:
