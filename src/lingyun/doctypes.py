@@ -20,6 +20,7 @@ from .taskconfig import TaskConfig
 
 if TYPE_CHECKING:
     from .protocol import Reply
+    from .recognisers.page import Page
     from .results import Result
 
 __all__ = ["DocumentType", "Option", "Parser", "registering"]
@@ -111,6 +112,9 @@ class DocumentType:
     name, kind, checks); ``keys`` maps the service's (Chinese) field names to the English keys
     and is derived from ``fields`` -- or given alone as a shorthand for text fields.
     ``deprecated`` is a message: when set, using the type warns.
+    ``local_recogniser`` reads the document offline: ``Page -> data`` (the envelope's
+    ``data`` in the vendor's shape, see :mod:`lingyun.recognisers`); the local service's
+    ``local-templates`` engine serves the type exactly when it has one.
     """
 
     name: str
@@ -123,6 +127,7 @@ class DocumentType:
     deprecated: str | None = None
     description: str = ""
     fields: tuple[Field, ...] = ()
+    local_recogniser: Callable[[Page], dict[str, Any]] | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.task_config, TaskConfig):
@@ -174,6 +179,7 @@ class DocumentType:
             "keys": dict(self.keys),
             "fields": [f.describe() for f in self.fields],
             "deprecated": self.deprecated,
+            "local_recogniser": self.local_recogniser is not None,
         }
 
 

@@ -7,6 +7,7 @@ from functools import partial
 
 from ..doctypes import DocumentType, registering
 from ..fields import Field, kinds
+from ..recognisers.bankcard import read_bankcard
 from ..results import parse_bankcard
 
 FIELDS = (
@@ -26,6 +27,7 @@ BANKCARD = DocumentType(
     task_config={"capkey": "ocr.cloud.bankcard"},
     parse=partial(parse_bankcard, document_type="bankcard", fields=FIELDS),
     fields=FIELDS,
+    local_recogniser=read_bankcard,
 )
 
 

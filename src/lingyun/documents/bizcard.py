@@ -9,6 +9,7 @@ from functools import partial
 from ..doctypes import DocumentType, Option, registering
 from ..fields import Field, kinds
 from ..fields import validators as v
+from ..recognisers.bizcard import read_bizcard
 from ..results import parse_bizcard
 
 FIELDS = (
@@ -46,6 +47,7 @@ BIZCARD = DocumentType(
         Option("need_score", bool, default=False, true_false=YES_NO,
                help="return confidences"),
     ),
+    local_recogniser=read_bizcard,
 )
 
 

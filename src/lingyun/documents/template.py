@@ -21,13 +21,17 @@ validators as the built-in ones (and their own, see :func:`lingyun.fields.valida
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..doctypes import DocumentType, Parser
 from ..errors import UsageError
 from ..fields import Field, fields_from_keys
 from ..protocol import Reply
 from ..results import TemplateResult, parse_template
+
+if TYPE_CHECKING:
+    from ..recognisers.page import Page
 
 __all__ = ["CONFIDENCE_PERCENT", "CONFIDENCE_WORD", "template_document", "template_parser"]
 
@@ -63,9 +67,11 @@ def template_document(
     confidence_scale: int | None = None,
     deprecated: str | None = None,
     description: str = "",
+    local_recogniser: Callable[[Page], dict[str, Any]] | None = None,
 ) -> DocumentType:
     """A :class:`~lingyun.DocumentType` for one page of one template.
 
+    ``local_recogniser`` lets the local service read it offline (:mod:`lingyun.recognisers`).
     Give ``fields`` (declarations) or ``keys`` (``{service name: key}``, text fields), not
     both.
     """
@@ -86,4 +92,5 @@ def template_document(
         deprecated=deprecated,
         description=description,
         fields=declared,
+        local_recogniser=local_recogniser,
     )

@@ -84,11 +84,13 @@ EngineFactory = Callable[[], Engine]
 #: (the client's plugin host never imports them), exactly as a third-party engine registers.
 BUILTIN_ENGINES: tuple[str, ...] = (
     "lingyun.service.engines.rapidocr",
+    "lingyun.service.engines.templates",
     "lingyun.service.engines.replay",
 )
-#: What a service runs when no engine is named: only engines that really recognise.  Replay
-#: (canned answers) is never a default; it must be chosen (``--engine replay``).
-DEFAULT_ENGINES: tuple[str, ...] = ("rapidocr",)
+#: What a service runs when no engine is named: only engines that really recognise -- text
+#: (rapidocr) and the template types whose plugin ships a local recogniser (local-templates).
+#: Replay (canned answers) is never a default; it must be chosen (``--engine replay``).
+DEFAULT_ENGINES: tuple[str, ...] = ("rapidocr", "local-templates")
 
 
 def register_builtin_engines(pm: Any = None) -> Any:
@@ -112,8 +114,9 @@ def engine_factories() -> dict[str, EngineFactory]:
     return {name: args[1] for name, (_, args) in found.items()}
 
 
-#: Engines that recognise on the CPU and gain from running in several processes.
-POOLABLE = frozenset({"rapidocr"})
+#: Engines that recognise on the CPU and gain from running in several processes; pooled,
+#: they run together in each worker (one OCR model per process).
+POOLABLE = frozenset({"rapidocr", "local-templates"})
 
 
 def make_engines(names: list[str] | None = None, *, processes: int | None = None,
@@ -131,18 +134,25 @@ def make_engines(names: list[str] | None = None, *, processes: int | None = None
 
         # Only registered engines: a blocked built-in (LINGYUN_BLOCK_PLUGINS) stays out.
         names = [name for name in DEFAULT_ENGINES if name in factories]
-        if "rapidocr" in names and not rapidocr_available():
-            names.remove("rapidocr")
+        if not rapidocr_available():  # both read with rapidocr: say what to install
+            names = [name for name in names if name not in ("rapidocr", "local-templates")]
             engines.append(MissingRapidOCR())
     for name in names:
         if name not in factories:
             raise ConfigurationError(
                 f"unknown engine {name!r}; registered engines: {', '.join(factories)}"
             )
-        if processes is not None and processes > 1 and name in POOLABLE:
-            from .pool import EnginePool
+    pooled = [name for name in names if name in POOLABLE] \
+        if processes is not None and processes > 1 else []
+    for name in names:
+        if name in pooled:
+            if name == pooled[0]:  # one pool for all of them, where the first one stands
+                from .pool import EnginePool
 
-            engines.append(EnginePool(name, processes=processes, threads=threads))
+                engines.append(EnginePool(pooled, processes=processes, threads=threads))
         else:
             engines.append(factories[name]())
+    from .templates import share_reader
+
+    share_reader(engines)
     return engines

@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -29,7 +30,7 @@ from . import Answer, BadImage, Engine, Job
 
 __all__ = ["EnginePool", "default_split", "split_from_env"]
 
-_worker_engine: Engine | None = None
+_worker_engines: list[Engine] = []
 
 
 def default_split(cores: int | None = None) -> tuple[int, int]:
@@ -63,23 +64,25 @@ def split_from_env() -> tuple[int, int]:
             _env_count("LINGYUN_ENGINE_THREADS") or threads)
 
 
-def _start_worker(engine_name: str, threads: int) -> None:
-    """Runs once in each worker process: build the engine and load its model."""
-    global _worker_engine
+def _start_worker(engine_names: tuple[str, ...], threads: int) -> None:
+    """Runs once in each worker process: build the engines (sharing one OCR model) and
+    load the model."""
+    global _worker_engines
     os.environ["LINGYUN_ENGINE_THREADS"] = str(threads)
     from . import make_engines
 
-    (_worker_engine,) = make_engines([engine_name])
-    warm_up = getattr(_worker_engine, "warm_up", None)
-    if warm_up is not None:
-        warm_up()
+    _worker_engines = make_engines(list(engine_names))
+    for engine in _worker_engines:
+        warm_up = getattr(engine, "warm_up", None)
+        if warm_up is not None:
+            warm_up()
 
 
 def _recognise_in_worker(job: Job) -> tuple[str, Any]:
     """Run one job; exceptions the core answers specially travel back as tagged values."""
-    assert _worker_engine is not None
+    engine = next(e for e in _worker_engines if e.serves(job.capability))
     try:
-        return "answer", _worker_engine.recognise(job)
+        return "answer", engine.recognise(job)
     except Refusal as refusal:
         return "refusal", (refusal.code, refusal.text)
     except BadImage as exc:
@@ -87,40 +90,49 @@ def _recognise_in_worker(job: Job) -> tuple[str, Any]:
 
 
 class EnginePool:
-    """A registered engine, run in ``processes`` worker processes of ``threads`` threads."""
+    """Registered engines, run together in ``processes`` worker processes of ``threads``
+    threads each.
 
-    def __init__(self, engine: str = "rapidocr", *, processes: int | None = None,
-                 threads: int | None = None) -> None:
+    ``engine`` is one engine name or several (``("rapidocr", "local-templates")``): every
+    worker builds all of them, so engines that share a model (the template recognisers read
+    lines with rapidocr) load it once per process.  A job goes to the first that serves it.
+    """
+
+    def __init__(self, engine: str | Sequence[str] = "rapidocr", *,
+                 processes: int | None = None, threads: int | None = None) -> None:
         from . import engine_factories
 
+        names = (engine,) if isinstance(engine, str) else tuple(engine)
         factories = engine_factories()
-        if engine not in factories:
-            raise ConfigurationError(f"unknown engine {engine!r}; registered engines: "
-                                     f"{', '.join(factories)}")
+        unknown = [name for name in names if name not in factories]
+        if not names or unknown:
+            raise ConfigurationError(f"unknown engine {', '.join(unknown) or '(none)'}; "
+                                     f"registered engines: {', '.join(factories)}")
         env_processes, env_threads = split_from_env()
         self.processes = processes or env_processes
         self.threads = threads or env_threads
         if self.processes < 1 or self.threads < 1:
             raise ConfigurationError("an engine pool needs at least 1 process and 1 thread")
-        self.engine_name = engine
-        self.name = engine  # routes and reports as the engine it runs
-        self._probe = factories[engine]()  # answers serves(); its model never loads here
+        self.engine_names = names
+        self.name = "+".join(names)  # reports as the engines it runs
+        # Answer serves() here; their models never load in this process.
+        self._probes = [factories[name]() for name in names]
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
 
     def __repr__(self) -> str:
-        return (f"EnginePool({self.engine_name!r}, processes={self.processes}, "
+        return (f"EnginePool({self.name!r}, processes={self.processes}, "
                 f"threads={self.threads})")
 
     def serves(self, capability: Capability) -> bool:
-        return self._probe.serves(capability)
+        return any(probe.serves(capability) for probe in self._probes)
 
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
                 self._executor = ProcessPoolExecutor(
                     self.processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_start_worker, initargs=(self.engine_name, self.threads))
+                    initializer=_start_worker, initargs=(self.engine_names, self.threads))
             return self._executor
 
     def start(self) -> EnginePool:
@@ -136,8 +148,8 @@ class EnginePool:
         except BrokenProcessPool:
             with self._lock:  # replace the broken pool for the next job
                 self._executor = None
-            raise RuntimeError(f"an {self.engine_name} worker process died during recognition; "
-                               "the pool was restarted") from None
+            raise RuntimeError(f"a {self.name} worker process died during recognition; the "
+                               "pool was restarted") from None
         if kind == "refusal":
             raise Refusal(*value)
         if kind == "bad image":
