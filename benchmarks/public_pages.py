@@ -80,7 +80,7 @@ def main() -> int:
     root = Path(sys.argv[1])
     prefixes = tuple(sys.argv[2:]) or ("",)
     engine = RapidOCREngine()
-    print(f"| page | chars | CER before | CER after | word F1 before | word F1 after | s |")
+    print("| page | chars | CER before | CER after | word F1 before | word F1 after | s |")
     print("|---|---|---|---|---|---|---|")
     totals = collections.defaultdict(float)
     for truth_file in sorted((root / "ground_truth").glob("*.hocr")):

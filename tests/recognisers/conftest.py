@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 
 from lingyun.plugins import get_plugin_manager
+from lingyun.protocol import Reply
 from lingyun.recognisers.page import Page
 from lingyun.results import Result
 from lingyun.service.positions import Glyph, Line
-from lingyun.protocol import Reply
 
 IMAGES = Path(__file__).resolve().parent / "images"
 TRUTHS: dict[str, dict[str, Any]] = json.loads(
