@@ -258,25 +258,20 @@ class Reply:
         return f"Reply(status={self.status}, body=<{len(self.body)} bytes>, positions={positions})"
 
 
+def _header_uint(headers: Mapping[str, str], name: str) -> int | None:
+    """Header ``name`` (lowercase) as ASCII digits; ``None`` if absent; ProtocolError if odd."""
+    raw = headers.get(name)
+    if raw is None:
+        return None
+    try:
+        return digits.parse_uint(raw, name)
+    except digits.BadNumber as exc:
+        raise ProtocolError(f"reply header {exc}") from None
+
+
 def declared_length(headers: Mapping[str, str]) -> int | None:
     """The ``Content-Length`` a reply declares (``None`` if absent); ProtocolError if odd."""
-    raw = headers.get("content-length")
-    if raw is None:
-        return None
-    try:
-        return digits.parse_uint(raw, "Content-Length")
-    except digits.BadNumber as exc:
-        raise ProtocolError(f"reply header {exc}") from None
-
-
-def _json_length(headers: Mapping[str, str]) -> int | None:
-    raw = headers.get("json-length")
-    if raw is None:
-        return None
-    try:
-        return digits.parse_uint(raw, "json-length")
-    except digits.BadNumber as exc:
-        raise ProtocolError(f"reply header {exc}") from None
+    return _header_uint({k.lower(): v for k, v in headers.items()}, "content-length")
 
 
 _NOT_JSON = object()
@@ -383,7 +378,7 @@ def read_reply(raw: RawReply) -> Reply:
             f"HTTP status {status} (expected 200), content-type "
             f"{excerpt(headers.get('content-type', 'unknown'), 60)}; body starts {excerpt(body)}"
         )
-    json_length = _json_length(headers)
+    json_length = _header_uint(headers, "json-length")
     positions: bytes | None = None
     json_part = body
     if json_length is not None:

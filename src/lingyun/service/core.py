@@ -27,7 +27,7 @@ from typing import Any
 
 from ..doctypes import DocumentType
 from ..plugins import get_plugin_manager
-from ..protocol import REPLAY_HEADER, describe_bytes, image_format
+from ..protocol import REPLAY_HEADER, describe_bytes, image_format, lower_headers
 from .accounts import Accounts
 from .control import Control, RecordedRequest
 from .engines import Answer, BadImage, Engine, Job, make_engines
@@ -77,16 +77,6 @@ class Pending:
     headers: dict[str, str]
     capability: Capability
     engine: Engine | None
-
-
-def normalise_headers(pairs: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, str]:
-    """Lowercased names; repeated headers joined with ``", "`` (RFC 9110 field combining)."""
-    items = pairs.items() if isinstance(pairs, Mapping) else pairs
-    merged: dict[str, str] = {}
-    for name, value in items:
-        key = name.lower()
-        merged[key] = f"{merged[key]}, {value}" if key in merged else value
-    return merged
 
 
 def _json_response(status: int, payload: Mapping[str, Any],
@@ -150,7 +140,7 @@ class ServiceCore:
         if method != "POST":
             return _json_response(405, {"text": f"{method} is not allowed; POST the image",
                                         "error": 260})
-        fields = normalise_headers(headers)
+        fields = lower_headers(headers)
         try:
             cap = self.validator.check_headers(fields)
             self.validator.check_size(content_length)
