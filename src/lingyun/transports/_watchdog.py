@@ -75,12 +75,18 @@ class _Reaper:
 
     def add(self, watch: Watch) -> None:
         with self._cond:
+            while self._heap and self._heap[0][2].closed:  # finished calls, oldest first
+                heapq.heappop(self._heap)
+            earliest = self._heap[0][0] if self._heap else None
             heapq.heappush(self._heap, (watch.deadline, next(self._counter), watch))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="lingyun-deadlines",
                                                 daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            elif earliest is None or watch.deadline < earliest:
+                # Wake the reaper only when it must fire sooner than it planned: calls
+                # with the same timeout arrive in deadline order, so this is rare.
+                self._cond.notify()
 
     def _run(self) -> None:
         while True:
