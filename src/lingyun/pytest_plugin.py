@@ -25,12 +25,16 @@ Example::
         result = lingyun_client.recognize(png_bytes, "bankcard")
         assert len(lingyun_service.requests) == 2
 
+For a service with other engines, use :func:`running_service` as a context manager in a
+fixture of your own.
+
 Imports are inside the fixtures, so a test run that uses none of them pays nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -42,7 +46,7 @@ if TYPE_CHECKING:
     from lingyun.service.server import LocalServer
 
 __all__ = ["LingyunService", "lingyun_async_client", "lingyun_client", "lingyun_server",
-           "lingyun_service"]
+           "lingyun_service", "running_service"]
 
 
 class LingyunService:
@@ -96,30 +100,43 @@ class LingyunService:
         self.control.reset()
 
 
-@pytest.fixture(scope="session")
-def lingyun_server() -> Iterator[LingyunService]:
-    """A local Lingyun service on a free loopback port for the whole test session."""
+@contextmanager
+def running_service(engines: list[Any], **server_options: Any) -> Iterator[LingyunService]:
+    """A local service with ``engines`` on a free loopback port, its development account and
+    a :class:`~lingyun.service.control.Control` script; stopped on exit.
+
+    What :func:`lingyun_server` uses; call it yourself for a service with other engines
+    (``running_service([ReplayEngine()])`` answers every type from recordings, marked).
+    """
     from lingyun.service.accounts import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, Accounts
     from lingyun.service.control import Control
     from lingyun.service.core import ServiceCore
-    from lingyun.service.engines import make_engines
     from lingyun.service.server import LocalServer
 
     control = Control()
+    core = ServiceCore(accounts=Accounts(), control=control, engines=engines)
+    server = LocalServer(core, **server_options).start()
+    try:
+        yield LingyunService(server, control, DEFAULT_APP_KEY, DEFAULT_DEV_KEY)
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def lingyun_server() -> Iterator[LingyunService]:
+    """A local Lingyun service on a free loopback port for the whole test session."""
+    from lingyun.service.engines import make_engines
+
     # Replay is chosen explicitly here: tests want an answer for every document type.
     # Each replayed answer is marked (result.replayed) so no test mistakes it for OCR.
     # Text is read for real; templates get the recorded answer before the local recognisers,
     # so tests of your code can send any image and still get a (marked) answer.
     local = make_engines()
-    core = ServiceCore(accounts=Accounts(), control=control,
-                       engines=local[:1] + make_engines(["replay"]) + local[1:])
     # A generous queue: a test double that answered "busy" to a burst of test requests
     # would surprise more than it teaches (busy answers have their own tests).
-    server = LocalServer(core, queue=64).start()
-    try:
-        yield LingyunService(server, control, DEFAULT_APP_KEY, DEFAULT_DEV_KEY)
-    finally:
-        server.stop()
+    with running_service(local[:1] + make_engines(["replay"]) + local[1:],
+                         queue=64) as service:
+        yield service
 
 
 @pytest.fixture

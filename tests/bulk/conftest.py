@@ -17,12 +17,14 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from lingyun.pytest_plugin import LingyunService, lingyun_client, lingyun_server, lingyun_service
-from lingyun.service.accounts import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, Accounts
-from lingyun.service.control import Control
-from lingyun.service.core import ServiceCore
+from lingyun.pytest_plugin import (
+    LingyunService,
+    lingyun_client,
+    lingyun_server,
+    lingyun_service,
+    running_service,
+)
 from lingyun.service.engines.replay import ReplayEngine
-from lingyun.service.server import LocalServer
 
 __all__ = ["lingyun_client", "lingyun_server", "lingyun_service"]
 
@@ -69,13 +71,8 @@ def received(service: LingyunService) -> Counter[str]:
 @pytest.fixture(scope="session")
 def replay_server() -> Iterator[LingyunService]:
     """A replay-only service (fast, deterministic) on a free loopback port."""
-    control = Control()
-    core = ServiceCore(accounts=Accounts(), control=control, engines=[ReplayEngine()])
-    server = LocalServer(core, workers=8).start()
-    try:
-        yield LingyunService(server, control, DEFAULT_APP_KEY, DEFAULT_DEV_KEY)
-    finally:
-        server.stop()
+    with running_service([ReplayEngine()], workers=8) as service:
+        yield service
 
 
 @pytest.fixture
