@@ -21,7 +21,7 @@ import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from .batch import BatchAborted, BatchItem
+from .batch import BatchAborted, BatchItem, release
 from .client import DEFAULT_DOCUMENT_TYPE, BaseClient
 from .errors import AccountError, ServiceError, TransportError, UsageError
 from .protocol import Reply, Request, read_reply
@@ -157,13 +157,9 @@ class AsyncClient(BaseClient):
                                                 None if error else task.result(), error)
                     if isinstance(error, AccountError) and stop is None:
                         stop = error
-                if ordered:
-                    while next_to_yield in finished:
-                        yield finished.pop(next_to_yield)
-                        next_to_yield += 1
-                else:
-                    for index in sorted(finished):
-                        yield finished.pop(index)
+                ready, next_to_yield = release(finished, next_to_yield, ordered)
+                for item in ready:
+                    yield item
                 await fill()
             for index in sorted(finished):
                 yield finished.pop(index)

@@ -18,7 +18,7 @@ from typing import Any
 
 from .errors import AccountError, LingyunError, UsageError
 
-__all__ = ["BatchAborted", "BatchItem", "run_batch"]
+__all__ = ["BatchAborted", "BatchItem", "release", "run_batch"]
 
 
 class BatchAborted(LingyunError):
@@ -66,6 +66,22 @@ def _short(source: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def release(finished: dict[int, BatchItem], next_to_yield: int,
+            ordered: bool) -> tuple[list[BatchItem], int]:
+    """The outcomes ready to be yielded, taken out of ``finished``, and the next index due.
+
+    In input order (``ordered=True``: only the run starting at ``next_to_yield``), or every
+    finished one.  The step the blocking and the asyncio batches share.
+    """
+    if not ordered:
+        return [finished.pop(index) for index in sorted(finished)], next_to_yield
+    ready = []
+    while next_to_yield in finished:
+        ready.append(finished.pop(next_to_yield))
+        next_to_yield += 1
+    return ready, next_to_yield
+
+
 def run_batch(
     call: Callable[[Any], Any],
     sources: Iterable[Any],
@@ -110,13 +126,8 @@ def run_batch(
                         stop = error
                     finished[index] = item
                 refill()
-                if ordered:
-                    while next_to_yield in finished:
-                        yield finished.pop(next_to_yield)
-                        next_to_yield += 1
-                else:
-                    for index in sorted(finished):
-                        yield finished.pop(index)
+                ready, next_to_yield = release(finished, next_to_yield, ordered)
+                yield from ready
                 refill()  # the yielded outcomes made room
             for index in sorted(finished):
                 yield finished.pop(index)
