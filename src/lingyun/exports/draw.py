@@ -16,8 +16,8 @@
 
 Labels that are not plain ASCII need a font with CJK glyphs -- Pillow's built-in font has
 none and would draw empty boxes.  :func:`find_font` looks, in order, at the ``font``
-argument, ``$LINGYUN_FONT``, fontconfig (``fc-match :lang=zh``) and the Noto CJK paths of
-Debian's ``fonts-noto-cjk``; if none is found, :class:`FontNotFoundError` says what to
+argument, ``$LINGYUN_FONT``, the Noto CJK paths of Debian's ``fonts-noto-cjk``, fontconfig
+(``fc-list :lang=zh``) and the pip-installable Noto Sans CJK; if none is found, :class:`FontNotFoundError` says what to
 install.  Pillow comes with the ``export`` extra.
 """
 
@@ -96,14 +96,16 @@ def distance_color(distance: int) -> tuple[int, int, int]:
 
 
 def _fontconfig() -> str | None:
-    if shutil.which("fc-match") is None:
+    if shutil.which("fc-list") is None:
         return None
+    # fc-list, not fc-match: fc-match always answers with its best font, CJK or not
+    # (DejaVu Sans on a machine without CJK fonts); fc-list lists only fonts covering zh.
     try:
-        found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh"], capture_output=True,
-                               text=True, timeout=10, check=False).stdout.strip()
+        found = subprocess.run(["fc-list", "-f", "%{file}\n", ":lang=zh"], capture_output=True,
+                               text=True, timeout=10, check=False).stdout.split("\n")
     except (OSError, subprocess.SubprocessError):
         return None
-    return found if found and Path(found).is_file() else None
+    return next((path for path in sorted(found) if path and Path(path).is_file()), None)
 
 
 #: A PyPI distribution that ships Noto Sans CJK (OFL) as a plain file: ``pip install
