@@ -41,6 +41,20 @@ def test_a_receipt_is_read_row_by_row_with_name_and_price_together():
     assert set(result.block.tolist()) == {0}
 
 
+def test_padded_boxes_of_consecutive_lines_may_overlap_a_little():
+    """Detectors pad their boxes: lines 48 px apart in boxes 52 px high overlap by 4 px
+    (a twelfth of the height).  They stay separate lines in one block, in order; boxes that
+    overlap by half their height are one row, read left to right."""
+    lines = np.array([(40 + 7 * (i % 2), 100 + 48 * i, 1500, 152 + 48 * i) for i in range(6)])
+    result = reading_order(lines[::-1])
+    assert result.order.tolist() == [5, 4, 3, 2, 1, 0]
+    assert len(set(result.row.tolist())) == 6 and set(result.block.tolist()) == {0}
+    side_by_side = np.array([(520, 126, 900, 178), (40, 100, 500, 152)])
+    merged = reading_order(side_by_side)
+    assert merged.order.tolist() == [1, 0] and merged.row.tolist() == [0, 0]
+    assert len(set(reading_order(side_by_side, overlap=0.6).row.tolist())) == 2
+
+
 def test_a_paragraph_gap_starts_a_new_block_within_a_column():
     boxes = np.array([(0, 0, 300, 20), (0, 30, 300, 50), (0, 100, 300, 120), (0, 130, 300, 150)])
     assert reading_order(boxes).block.tolist() == [0, 0, 1, 1]

@@ -23,7 +23,11 @@ Rules, with ``h`` the median box height of the page (the unit of every threshold
   *block* (a paragraph, a column of lines at ordinary spacing): it is cut at every
   horizontal gap into rows and not split further;
 * a segment with no gap left is a block of its own (a line, or a row of boxes);
-* inside a row, boxes are read left to right.
+* inside a row, boxes are read left to right;
+* a horizontal through gap may be an *overlap* of up to ``overlap * h``: detectors pad
+  their boxes (DBNet's "unclip"), so the boxes of consecutive lines touch or overlap by a
+  few pixels; without the allowance a whole paragraph would be one row, its lines' boxes
+  read left to right.  Boxes overlapping by more are on one row.
 
 A skewed page has no clean through gaps: its boxes' bounding boxes overlap.  With ``skew``
 (degrees, counter-clockwise positive like the PAGE node's; per group or one for all), each
@@ -45,6 +49,9 @@ from ._segments import group_median, running_max
 from .errors import GeometryError
 
 __all__ = ["ReadingOrder", "as_boxes", "block_boxes", "deskewed", "reading_order"]
+
+#: The width given to a horizontal gap of zero or less that is still a through gap.
+_TOUCHING = 1e-6
 
 
 @dataclass(frozen=True)
@@ -111,15 +118,16 @@ def _groups(groups: object, n: int) -> tuple[np.ndarray, int]:
 
 
 def _gaps(segment: np.ndarray, low: np.ndarray, high: np.ndarray):
-    """Sort by ``(segment, low)``; per sorted box, the through gap before it (0 at a
-    segment's first box or under an overlap) and the running maximum of ``high``."""
+    """Sort by ``(segment, low)``; per sorted box, the signed gap before it (``low`` minus
+    the running maximum of ``high`` before it: negative under an overlap, 0 at a segment's
+    first box) and that running maximum."""
     order = np.lexsort((low, segment))
     seg, lo = segment[order], low[order]
     reach = running_max(seg, high[order])
     gap = np.zeros(order.size, dtype=np.int64)
     if order.size > 1:
         same = seg[1:] == seg[:-1]
-        gap[1:] = np.where(same, np.maximum(lo[1:] - reach[:-1], 0), 0)
+        gap[1:] = np.where(same, lo[1:] - reach[:-1], 0)
     first = np.ones(order.size, dtype=bool)
     first[1:] = seg[1:] != seg[:-1]
     return order, seg, lo, reach, gap, first
@@ -169,6 +177,7 @@ def reading_order(
     column_ratio: float = 3.0,
     block_gap: float = 1.0,
     tie: float = 0.8,
+    overlap: float = 0.25,
 ) -> ReadingOrder:
     """Reading order, blocks and columns of ``boxes`` (``(n, 4)``: left, top, right, bottom).
 
@@ -205,13 +214,17 @@ def reading_order(
         u = unit[active]
         # vertical gaps (columns)
         ox, sx, lox, reachx, gapx, firstx = _gaps(seg_of, left[active], right[active])
+        gapx = np.maximum(gapx, 0)
         gx = gapx / u[ox]
         gutter = _accept_gutters(sx, lox, reachx, gapx, firstx, gx >= column_gap, column_ratio)
         best_x = np.zeros(segments)
         np.maximum.at(best_x, sx[gutter], gx[gutter])
         # horizontal gaps (blocks, lines)
         oy, sy, _loy, _reachy, gapy, firsty = _gaps(seg_of, top[active], bottom[active])
-        gy = gapy / u[oy]
+        # a through gap may be an overlap of up to ``overlap * h``: detectors pad their
+        # boxes, so the boxes of consecutive lines often touch or overlap a little
+        through = ~firsty & (gapy > -overlap * u[oy])
+        gy = np.where(through, np.maximum(gapy / u[oy], 0) + _TOUCHING, 0)
         best_y = np.zeros(segments)
         np.maximum.at(best_y, sy, gy)
         use_x = (best_x > 0) & (best_x >= best_y)
