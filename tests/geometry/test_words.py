@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lingyun.geometry import GeometryError, character_gaps, word_starts
+from lingyun.geometry.words import MONOSPACE_PAIRS, monospaced
 from lingyun.iread import decode
 
 from .conftest import page_records, stream, text_line
@@ -52,3 +53,54 @@ def test_chinese_is_never_spaced_but_mixed_latin_is():
 def test_characters_must_be_stored_line_by_line():
     with pytest.raises(GeometryError, match="line by line"):
         word_starts([(0, 0, 5, 5), (6, 0, 9, 5)], [1, 0])
+
+
+# Ink widths of Courier-like glyphs as a share of the cell: narrow letters leave wide gaps.
+INK = {"i": 0.3, "l": 0.3, "t": 0.5, "m": 0.95, "w": 0.95, "a": 0.7, "s": 0.65, "e": 0.7}
+
+
+def typewritten(text: str, pitch: float, height: int, jitter: list[int]) -> np.ndarray:
+    """Boxes of ``text`` typed on a fixed pitch: every character (spaces too) takes one cell,
+    its ink centred in it, give or take ``jitter`` pixels."""
+    boxes = []
+    for cell, char in enumerate(text):
+        if char == " ":
+            continue
+        centre = cell * pitch + pitch / 2 + jitter[cell % len(jitter)]
+        half = INK.get(char, 0.6) * pitch / 2
+        boxes.append((round(centre - half), 10, round(centre + half), 10 + height))
+    return np.array(boxes)
+
+
+@given(st.lists(st.text("ilmtwase", min_size=1, max_size=7), min_size=2, max_size=7),
+       st.integers(22, 40), st.lists(st.integers(0, 1), min_size=1, max_size=5))
+def test_monospaced_words_split_only_where_a_cell_is_skipped(words, pitch, jitter):
+    """In a typewritten line ``il`` has gaps wider than the word-gap ratio; the pitch rule
+    keeps it one word, and every real space is still found (centres a pixel off, 22 px or
+    more a cell: 10 pt Courier at 260 dpi; the court transcript among the public test pages
+    has 23)."""
+    text = " ".join(words)
+    boxes = typewritten(text, pitch, round(pitch * 1.3), jitter)
+    line = np.zeros(len(boxes), dtype=np.int64)
+    expected = [i > 0 and text[j - 1] == " "
+                for i, j in enumerate(j for j, c in enumerate(text) if c != " ")]
+    letter_pairs = sum(len(w) - 1 for w in words)
+    # the pitch is found from the shorter centre distances: it needs letter pairs to be at
+    # least a quarter of all pairs (a line of one-letter words has none to measure)
+    if len(boxes) > MONOSPACE_PAIRS and letter_pairs * 4 >= len(boxes) - 1:
+        assert monospaced(boxes, line).tolist() == [True]
+        assert word_starts(boxes, line).tolist() == expected
+
+
+def test_a_court_transcript_line_keeps_its_words():
+    text = "That was also the basement still"
+    boxes = typewritten(text, 23, 30, [0, 1, 0])
+    line = np.zeros(len(boxes), dtype=np.int64)
+    gaps = character_gaps(boxes, line)[1:]
+    assert (gaps >= 0.35 * 30).sum() > 5  # the ratio alone splits words at narrow letters
+    words = np.split(np.array([c for c in text if c != " "]), np.flatnonzero(
+        word_starts(boxes, line)))
+    assert [''.join(w) for w in words] == text.split()
+    proportional = np.array([(0, 0, 10, 30), (12, 0, 16, 30), (19, 0, 36, 30), (38, 0, 44, 30),
+                             (47, 0, 60, 30), (62, 0, 66, 30), (68, 0, 90, 30), (92, 0, 99, 30)])
+    assert monospaced(proportional, np.zeros(8, dtype=np.int64)).tolist() == [False]

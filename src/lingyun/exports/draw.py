@@ -17,8 +17,8 @@
 Labels that are not plain ASCII need a font with CJK glyphs -- Pillow's built-in font has
 none and would draw empty boxes.  :func:`find_font` looks, in order, at the ``font``
 argument, ``$LINGYUN_FONT``, the Noto CJK paths of Debian's ``fonts-noto-cjk``, fontconfig
-(``fc-list :lang=zh``) and the pip-installable Noto Sans CJK; if none is found, :class:`FontNotFoundError` says what to
-install.  Pillow comes with the ``export`` extra.
+(``fc-list :lang=zh``) and the pip-installable Noto Sans CJK; if none is found,
+:class:`FontNotFoundError` says what to install.  Pillow comes with the ``export`` extra.
 """
 
 from __future__ import annotations

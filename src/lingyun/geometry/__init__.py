@@ -20,7 +20,7 @@ from .errors import GeometryError
 from .metrics import Measures, glyph_metrics, line_boxes, line_metrics, page_metrics
 from .order import ReadingOrder, block_boxes, reading_order
 from .sources import Corpus, load
-from .words import character_gaps, word_starts
+from .words import character_gaps, monospaced, word_starts
 
 __all__ = [
     "CandidateStats",
@@ -35,6 +35,7 @@ __all__ = [
     "line_boxes",
     "line_metrics",
     "load",
+    "monospaced",
     "page_metrics",
     "reading_order",
     "word_starts",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["group_median", "group_sum", "previous_in_group", "running_max", "sorted_reduce"]
+__all__ = ["group_median", "group_quantile", "group_sum", "previous_in_group", "running_max",
+           "sorted_reduce"]
 
 
 def group_sum(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
@@ -18,10 +19,18 @@ def group_sum(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
 
 
 def group_median(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """``out[g] = median(values[group == g])``; NaN for a group with no element.
+    """``out[g] = median(values[group == g])``; NaN for a group with no element."""
+    return group_quantile(group, values, size, 0.5)
 
-    One lexsort by ``(group, value)``; a group's median is the mean of its two middle
-    elements (the same element when the count is odd).
+
+def group_quantile(group: np.ndarray, values: np.ndarray, size: int, q: float,
+                   method: str = "linear") -> np.ndarray:
+    """``out[g]``: the ``q`` quantile of ``values[group == g]``; NaN for an empty group.
+
+    One lexsort by ``(group, value)``; with ``n`` elements in a group, the quantile is at
+    rank ``q (n-1)``, interpolated between its neighbours (``method="linear"``, numpy's
+    default; for ``q = 0.5`` the mean of the two middle elements) or the element at the rank
+    rounded down (``"lower"``: always one of the values).
     """
     out = np.full(size, np.nan)
     if group.size == 0:
@@ -31,10 +40,15 @@ def group_median(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray
     counts = np.bincount(group, minlength=size)
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     present = counts > 0
-    low = starts[present] + (counts[present] - 1) // 2
-    high = starts[present] + counts[present] // 2
+    rank = q * (counts[present] - 1)
+    if method == "lower":
+        rank = np.floor(rank)
+    elif method != "linear":
+        raise ValueError(f"method: 'linear' or 'lower', not {method!r}")
+    low = starts[present] + np.floor(rank).astype(np.int64)
+    high = starts[present] + np.ceil(rank).astype(np.int64)
     ranked = values[order]
-    out[present] = (ranked[low] + ranked[high]) / 2
+    out[present] = ranked[low] + (rank - np.floor(rank)) * (ranked[high] - ranked[low])
     return out
 
 

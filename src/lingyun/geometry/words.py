@@ -10,20 +10,37 @@ word starts at ``i`` when ``gap[i] >= word_gap * size`` -- letter spacing is a s
 of the type size, a word space about a third of it, so the ratio separates them whatever the
 resolution.  Between two wide (CJK, full-width) characters no space is ever inserted: such
 scripts are written without spaces, and a wide gap there is layout, not a word boundary.
+
+Monospaced type (typewriters, court transcripts, code) breaks the ratio: every character
+sits in a cell of one *pitch*, so a narrow ``i`` or ``l`` has gaps as wide as a word space.
+Such a line shows itself in its character centres: with ``d[i]`` the distance between the
+centres of characters ``i-1`` and ``i`` and ``p`` the line's pitch (the median of the
+``d`` under 1.5 times the line's lower quartile of ``d``, then the line's length over
+its length in such cells), nearly every
+``d[i] / p`` is a whole number (1 between letters, 2 or more across a space).  A line with
+at least ``MONOSPACE_PAIRS`` pairs of which a share ``MONOSPACE_SHARE`` (0.85) are within
+``PITCH_TOLERANCE`` (0.12) of a whole number is monospaced -- proportional lines score
+about 0.4 -- and there a word starts only where a cell is skipped too: ``d[i] >= 1.5 p``.
+The pitch needs pairs of letters within words to be at least a quarter of a line's pairs;
+a line of one-letter words is not recognised as monospaced and keeps the ratio rule.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._segments import group_median, previous_in_group
+from ._segments import group_median, group_quantile, group_sum, previous_in_group
 from .errors import GeometryError
 from .order import as_boxes
 
-__all__ = ["WORD_GAP", "character_gaps", "is_wide", "word_starts"]
+__all__ = ["WORD_GAP", "character_gaps", "is_wide", "monospaced", "word_starts"]
 
 #: Default threshold: a gap of at least this many character sizes separates words.
 WORD_GAP = 0.35
+#: Monospace detection (see the module docstring).
+MONOSPACE_PAIRS = 6
+MONOSPACE_SHARE = 0.85
+PITCH_TOLERANCE = 0.12
 
 
 def is_wide(codes: object) -> np.ndarray:
@@ -59,9 +76,47 @@ def character_gaps(boxes: object, line: object) -> np.ndarray:
     return gap
 
 
+def _pitch_ratios(box: np.ndarray, index: np.ndarray, lines: np.ndarray, count: int):
+    """Per character, ``d[i] / p`` (NaN for a line's first character), and per line the
+    share of its ratios near a whole number and how many ratios it has."""
+    centre = (box[:, 0] + box[:, 2]) / 2.0
+    previous = previous_in_group(index)
+    has = previous >= 0
+    distance = np.full(box.shape[0], np.nan)
+    distance[has] = centre[has] - centre[previous[has]]
+    # the pitch: the median of the distances under 1.5 times the line's lower quartile, so
+    # that word spaces (two cells or more) do not pull it up even in a line of short words
+    quartile = group_quantile(lines[has], distance[has], count, 0.25, "lower")
+    cell = has & (np.nan_to_num(distance, nan=np.inf) < 1.5 * quartile[lines])
+    first = group_median(lines[cell], distance[cell], count)
+    # refined over the whole line: its length in cells (each distance rounded to whole
+    # cells of the first estimate) divides its length, so one pixel of jitter in a few
+    # short pairs does not skew the ratios of the long ones
+    cells = np.maximum(np.rint(np.nan_to_num(distance / np.maximum(first[lines], 1e-9))), 1)
+    pitch = group_sum(lines[has], distance[has], count) \
+        / np.maximum(group_sum(lines[has], cells[has], count), 1)
+    ratio = distance / np.maximum(pitch[lines], 1e-9)
+    whole = has & (np.abs(ratio - np.rint(np.nan_to_num(ratio))) <= PITCH_TOLERANCE) \
+        & (np.nan_to_num(ratio) >= 1 - PITCH_TOLERANCE)
+    pairs = np.bincount(lines[has], minlength=count)
+    share = np.bincount(lines[whole], minlength=count) / np.maximum(pairs, 1)
+    return ratio, share, pairs
+
+
+def monospaced(boxes: object, line: object) -> np.ndarray:
+    """Per line (``0..max(line)``), True when its characters sit on a fixed pitch (see the
+    module docstring); ``boxes`` and ``line`` as for :func:`word_starts`."""
+    box = as_boxes(boxes)
+    index = _line_index(line, box.shape[0])
+    count = int(index.max()) + 1 if index.size else 0
+    _ratio, share, pairs = _pitch_ratios(box, index, index, count)
+    return (pairs >= MONOSPACE_PAIRS) & (share >= MONOSPACE_SHARE)
+
+
 def word_starts(boxes: object, line: object, codes: object = None, *,
                 word_gap: float = WORD_GAP) -> np.ndarray:
-    """True for each character that begins a new word (never a line's first character).
+    """True for each character that begins a new word (never a line's first character):
+    a gap of ``word_gap`` character sizes, and in a monospaced line a skipped cell.
 
     ``boxes`` are the characters' ``(n, 4)`` boxes stored line by line, ``line`` their line
     index, ``codes`` (optional) their code points, used to keep CJK text unspaced.
@@ -74,6 +129,10 @@ def word_starts(boxes: object, line: object, codes: object = None, *,
     dense = np.unique(index, return_inverse=True)[1]
     size = group_median(dense, box[:, 3] - box[:, 1], int(dense.max()) + 1)[dense]
     starts = np.nan_to_num(gap, nan=-np.inf) >= word_gap * np.maximum(size, 1.0)
+    count = int(dense.max()) + 1
+    ratio, share, pairs = _pitch_ratios(box, index, dense, count)
+    fixed = ((pairs >= MONOSPACE_PAIRS) & (share >= MONOSPACE_SHARE))[dense]
+    starts &= ~(fixed & (np.nan_to_num(ratio) < 1.5))
     if codes is not None:
         code = np.asarray(codes, dtype=np.int64)
         if code.shape != (box.shape[0],):
