@@ -68,12 +68,12 @@ def tilted(line: Line, degrees: float) -> Line:
 
 
 def test_a_skewed_page_is_turned_back_by_the_angle_of_its_long_lines():
-    lines = [tilted(word_line(f"column {c} line {r}", x, 100 + 24 * r), 6.0)
-             for c, x in enumerate((20, 215)) for r in range(4)]
+    lines = [tilted(word_line(f"column {c} line {r} of text", x, 100 + 24 * r), 6.0)
+             for c, x in enumerate((20, 300)) for r in range(4)]
     detected = sorted(lines, key=lambda ln: ln.box[1])  # detection order: top to bottom
-    expected = [f"column {c} line {r}" for c in (0, 1) for r in range(4)]
+    expected = [f"column {c} line {r} of text" for c in (0, 1) for r in range(4)]
     assert page_text(arrange(detected)).splitlines() != expected  # tilted boxes overlap
     assert page_skew(detected) == 6.0
     blocks = arrange(detected, skew=page_skew(detected))
     assert page_text(blocks).splitlines() == expected
-    assert decode(encode_page(500, 300, blocks, skew=6.0)).pages["skew"].tolist() == [600]
+    assert decode(encode_page(600, 300, blocks, skew=6.0)).pages["skew"].tolist() == [600]

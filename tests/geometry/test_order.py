@@ -41,6 +41,20 @@ def test_a_receipt_is_read_row_by_row_with_name_and_price_together():
     assert set(result.block.tolist()) == {0}
 
 
+def test_a_table_of_figures_is_read_row_by_row():
+    """Columns of figures 160 px wide (7 line heights) beside 40 px gutters pass the ratio
+    rule but are no text columns: each table row is one row of the reading order."""
+    rows = [[(30, 40 + 30 * i, 330, 62 + 30 * i)]
+            + [(370 + 200 * k, 40 + 30 * i, 530 + 200 * k, 62 + 30 * i) for k in range(3)]
+            for i in range(5)]
+    boxes = np.array([box for row in rows for box in row])
+    result = reading_order(boxes)
+    assert result.order.tolist() == list(range(20))
+    assert result.row.tolist() == [i // 4 for i in range(20)]
+    by_columns = reading_order(boxes, column_width=0)
+    assert by_columns.order.tolist()[:5] == [0, 4, 8, 12, 16]
+
+
 def test_padded_boxes_of_consecutive_lines_may_overlap_a_little():
     """Detectors pad their boxes: lines 48 px apart in boxes 52 px high overlap by 4 px
     (a twelfth of the height).  They stay separate lines in one block, in order; boxes that

@@ -14,9 +14,11 @@ horizontal gaps.
 Rules, with ``h`` the median box height of the page (the unit of every threshold):
 
 * a vertical gap is a *column gutter* when it is at least ``column_gap * h`` wide and the
-  pieces on both sides are at least ``column_ratio`` times wider than it -- text columns are
-  wide next to their gutter; a receipt's name and price (or a table's cells) are not, so a
-  table is read row by row instead of column by column;
+  pieces on both sides are at least ``column_ratio`` times wider than it and at least
+  ``column_width * h`` wide (8: some sixteen characters) -- text columns are wide, next to
+  their gutter and absolutely; a receipt's name and price, or a table's columns of
+  figures, are not, so a receipt or a table is read row by row -- one line per item,
+  transaction or table row -- instead of column by column;
 * each segment is cut in the direction of its widest gap (gutter or horizontal gap, both in
   units of ``h``), at every gap of that direction at least ``tie`` times the widest;
 * a segment whose widest gap is horizontal and narrower than ``block_gap * h`` is one
@@ -133,8 +135,9 @@ def _gaps(segment: np.ndarray, low: np.ndarray, high: np.ndarray):
     return order, seg, lo, reach, gap, first
 
 
-def _accept_gutters(seg, lo, reach, gap, first, candidate, column_ratio):
-    """Which candidate vertical gaps separate text columns (see the module docstring)."""
+def _accept_gutters(seg, lo, reach, gap, first, candidate, column_ratio, wide):
+    """Which candidate vertical gaps separate text columns (see the module docstring);
+    ``wide`` is the least width of a column in pixels, per sorted box."""
     starts = candidate | first
     piece = np.cumsum(starts) - 1
     begin = np.flatnonzero(starts)
@@ -143,7 +146,8 @@ def _accept_gutters(seg, lo, reach, gap, first, candidate, column_ratio):
     right_piece = piece[candidate]
     narrower = np.minimum(width[right_piece - 1], width[right_piece])
     accepted = np.zeros(seg.size, dtype=bool)
-    accepted[np.flatnonzero(candidate)] = gap[candidate] * column_ratio <= narrower
+    accepted[np.flatnonzero(candidate)] = (gap[candidate] * column_ratio <= narrower) \
+        & (narrower >= wide[candidate])
     return accepted
 
 
@@ -178,6 +182,7 @@ def reading_order(
     block_gap: float = 1.0,
     tie: float = 0.8,
     overlap: float = 0.25,
+    column_width: float = 8.0,
 ) -> ReadingOrder:
     """Reading order, blocks and columns of ``boxes`` (``(n, 4)``: left, top, right, bottom).
 
@@ -216,7 +221,8 @@ def reading_order(
         ox, sx, lox, reachx, gapx, firstx = _gaps(seg_of, left[active], right[active])
         gapx = np.maximum(gapx, 0)
         gx = gapx / u[ox]
-        gutter = _accept_gutters(sx, lox, reachx, gapx, firstx, gx >= column_gap, column_ratio)
+        gutter = _accept_gutters(sx, lox, reachx, gapx, firstx, gx >= column_gap, column_ratio,
+                                 column_width * u[ox])
         best_x = np.zeros(segments)
         np.maximum.at(best_x, sx[gutter], gx[gutter])
         # horizontal gaps (blocks, lines)
