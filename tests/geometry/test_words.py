@@ -104,3 +104,22 @@ def test_a_court_transcript_line_keeps_its_words():
     proportional = np.array([(0, 0, 10, 30), (12, 0, 16, 30), (19, 0, 36, 30), (38, 0, 44, 30),
                              (47, 0, 60, 30), (62, 0, 66, 30), (68, 0, 90, 30), (92, 0, 99, 30)])
     assert monospaced(proportional, np.zeros(8, dtype=np.int64)).tolist() == [False]
+
+
+def test_lowercase_gaps_are_measured_against_ascender_height_not_x_height():
+    """Ink-tight boxes: x-height letters 14 px, ``h``/``t`` 23 px, letters 5 px apart and
+    words 11 px (as on a public research-report scan).  Against the median height (14) the
+    5 px letter gaps would pass for word spaces."""
+    text = "the most negative for them"
+    boxes, x = [], 0
+    for char in text:
+        if char == " ":
+            x += 6  # 5 + 6 = 11 px between the words
+            continue
+        top = 0 if char in "htf" else 9
+        boxes.append((x, top, x + 10, 23))
+        x += 15
+    line = np.zeros(len(boxes), dtype=np.int64)
+    words = np.split(np.array([c for c in text if c != " "]),
+                     np.flatnonzero(word_starts(np.array(boxes), line)))
+    assert ["".join(w) for w in words] == text.split()

@@ -5,8 +5,10 @@ the boxes still show them.  Within a line, the gap before character ``i`` is
 
     gap[i] = left[i] - right[i-1]
 
-and the line's character size is ``size = median(bottom - top)`` over its characters.  A
-word starts at ``i`` when ``gap[i] >= word_gap * size`` -- letter spacing is a small fraction
+and the line's character size ``size`` is the 90th percentile of ``bottom - top`` over its
+characters -- the height of letters with ascenders or descenders: with boxes tight to the
+ink, the median would be the x-height of lowercase text, some two thirds of it.  A word
+starts at ``i`` when ``gap[i] >= word_gap * size`` -- letter spacing is a small fraction
 of the type size, a word space about a third of it, so the ratio separates them whatever the
 resolution.  Between two wide (CJK, full-width) characters no space is ever inserted: such
 scripts are written without spaces, and a wide gap there is layout, not a word boundary.
@@ -127,7 +129,7 @@ def word_starts(boxes: object, line: object, codes: object = None, *,
     if index.size == 0:
         return np.zeros(0, dtype=bool)
     dense = np.unique(index, return_inverse=True)[1]
-    size = group_median(dense, box[:, 3] - box[:, 1], int(dense.max()) + 1)[dense]
+    size = group_quantile(dense, box[:, 3] - box[:, 1], int(dense.max()) + 1, 0.9)[dense]
     starts = np.nan_to_num(gap, nan=-np.inf) >= word_gap * np.maximum(size, 1.0)
     count = int(dense.max()) + 1
     ratio, share, pairs = _pitch_ratios(box, index, dense, count)
