@@ -9,9 +9,9 @@ Everything but the sending is shared with the blocking client (:class:`BaseClien
 and image checks before anything is sent, signing per attempt, the retry rules of
 :mod:`lingyun.retry` (connect failures and transient codes retried, never a request the
 service may have processed unless ``retry_read_errors=True``), the total deadline per call,
-the rate limiter, reply reading and parsing.  HTTP goes through httpx (``pip install
-'lingyun[async]'``); :meth:`AsyncClient.local` drives the in-process service on worker
-threads.
+the rate limiter, reply reading and parsing.  HTTP goes through aiohttp (``pip install
+'lingyun[async]'``; an ``httpx.AsyncClient`` given as ``session`` goes through httpx);
+:meth:`AsyncClient.local` drives the in-process service on worker threads.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ class AsyncClient(BaseClient):
     """An asyncio client; construct it like :class:`lingyun.Client` (see
     :class:`~lingyun.client.BaseClient` for every setting).
 
-    ``session`` may be your own :class:`httpx.AsyncClient`.  ``sleep`` (for backoff) may be a
-    coroutine function; the default is :func:`asyncio.sleep`.  A limiter with an ``aacquire``
+    ``session`` may be your own :class:`aiohttp.ClientSession` or ``httpx.AsyncClient``.
+    ``sleep`` (for backoff) may be a coroutine function; the default is
+    :func:`asyncio.sleep`.  A limiter with an ``aacquire``
     coroutine is awaited; one with only a blocking ``acquire`` waits on a worker thread.
     """
 
@@ -48,12 +49,18 @@ class AsyncClient(BaseClient):
 
     @staticmethod
     def _http_transport(session: Any, **settings: Any) -> AsyncTransport:
-        try:
+        """aiohttp (:mod:`lingyun.transports.aiohttp`); an ``httpx.AsyncClient`` given as
+        ``session`` is driven by :mod:`lingyun.transports.httpx` instead."""
+        if type(session).__module__.split(".")[0] == "httpx":
             from .transports.httpx import HTTPXTransport
+
+            return HTTPXTransport(session, **settings)
+        try:
+            from .transports.aiohttp import AiohttpTransport
         except ImportError as exc:
-            raise UsageError(f"AsyncClient needs httpx: pip install 'lingyun[async]' ({exc})"
+            raise UsageError(f"AsyncClient needs aiohttp: pip install 'lingyun[async]' ({exc})"
                              ) from None
-        return HTTPXTransport(session, **settings)
+        return AiohttpTransport(session, **settings)
 
     @staticmethod
     def _local_transport(local: Transport) -> AsyncTransport:

@@ -31,15 +31,44 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
-def _client(url: str, **kwargs) -> AsyncClient:
-    kwargs.setdefault("backoff", 0.0)
-    return AsyncClient(APP_KEY, SECRET_DEV_KEY, url, **kwargs)
+@pytest.fixture(params=["aiohttp", "httpx"])
+def make_client(request):
+    """Every test runs on both asynchronous transports: aiohttp (the default) and httpx."""
+
+    def make(url: str, **kwargs) -> AsyncClient:
+        kwargs.setdefault("backoff", 0.0)
+        if request.param == "httpx":
+            from lingyun.transports.httpx import HTTPXTransport
+
+            limit = {k: kwargs.pop(k) for k in ("max_response_bytes",) if k in kwargs}
+            kwargs["transport"] = HTTPXTransport(**limit)
+        return AsyncClient(APP_KEY, SECRET_DEV_KEY, url, **kwargs)
+
+    return make
 
 
-async def test_recognize_over_http(echo_plugin, httpserver: HTTPServer) -> None:
+async def test_the_session_chooses_the_transport() -> None:
+    import aiohttp
+    import httpx
+
+    async with AsyncClient(APP_KEY, SECRET_DEV_KEY, "http://127.0.0.1:9/ocr") as client:
+        assert type(client.transport).__name__ == "AiohttpTransport"
+    async with httpx.AsyncClient() as mine:
+        async with AsyncClient(APP_KEY, SECRET_DEV_KEY, "http://127.0.0.1:9/ocr",
+                               session=mine) as client:
+            assert type(client.transport).__name__ == "HTTPXTransport"
+            assert client.transport.client is mine
+    async with aiohttp.ClientSession() as mine:
+        async with AsyncClient(APP_KEY, SECRET_DEV_KEY, "http://127.0.0.1:9/ocr",
+                               session=mine) as client:
+            assert client.transport.session is mine
+        assert not mine.closed  # a session of your own stays yours
+
+
+async def test_recognize_over_http(make_client, echo_plugin, httpserver: HTTPServer) -> None:
     httpserver.expect_request("/ocr", method="POST", data=IMAGE).respond_with_data(
         envelope({"forms": {"form": "文本"}}))
-    async with _client(httpserver.url_for("/ocr")) as client:
+    async with make_client(httpserver.url_for("/ocr")) as client:
         result = await client.recognize(IMAGE, "test.echo")
     assert result.data == {"forms": {"form": "文本"}}
     headers = httpserver.log[0][0].headers
@@ -47,29 +76,33 @@ async def test_recognize_over_http(echo_plugin, httpserver: HTTPServer) -> None:
     assert SECRET_DEV_KEY not in str(dict(headers))
 
 
-async def test_bad_answers_are_protocol_errors(echo_plugin, httpserver: HTTPServer) -> None:
+async def test_bad_answers_are_protocol_errors(
+        make_client, echo_plugin, httpserver: HTTPServer
+) -> None:
     httpserver.expect_request("/ocr").respond_with_data('{"error": "²"}')
-    async with _client(httpserver.url_for("/ocr")) as client:
+    async with make_client(httpserver.url_for("/ocr")) as client:
         with pytest.raises(ProtocolError, match="ASCII digits"):
             await client.recognize(IMAGE, "test.echo")
     assert len(httpserver.log) == 1
 
 
-async def test_a_non_image_is_refused_before_sending(echo_plugin,
+async def test_a_non_image_is_refused_before_sending(make_client, echo_plugin,
                                                      httpserver: HTTPServer) -> None:
-    async with _client(httpserver.url_for("/ocr")) as client:
+    async with make_client(httpserver.url_for("/ocr")) as client:
         with pytest.raises(ImageError, match="a PDF document"):
             await client.recognize(b"%PDF-1.7", "test.echo")
     assert httpserver.log == []
 
 
-async def test_read_errors_are_not_sent_again_and_transient_codes_are(echo_plugin) -> None:
+async def test_read_errors_are_not_sent_again_and_transient_codes_are(
+        make_client, echo_plugin
+) -> None:
     def half(sock: socket.socket, number: int) -> None:
         whole = reply(envelope({"n": number}).encode())
         sock.sendall(whole[: len(whole) - 5])
 
     with HostileServer(half) as server:
-        async with _client(server.url, retries=2) as client:
+        async with make_client(server.url, retries=2) as client:
             with pytest.raises(ReadError, match="may have been processed"):
                 await client.recognize(IMAGE, "test.echo")
         assert server.requests == 1
@@ -79,25 +112,25 @@ async def test_read_errors_are_not_sent_again_and_transient_codes_are(echo_plugi
                                     error=0 if number == 3 else 250).encode()))
 
     with HostileServer(busy_then_ok) as server:
-        async with _client(server.url, retries=2) as client:
+        async with make_client(server.url, retries=2) as client:
             assert (await client.recognize(IMAGE, "test.echo")).data == {"n": 3}
         assert server.requests == 3
 
 
-async def test_connection_refused_is_retried(echo_plugin) -> None:
+async def test_connection_refused_is_retried(make_client, echo_plugin) -> None:
     waits: list[float] = []
 
     async def record(seconds: float) -> None:
         waits.append(seconds)
 
-    async with _client("http://127.0.0.1:9/ocr", retries=2, backoff=0.01,
+    async with make_client("http://127.0.0.1:9/ocr", retries=2, backoff=0.01,
                        sleep=record) as client:
         with pytest.raises(ConnectError):
             await client.recognize(IMAGE, "test.echo")
     assert len(waits) == 2
 
 
-async def test_redirects_are_refused(echo_plugin) -> None:
+async def test_redirects_are_refused(make_client, echo_plugin) -> None:
     def elsewhere(sock: socket.socket, number: int) -> None:
         sock.sendall(reply(envelope({"stolen": True}).encode()))
 
@@ -107,13 +140,15 @@ async def test_redirects_are_refused(echo_plugin) -> None:
                                headers={"Location": other.url}))
 
         with HostileServer(redirect) as server:
-            async with _client(server.url) as client:
+            async with make_client(server.url) as client:
                 with pytest.raises(ProtocolError, match="HTTP 307 redirect"):
                     await client.recognize(IMAGE, "test.echo")
         assert other.requests == 0
 
 
-async def test_a_dripping_server_cannot_hold_a_call_past_its_deadline(echo_plugin) -> None:
+async def test_a_dripping_server_cannot_hold_a_call_past_its_deadline(
+        make_client, echo_plugin
+) -> None:
     whole = reply(envelope({"forms": "x" * 200}).encode())
 
     def drip(sock: socket.socket, number: int) -> None:
@@ -123,7 +158,7 @@ async def test_a_dripping_server_cannot_hold_a_call_past_its_deadline(echo_plugi
             sock.sendall(whole[i:i + 1])
 
     with HostileServer(drip) as server:
-        async with _client(server.url, timeout=1.0, retries=2) as client:
+        async with make_client(server.url, timeout=1.0, retries=2) as client:
             started = time.monotonic()
             with pytest.raises(DeadlineExceeded):
                 await client.recognize(IMAGE, "test.echo")
@@ -131,16 +166,20 @@ async def test_a_dripping_server_cannot_hold_a_call_past_its_deadline(echo_plugi
         assert server.requests == 1
 
 
-async def test_batch_yields_one_item_per_image(echo_plugin, httpserver: HTTPServer) -> None:
+async def test_batch_yields_one_item_per_image(
+        make_client, echo_plugin, httpserver: HTTPServer
+) -> None:
     httpserver.expect_request("/ocr").respond_with_data(envelope({"forms": 1}))
-    async with _client(httpserver.url_for("/ocr")) as client:
+    async with make_client(httpserver.url_for("/ocr")) as client:
         items = [item async for item in client.batch([IMAGE] * 25, "test.echo",
                                                      concurrency=4, ordered=True)]
     assert [item.index for item in items] == list(range(25))
     assert all(item.ok for item in items) and len(httpserver.log) == 25
 
 
-async def test_an_empty_account_stops_the_batch_and_nothing_is_lost(echo_plugin) -> None:
+async def test_an_empty_account_stops_the_batch_and_nothing_is_lost(
+        make_client, echo_plugin
+) -> None:
     def account_runs_dry(sock: socket.socket, number: int) -> None:
         code = 240 if number >= 3 else 0
         sock.sendall(reply(envelope({"n": number} if code == 0 else None, error=code).encode()))
@@ -150,7 +189,7 @@ async def test_an_empty_account_stops_the_batch_and_nothing_is_lost(echo_plugin)
             yield IMAGE + bytes([i])
 
     with HostileServer(account_runs_dry) as server:
-        async with _client(server.url) as client:
+        async with make_client(server.url) as client:
             items = [item async for item in client.batch(sources(), "test.echo",
                                                          concurrency=1)]
     assert sorted(item.index for item in items) == list(range(20))
@@ -165,3 +204,28 @@ async def test_the_local_service_in_process(echo_plugin) -> None:
     async with AsyncClient.local(engines=["replay"]) as client:
         result = await client.recognize(IMAGE, "idcard.back")
     assert result.replayed == "replay:idcard.back.json"
+
+
+@pytest.mark.parametrize("shape", ["declared", "streamed", "gzip bomb"])
+async def test_a_huge_reply_is_refused_at_the_limit(make_client, echo_plugin, shape) -> None:
+    """Over ``max_response_bytes``: declared up front, sent without a length (read until
+    the connection closes), or 5 MB of zeros gzip-compressed to 5 kB -- refused, never read
+    whole, and not sent again."""
+    import gzip
+
+    def huge(sock: socket.socket, number: int) -> None:
+        if shape == "declared":
+            sock.sendall(reply(b"", length="999999999999"))
+        elif shape == "streamed":
+            sock.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+            for _ in range(100):
+                sock.sendall(b"x" * 50_000)
+        else:
+            bomb = gzip.compress(b"0" * 5_000_000)
+            sock.sendall(reply(bomb, headers={"Content-Encoding": "gzip"}))
+
+    with HostileServer(huge) as server:
+        async with make_client(server.url, max_response_bytes=100_000, retries=2) as client:
+            with pytest.raises(ProtocolError, match="100000-byte limit"):
+                await client.recognize(IMAGE, "test.echo")
+        assert server.requests == 1

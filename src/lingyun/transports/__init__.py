@@ -7,8 +7,10 @@ deadlines, reply reading -- :mod:`lingyun.protocol`) and hands each attempt to a
   default for an HTTP endpoint);
 * :class:`lingyun.service.transport.LocalTransport` -- the local service in this process (no
   socket), the embedded default when no endpoint is configured;
-* :class:`lingyun.transports.httpx.HTTPXTransport` -- asynchronous HTTP for
-  :class:`lingyun.AsyncClient`.
+* :class:`lingyun.transports.aiohttp.AiohttpTransport` -- asynchronous HTTP, the default of
+  :class:`lingyun.AsyncClient`;
+* :class:`lingyun.transports.httpx.HTTPXTransport` -- asynchronous HTTP through your own
+  ``httpx.AsyncClient``.
 
 A transport must end every ``send`` by ``deadline`` and map its failures onto
 :class:`~lingyun.errors.ConnectError` (nothing was sent), :class:`~lingyun.errors.ReadError`

@@ -8,7 +8,8 @@ The same guarantees as :mod:`lingyun.transports.requests`, kept the asyncio way:
 * failures to connect, or to get a pooled connection, mean nothing was sent
   (:class:`~lingyun.errors.ConnectError`); everything after the request left is a
   :class:`~lingyun.errors.ReadError`;
-* replies are bounded by ``max_response_bytes``, declared or streamed.
+* replies are bounded by ``max_response_bytes``, declared or streamed (counted after
+  decompression, so a compressed bomb stops at the limit).
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ class HTTPXTransport(AsyncTransport):
                                     f"the {self.max_response_bytes}-byte limit")
             chunks: list[bytes] = []
             size = 0
-            async for chunk in response.aiter_raw():
+            async for chunk in response.aiter_bytes():  # decompressed, as requests does
                 size += len(chunk)
                 if size > self.max_response_bytes:
                     raise ProtocolError(f"reply from {_where(url)} exceeds the "
