@@ -31,6 +31,7 @@ class HostileServer:
         self.script = script
         self.requests = 0
         self.bodies: list[bytes] = []
+        self.heads: list[bytes] = []
         self.stop = threading.Event()
         self._lock = threading.Lock()
         self._listener = socket.socket()
@@ -83,6 +84,7 @@ class HostileServer:
                     self.requests += 1
                     number = self.requests
                     self.bodies.append(body)
+                    self.heads.append(head)
                 self.script(conn, number)
             except OSError:
                 return

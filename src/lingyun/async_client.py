@@ -104,10 +104,14 @@ class AsyncClient(BaseClient):
     ) -> Result:
         """Recognise one image as ``document_type`` (see :meth:`lingyun.Client.recognize`).
 
-        Reading a file and checking it run on a worker thread, off the event loop.
+        Reading a file and checking it run on a worker thread, off the event loop; bytes in
+        memory are checked in place (a header check: no I/O to wait for).
         """
         merged = {**(options or {}), **more_options}
-        request = await asyncio.to_thread(self.prepare, image, document_type, merged)
+        if isinstance(image, bytes | bytearray | memoryview):
+            request = self.prepare(image, document_type, merged)
+        else:
+            request = await asyncio.to_thread(self.prepare, image, document_type, merged)
         return self.parse(await self.send(request), request.document_type)
 
     async def batch(

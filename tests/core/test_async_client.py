@@ -229,3 +229,33 @@ async def test_a_huge_reply_is_refused_at_the_limit(make_client, echo_plugin, sh
             with pytest.raises(ProtocolError, match="100000-byte limit"):
                 await client.recognize(IMAGE, "test.echo")
         assert server.requests == 1
+
+
+async def test_proxies_come_from_the_environment(echo_plugin, monkeypatch) -> None:
+    """aiohttp's per-request ``trust_env`` is replaced by one lookup per origin; what it
+    finds is what requests would use: the proxy URL with its credentials, and NO_PROXY."""
+    import base64
+
+    def proxy(sock: socket.socket, number: int) -> None:
+        sock.sendall(reply(envelope({"via": "proxy"}).encode()))
+
+    target = "http://ocr.example.invalid:8880/ocr"
+    with HostileServer(proxy) as server:
+        for name in ("http_proxy", "HTTP_PROXY"):
+            monkeypatch.setenv(name, f"http://user:s3cret@127.0.0.1:{server.port}")
+        for name in ("no_proxy", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        async with AsyncClient(APP_KEY, SECRET_DEV_KEY, target, backoff=0.0) as client:
+            assert (await client.recognize(IMAGE, "test.echo")).data == {"via": "proxy"}
+            assert (await client.recognize(IMAGE, "test.echo")).data == {"via": "proxy"}
+        head = server.heads[0].decode("latin-1")
+        assert head.startswith(f"POST {target} HTTP/1.1")
+        assert f"\r\nProxy-Authorization: Basic {base64.b64encode(b'user:s3cret').decode()}" \
+            in head
+        for name in ("no_proxy", "NO_PROXY"):
+            monkeypatch.setenv(name, "ocr.example.invalid")
+        async with AsyncClient(APP_KEY, SECRET_DEV_KEY, target, backoff=0.0,
+                               retries=0) as client:
+            with pytest.raises(ConnectError, match="ocr.example.invalid"):
+                await client.recognize(IMAGE, "test.echo")
+        assert server.requests == 2

@@ -18,16 +18,22 @@ The guarantees are the same as :mod:`lingyun.transports.requests`', kept the asy
   :class:`~lingyun.errors.ReadError`;
 * replies are bounded by ``max_response_bytes``, declared or streamed (counted after
   decompression, as with requests, so a compressed bomb stops at the limit);
-* proxies from the environment (``HTTPS_PROXY``, ``NO_PROXY``) are honoured, like requests.
+* proxies from the environment (``HTTPS_PROXY``, ``NO_PROXY``; credentials in the proxy URL)
+  are honoured, like requests -- looked up once per origin, on its first call, rather than
+  by aiohttp's ``trust_env`` on every request (which reads the environment and ``~/.netrc``
+  each time: 0.75 ms a request, a third of a 64-call batch).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
+import urllib.request
 from collections.abc import Mapping
 
 import aiohttp
+import yarl
 
 from ..errors import ConnectError, DeadlineExceeded, ProtocolError, ReadError
 from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply, declared_length
@@ -65,6 +71,25 @@ class AiohttpTransport(AsyncTransport):
         self.pool_size = pool_size
         self.connect_timeout = connect_timeout
         self.max_response_bytes = max_response_bytes
+        self._proxies: dict[tuple[str, str, int | None], tuple[str | None, dict[str, str]]] = {}
+
+    def proxy_for(self, url: str) -> tuple[str | None, dict[str, str]]:
+        """The proxy the environment sets for ``url``'s origin (``None`` for none) and the
+        headers for it (``Proxy-Authorization`` from credentials in the proxy URL); looked
+        up once per origin."""
+        target = yarl.URL(url)
+        origin = (target.scheme, target.host or "", target.port)
+        if origin not in self._proxies:
+            proxy, headers = None, {}
+            found = urllib.request.getproxies().get(target.scheme)
+            if found and not urllib.request.proxy_bypass(target.host or ""):
+                address = yarl.URL(found)
+                if address.user:
+                    pair = f"{address.user}:{address.password or ''}".encode()
+                    headers = {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode()}
+                proxy = str(address.with_user(None))
+            self._proxies[origin] = (proxy, headers)
+        return self._proxies[origin]
 
     @property
     def session(self) -> aiohttp.ClientSession:
@@ -72,7 +97,7 @@ class AiohttpTransport(AsyncTransport):
         if self._session is None:
             connector = aiohttp.TCPConnector(limit=self.pool_size, limit_per_host=0)
             self._session = aiohttp.ClientSession(
-                connector=connector, trust_env=True,
+                connector=connector,
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout))
         return self._session
 
@@ -104,8 +129,16 @@ class AiohttpTransport(AsyncTransport):
                             f"{_reason(exc)}") from None
 
     async def _exchange(self, url: str, headers: Mapping[str, str], body: bytes) -> RawReply:
-        async with self.session.post(url, data=body, headers=dict(headers),
-                                     allow_redirects=False) as response:
+        proxy, proxy_headers = self.proxy_for(url)
+        sent = dict(headers)
+        if proxy_headers and url[:5].lower() == "http:":
+            # plain HTTP goes to the proxy as is: it reads the credentials from the request
+            # itself (with https they go in the CONNECT that opens the tunnel)
+            sent.update(proxy_headers)
+            proxy_headers = {}
+        async with self.session.post(url, data=body, headers=sent, allow_redirects=False,
+                                     proxy=proxy,
+                                     proxy_headers=proxy_headers or None) as response:
             declared = declared_length(response.headers)
             if declared is not None and declared > self.max_response_bytes:
                 raise ProtocolError(f"reply from {_where(url)} declares {declared} bytes, over "
