@@ -88,3 +88,26 @@ class HostileServer:
                 self.script(conn, number)
             except OSError:
                 return
+
+
+HUGE_SHAPES = ("declared", "streamed", "gzip bomb")
+
+
+def huge_reply(shape: str) -> Callable[[socket.socket, int], None]:
+    """A script answering with a reply far over any sane limit: a declared 999,999,999,999
+    bytes, 5 MB sent without a length (until the connection closes), or 5 MB of zeros
+    gzip-compressed to 5 kB."""
+    import gzip
+
+    def huge(sock: socket.socket, number: int) -> None:
+        if shape == "declared":
+            sock.sendall(reply(b"", length="999999999999"))
+        elif shape == "streamed":
+            sock.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
+            for _ in range(100):
+                sock.sendall(b"x" * 50_000)
+        else:
+            bomb = gzip.compress(b"0" * 5_000_000)
+            sock.sendall(reply(bomb, headers={"Content-Encoding": "gzip"}))
+
+    return huge

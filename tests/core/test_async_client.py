@@ -20,7 +20,7 @@ from lingyun import (
 )
 
 from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
-from ..hostile import HostileServer, reply
+from ..hostile import HUGE_SHAPES, HostileServer, huge_reply, reply
 from .conftest import envelope
 
 pytestmark = pytest.mark.anyio
@@ -206,25 +206,12 @@ async def test_the_local_service_in_process(echo_plugin) -> None:
     assert result.replayed == "replay:idcard.back.json"
 
 
-@pytest.mark.parametrize("shape", ["declared", "streamed", "gzip bomb"])
+@pytest.mark.parametrize("shape", HUGE_SHAPES)
 async def test_a_huge_reply_is_refused_at_the_limit(make_client, echo_plugin, shape) -> None:
     """Over ``max_response_bytes``: declared up front, sent without a length (read until
     the connection closes), or 5 MB of zeros gzip-compressed to 5 kB -- refused, never read
     whole, and not sent again."""
-    import gzip
-
-    def huge(sock: socket.socket, number: int) -> None:
-        if shape == "declared":
-            sock.sendall(reply(b"", length="999999999999"))
-        elif shape == "streamed":
-            sock.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
-            for _ in range(100):
-                sock.sendall(b"x" * 50_000)
-        else:
-            bomb = gzip.compress(b"0" * 5_000_000)
-            sock.sendall(reply(bomb, headers={"Content-Encoding": "gzip"}))
-
-    with HostileServer(huge) as server:
+    with HostileServer(huge_reply(shape)) as server:
         async with make_client(server.url, max_response_bytes=100_000, retries=2) as client:
             with pytest.raises(ProtocolError, match="100000-byte limit"):
                 await client.recognize(IMAGE, "test.echo")

@@ -29,7 +29,7 @@ from lingyun import (
 from lingyun.transports.requests import RequestsTransport
 
 from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
-from ..hostile import HostileServer, reply
+from ..hostile import HUGE_SHAPES, HostileServer, huge_reply, reply
 from .conftest import envelope
 
 
@@ -291,23 +291,10 @@ def test_a_slow_handler_releases_when_the_deadline_fires(httpserver: HTTPServer)
         release.set()
 
 
-@pytest.mark.parametrize("shape", ["declared", "streamed", "gzip bomb"])
+@pytest.mark.parametrize("shape", HUGE_SHAPES)
 def test_a_huge_reply_is_refused_at_the_limit_and_not_sent_again(echo_plugin, shape) -> None:
     """As for the asynchronous transports: declared, unframed, or a 5 MB gzip bomb."""
-    import gzip
-
-    def huge(sock: socket.socket, number: int) -> None:
-        if shape == "declared":
-            sock.sendall(reply(b"", length="999999999999"))
-        elif shape == "streamed":
-            sock.sendall(b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n")
-            for _ in range(100):
-                sock.sendall(b"x" * 50_000)
-        else:
-            bomb = gzip.compress(b"0" * 5_000_000)
-            sock.sendall(reply(bomb, headers={"Content-Encoding": "gzip"}))
-
-    with HostileServer(huge) as server:
+    with HostileServer(huge_reply(shape)) as server:
         client = _client(server.url, max_response_bytes=100_000, retries=2)
         with pytest.raises(ProtocolError, match="100000-byte limit"):
             client.recognize(IMAGE, "test.echo")

@@ -35,24 +35,17 @@ from collections.abc import Mapping
 import aiohttp
 import yarl
 
-from ..errors import ConnectError, DeadlineExceeded, ProtocolError, ReadError
-from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply, declared_length
+from ..errors import ConnectError, DeadlineExceeded, ReadError
+from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply
 from . import AsyncTransport
+from ._reply import CHUNK, BoundedBody
+from ._reply import reason as _reason
+from ._reply import where as _where
 
 __all__ = ["AiohttpTransport"]
 
-_CHUNK = 64 * 1024
 _NOTHING_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError,
                  aiohttp.InvalidURL)
-
-
-def _where(url: str) -> str:
-    return url.split("?", 1)[0]
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc) or exc.__class__.__name__
-    return text if len(text) <= 200 else text[:200] + "…"
 
 
 class AiohttpTransport(AsyncTransport):
@@ -139,21 +132,11 @@ class AiohttpTransport(AsyncTransport):
         async with self.session.post(url, data=body, headers=sent, allow_redirects=False,
                                      proxy=proxy,
                                      proxy_headers=proxy_headers or None) as response:
-            declared = declared_length(response.headers)
-            if declared is not None and declared > self.max_response_bytes:
-                raise ProtocolError(f"reply from {_where(url)} declares {declared} bytes, over "
-                                    f"the {self.max_response_bytes}-byte limit")
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.content.iter_chunked(_CHUNK):
-                size += len(chunk)
-                if size > self.max_response_bytes:
-                    raise ProtocolError(f"reply from {_where(url)} exceeds the "
-                                        f"{self.max_response_bytes}-byte limit")
-                chunks.append(chunk)
+            reply = BoundedBody(url, response.headers, self.max_response_bytes)
+            async for chunk in response.content.iter_chunked(CHUNK):
+                reply.add(chunk)
             return RawReply(response.status,
-                            {k.lower(): v for k, v in response.headers.items()},
-                            b"".join(chunks))
+                            {k.lower(): v for k, v in response.headers.items()}, reply.bytes())
 
     async def aclose(self) -> None:
         if self._own and self._session is not None:

@@ -20,23 +20,17 @@ from collections.abc import Mapping
 
 import httpx
 
-from ..errors import ConnectError, DeadlineExceeded, ProtocolError, ReadError
-from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply, declared_length
+from ..errors import ConnectError, DeadlineExceeded, ReadError
+from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply
 from . import AsyncTransport
+from ._reply import BoundedBody
+from ._reply import reason as _reason
+from ._reply import where as _where
 
 __all__ = ["HTTPXTransport"]
 
 _NOTHING_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
                  httpx.UnsupportedProtocol, httpx.InvalidURL)
-
-
-def _where(url: str) -> str:
-    return url.split("?", 1)[0]
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc) or exc.__class__.__name__
-    return text if len(text) <= 200 else text[:200] + "…"
 
 
 class HTTPXTransport(AsyncTransport):
@@ -104,22 +98,13 @@ class HTTPXTransport(AsyncTransport):
                                             timeout=timeout)
         response = await self.client.send(request, stream=True, follow_redirects=False)
         try:
-            declared = declared_length(response.headers)
-            if declared is not None and declared > self.max_response_bytes:
-                raise ProtocolError(f"reply from {_where(url)} declares {declared} bytes, over "
-                                    f"the {self.max_response_bytes}-byte limit")
-            chunks: list[bytes] = []
-            size = 0
+            reply = BoundedBody(url, response.headers, self.max_response_bytes)
             async for chunk in response.aiter_bytes():  # decompressed, as requests does
-                size += len(chunk)
-                if size > self.max_response_bytes:
-                    raise ProtocolError(f"reply from {_where(url)} exceeds the "
-                                        f"{self.max_response_bytes}-byte limit")
-                chunks.append(chunk)
+                reply.add(chunk)
         finally:
             await response.aclose()
         return RawReply(response.status_code,
-                        {k.lower(): v for k, v in response.headers.items()}, b"".join(chunks))
+                        {k.lower(): v for k, v in response.headers.items()}, reply.bytes())
 
     async def aclose(self) -> None:
         if self._own and self._client is not None:

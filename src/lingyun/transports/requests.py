@@ -31,14 +31,16 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from ..errors import ConnectError, DeadlineExceeded, ProtocolError, ReadError
-from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply, declared_length
+from ..errors import ConnectError, DeadlineExceeded, ReadError
+from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply
 from . import Transport, _watchdog
+from ._reply import CHUNK, BoundedBody
+from ._reply import reason as _reason
+from ._reply import where as _where
 
 __all__ = ["DEFAULT_POOL_SIZE", "RequestsTransport"]
 
 DEFAULT_POOL_SIZE = 10
-_CHUNK = 1 << 16
 
 
 class _Watched:
@@ -89,15 +91,6 @@ class _DeadlineAdapter(HTTPAdapter):
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
         manager.pool_classes_by_scheme = _POOLS
         return manager
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc)
-    return text if len(text) <= 200 else text[:200] + "…"
-
-
-def _where(url: str) -> str:
-    return url.split("?", 1)[0]
 
 
 def _nothing_sent(exc: requests.RequestException) -> bool:
@@ -189,20 +182,10 @@ class RequestsTransport(Transport):
                 ) from None
 
     def _read(self, response: requests.Response, url: str) -> bytes:
-        declared = declared_length(response.headers)
-        if declared is not None and declared > self.max_response_bytes:
-            raise ProtocolError(
-                f"reply from {_where(url)} declares {declared} bytes, over the "
-                f"{self.max_response_bytes}-byte limit")
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_content(chunk_size=_CHUNK):
-            size += len(chunk)
-            if size > self.max_response_bytes:
-                raise ProtocolError(
-                    f"reply from {_where(url)} exceeds the {self.max_response_bytes}-byte limit")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        body = BoundedBody(url, response.headers, self.max_response_bytes)
+        for chunk in response.iter_content(chunk_size=CHUNK):
+            body.add(chunk)
+        return body.bytes()
 
     def close(self) -> None:
         self.session.close()
