@@ -1,12 +1,16 @@
-"""What every HTTP transport does alike: name the endpoint in messages, quote a bounded
-reason, and read a reply body no larger than the limit -- declared or streamed."""
+"""What every HTTP transport does alike: the time left before a call's deadline, the
+endpoint and a bounded reason in messages, a reply body no larger than the limit (declared
+or streamed), and -- for the asynchronous ones -- a pool of their own sized for a batch."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
+from typing import Any
 
-from ..errors import ProtocolError
-from ..protocol import declared_length
+from ..errors import DeadlineExceeded, ProtocolError
+from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, declared_length
+from . import AsyncTransport
 
 #: Bytes asked for per read of a streamed reply.
 CHUNK = 1 << 16
@@ -21,6 +25,47 @@ def reason(exc: BaseException) -> str:
     """An exception's text, at most 200 characters."""
     text = str(exc) or exc.__class__.__name__
     return text if len(text) <= 200 else text[:200] + "…"
+
+
+def time_left(url: str, deadline: float | None) -> float | None:
+    """Seconds until ``deadline`` (``None``: no deadline); :class:`DeadlineExceeded` if none
+    are left, before anything is sent."""
+    if deadline is None:
+        return None
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise DeadlineExceeded(f"no time left to call {where(url)}")
+    return left
+
+
+class PooledAsyncTransport(AsyncTransport):
+    """Base of the asynchronous HTTP transports: a session of the caller's, or one of our own
+    made on first use (in the running loop) with ``pool_size`` connections and closed by
+    :meth:`aclose`."""
+
+    def __init__(self, session: Any = None, *, connect_timeout: float = 10.0,
+                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+                 pool_size: int = 100) -> None:
+        self._session = session
+        self._own = session is None
+        self.pool_size = pool_size
+        self.connect_timeout = connect_timeout
+        self.max_response_bytes = max_response_bytes
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(pool_size={self.pool_size})"
+
+    def reserve(self, concurrency: int) -> None:
+        """Size the pool for ``concurrency`` calls (a pool of our own, before first use)."""
+        if self._own and self._session is None:
+            self.pool_size = max(self.pool_size, concurrency)
+
+    async def _close(self) -> None:
+        raise NotImplementedError
+
+    async def aclose(self) -> None:
+        if self._own and self._session is not None:
+            await self._close()
 
 
 class BoundedBody:

@@ -28,17 +28,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import time
 import urllib.request
 from collections.abc import Mapping
+from typing import Any
 
 import aiohttp
 import yarl
 
 from ..errors import ConnectError, DeadlineExceeded, ReadError
-from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply
-from . import AsyncTransport
-from ._reply import CHUNK, BoundedBody
+from ..protocol import RawReply
+from ._reply import CHUNK, BoundedBody, PooledAsyncTransport, time_left
 from ._reply import reason as _reason
 from ._reply import where as _where
 
@@ -48,22 +47,15 @@ _NOTHING_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError,
                  aiohttp.InvalidURL)
 
 
-class AiohttpTransport(AsyncTransport):
+class AiohttpTransport(PooledAsyncTransport):
     """POSTs with an :class:`aiohttp.ClientSession` (yours, or one it makes and closes).
 
     ``pool_size`` bounds the connections kept open; an async batch calls :meth:`reserve`
     with its concurrency.  A session of your own keeps its own connector and settings.
     """
 
-    def __init__(self, session: aiohttp.ClientSession | None = None, *,
-                 connect_timeout: float = 10.0,
-                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-                 pool_size: int = 100) -> None:
-        self._session = session
-        self._own = session is None
-        self.pool_size = pool_size
-        self.connect_timeout = connect_timeout
-        self.max_response_bytes = max_response_bytes
+    def __init__(self, session: aiohttp.ClientSession | None = None, **settings: Any) -> None:
+        super().__init__(session, **settings)
         self._proxies: dict[tuple[str, str, int | None], tuple[str | None, dict[str, str]]] = {}
 
     def proxy_for(self, url: str) -> tuple[str | None, dict[str, str]]:
@@ -94,19 +86,9 @@ class AiohttpTransport(AsyncTransport):
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout))
         return self._session
 
-    def __repr__(self) -> str:
-        return f"AiohttpTransport(pool_size={self.pool_size})"
-
-    def reserve(self, concurrency: int) -> None:
-        """Size the pool for ``concurrency`` calls (a pool of our own, before first use)."""
-        if self._own and self._session is None:
-            self.pool_size = max(self.pool_size, concurrency)
-
     async def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
                    deadline: float | None) -> RawReply:
-        left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0:
-            raise DeadlineExceeded(f"no time left to call {_where(url)}")
+        left = time_left(url, deadline)
         try:
             async with asyncio.timeout(left):
                 return await self._exchange(url, headers, body)
@@ -138,6 +120,5 @@ class AiohttpTransport(AsyncTransport):
             return RawReply(response.status,
                             {k.lower(): v for k, v in response.headers.items()}, reply.bytes())
 
-    async def aclose(self) -> None:
-        if self._own and self._session is not None:
-            await self._session.close()
+    async def _close(self) -> None:
+        await self.session.close()

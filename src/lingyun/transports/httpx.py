@@ -15,15 +15,14 @@ The same guarantees as :mod:`lingyun.transports.requests`, kept the asyncio way:
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Mapping
+from typing import Any
 
 import httpx
 
 from ..errors import ConnectError, DeadlineExceeded, ReadError
-from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply
-from . import AsyncTransport
-from ._reply import BoundedBody
+from ..protocol import RawReply
+from ._reply import BoundedBody, PooledAsyncTransport, time_left
 from ._reply import reason as _reason
 from ._reply import where as _where
 
@@ -33,46 +32,29 @@ _NOTHING_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
                  httpx.UnsupportedProtocol, httpx.InvalidURL)
 
 
-class HTTPXTransport(AsyncTransport):
+class HTTPXTransport(PooledAsyncTransport):
     """POSTs with an :class:`httpx.AsyncClient` (yours, or one it makes and closes).
 
     ``pool_size`` bounds the connections kept open; an async batch calls :meth:`reserve` with
     its concurrency.
     """
 
-    def __init__(self, client: httpx.AsyncClient | None = None, *,
-                 connect_timeout: float = 10.0,
-                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-                 pool_size: int = 100) -> None:
-        self._client = client
-        self._own = client is None
-        self.pool_size = pool_size
-        self.connect_timeout = connect_timeout
-        self.max_response_bytes = max_response_bytes
+    def __init__(self, client: httpx.AsyncClient | None = None, **settings: Any) -> None:
+        super().__init__(client, **settings)
 
     @property
     def client(self) -> httpx.AsyncClient:
         """The httpx client; one of our own is made on first use, in the running loop."""
-        if self._client is None:
+        if self._session is None:
             limits = httpx.Limits(max_connections=self.pool_size,
                                   max_keepalive_connections=self.pool_size)
-            self._client = httpx.AsyncClient(limits=limits, follow_redirects=False,
-                                             trust_env=True)
-        return self._client
-
-    def __repr__(self) -> str:
-        return f"HTTPXTransport(pool_size={self.pool_size})"
-
-    def reserve(self, concurrency: int) -> None:
-        """Size the pool for ``concurrency`` calls (a pool of our own, before first use)."""
-        if self._own and self._client is None:
-            self.pool_size = max(self.pool_size, concurrency)
+            self._session = httpx.AsyncClient(limits=limits, follow_redirects=False,
+                                              trust_env=True)
+        return self._session
 
     async def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
                    deadline: float | None) -> RawReply:
-        left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0:
-            raise DeadlineExceeded(f"no time left to call {_where(url)}")
+        left = time_left(url, deadline)
         timeout = httpx.Timeout(left, connect=min(self.connect_timeout, left or
                                                   self.connect_timeout))
         try:
@@ -106,6 +88,5 @@ class HTTPXTransport(AsyncTransport):
         return RawReply(response.status_code,
                         {k.lower(): v for k, v in response.headers.items()}, reply.bytes())
 
-    async def aclose(self) -> None:
-        if self._own and self._client is not None:
-            await self._client.aclose()
+    async def _close(self) -> None:
+        await self.client.aclose()

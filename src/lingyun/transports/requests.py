@@ -21,7 +21,6 @@ Proxies (``HTTPS_PROXY``, ``NO_PROXY``, ...) are honoured by ``requests`` itself
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -34,7 +33,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from ..errors import ConnectError, DeadlineExceeded, ReadError
 from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply
 from . import Transport, _watchdog
-from ._reply import CHUNK, BoundedBody
+from ._reply import CHUNK, BoundedBody, time_left
 from ._reply import reason as _reason
 from ._reply import where as _where
 
@@ -149,9 +148,7 @@ class RequestsTransport(Transport):
 
     def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
              deadline: float | None) -> RawReply:
-        left = None if deadline is None else deadline - time.monotonic()
-        if left is not None and left <= 0:
-            raise DeadlineExceeded(f"no time left to call {_where(url)}")
+        left = time_left(url, deadline)
         connect = self.connect_timeout if left is None else min(self.connect_timeout, left)
         with _watchdog.watching(deadline) as watch:
             try:
