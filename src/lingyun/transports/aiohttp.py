@@ -50,7 +50,7 @@ _NOTHING_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError,
 class AiohttpTransport(PooledAsyncTransport):
     """POSTs with an :class:`aiohttp.ClientSession` (yours, or one it makes and closes).
 
-    ``pool_size`` bounds the connections kept open; an async batch calls :meth:`reserve`
+    ``pool_size`` bounds the connections kept open; an async batch calls ``reserve()``
     with its concurrency.  A session of your own keeps its own connector and settings.
     """
 

@@ -35,7 +35,7 @@ _NOTHING_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
 class HTTPXTransport(PooledAsyncTransport):
     """POSTs with an :class:`httpx.AsyncClient` (yours, or one it makes and closes).
 
-    ``pool_size`` bounds the connections kept open; an async batch calls :meth:`reserve` with
+    ``pool_size`` bounds the connections kept open; an async batch calls ``reserve()`` with
     its concurrency.
     """
 
