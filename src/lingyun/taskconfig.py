@@ -31,7 +31,7 @@ def _check(kind: str, text: object, key: str) -> str:
                 f"cannot carry: {text!r}",
                 key=key,
             )
-    if any(not c.isprintable() for c in text):
+    if not text.isprintable():
         raise TaskConfigError(
             f"task-config {kind} for {key!r} contains a control character: {text!r}", key=key
         )
