@@ -299,3 +299,38 @@ def test_a_huge_reply_is_refused_at_the_limit_and_not_sent_again(echo_plugin, sh
         with pytest.raises(ProtocolError, match="100000-byte limit"):
             client.recognize(IMAGE, "test.echo")
         assert server.requests == 1
+
+
+def test_the_environment_is_honoured_and_read_once_per_origin(echo_plugin, monkeypatch) -> None:
+    """Proxies, NO_PROXY and the CA bundle come from the environment as requests reads them
+    -- but once per origin: a change after the first call is not seen by this client."""
+    def proxy(sock: socket.socket, number: int) -> None:
+        sock.sendall(reply(envelope({"via": "proxy"}).encode()))
+
+    target = "http://ocr.example.invalid:8880/ocr"
+    with HostileServer(proxy) as server:
+        for name in ("http_proxy", "HTTP_PROXY"):
+            monkeypatch.setenv(name, f"http://127.0.0.1:{server.port}")
+        for name in ("no_proxy", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
+        client = _client(target, retries=0)
+        assert client.recognize(IMAGE, "test.echo").data == {"via": "proxy"}
+        assert server.heads[0].decode("latin-1").startswith(f"POST {target} HTTP/1.1")
+        assert client.transport.environment_for(target)["verify"] == \
+            "/etc/ssl/certs/ca-certificates.crt"
+        for name in ("no_proxy", "NO_PROXY"):
+            monkeypatch.setenv(name, "ocr.example.invalid")
+        assert client.recognize(IMAGE, "test.echo").data == {"via": "proxy"}  # cached
+        with pytest.raises(ConnectError, match="ocr.example.invalid"):
+            _client(target, retries=0).recognize(IMAGE, "test.echo")  # a new client reads it
+        assert server.requests == 2
+
+
+def test_a_session_of_your_own_keeps_its_trust_env(httpserver: HTTPServer) -> None:
+    import requests
+
+    mine = requests.Session()
+    transport = RequestsTransport(mine)
+    assert mine.trust_env and transport.environment_for("http://x/ocr") == {}
+    assert RequestsTransport().session.trust_env is False
