@@ -62,6 +62,7 @@ async def test_the_session_chooses_the_transport() -> None:
         async with AsyncClient(APP_KEY, SECRET_DEV_KEY, "http://127.0.0.1:9/ocr",
                                session=mine) as client:
             assert client.transport.session is mine
+            assert client.transport.proxy_for("http://x/ocr") == (None, {})  # its trust_env
         assert not mine.closed  # a session of your own stays yours
 
 

@@ -61,7 +61,10 @@ class AiohttpTransport(PooledAsyncTransport):
     def proxy_for(self, url: str) -> tuple[str | None, dict[str, str]]:
         """The proxy the environment sets for ``url``'s origin (``None`` for none) and the
         headers for it (``Proxy-Authorization`` from credentials in the proxy URL); looked
-        up once per origin."""
+        up once per origin.  ``(None, {})`` for a session you passed in: it keeps its own
+        ``trust_env``."""
+        if not self._own:
+            return None, {}
         target = yarl.URL(url)
         origin = (target.scheme, target.host or "", target.port)
         if origin not in self._proxies:
