@@ -12,8 +12,9 @@ from __future__ import annotations
 import socket
 import threading
 from collections.abc import Callable
+from typing import Any
 
-__all__ = ["HostileServer", "reply"]
+__all__ = ["HUGE_SHAPES", "HostileServer", "huge_reply", "proxy_through", "reply"]
 
 
 def reply(body: bytes, *, status: str = "200 OK", headers: dict[str, str] | None = None,
@@ -111,3 +112,12 @@ def huge_reply(shape: str) -> Callable[[socket.socket, int], None]:
             sock.sendall(reply(bomb, headers={"Content-Encoding": "gzip"}))
 
     return huge
+
+
+def proxy_through(monkeypatch: Any, server: HostileServer, credentials: str = "") -> None:
+    """Point the environment's HTTP proxy at ``server`` (``user:password@`` optional) and
+    clear NO_PROXY, in both spellings, for one test."""
+    for name in ("http_proxy", "HTTP_PROXY"):
+        monkeypatch.setenv(name, f"http://{credentials}127.0.0.1:{server.port}")
+    for name in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)

@@ -20,7 +20,7 @@ from lingyun import (
 )
 
 from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
-from ..hostile import HUGE_SHAPES, HostileServer, huge_reply, reply
+from ..hostile import HUGE_SHAPES, HostileServer, huge_reply, proxy_through, reply
 from .conftest import envelope
 
 pytestmark = pytest.mark.anyio
@@ -229,10 +229,7 @@ async def test_proxies_come_from_the_environment(echo_plugin, monkeypatch) -> No
 
     target = "http://ocr.example.invalid:8880/ocr"
     with HostileServer(proxy) as server:
-        for name in ("http_proxy", "HTTP_PROXY"):
-            monkeypatch.setenv(name, f"http://user:s3cret@127.0.0.1:{server.port}")
-        for name in ("no_proxy", "NO_PROXY"):
-            monkeypatch.delenv(name, raising=False)
+        proxy_through(monkeypatch, server, "user:s3cret@")
         async with AsyncClient(APP_KEY, SECRET_DEV_KEY, target, backoff=0.0) as client:
             assert (await client.recognize(IMAGE, "test.echo")).data == {"via": "proxy"}
             assert (await client.recognize(IMAGE, "test.echo")).data == {"via": "proxy"}

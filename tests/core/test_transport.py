@@ -29,7 +29,7 @@ from lingyun import (
 from lingyun.transports.requests import RequestsTransport
 
 from ..conftest import APP_KEY, IMAGE, SECRET_DEV_KEY
-from ..hostile import HUGE_SHAPES, HostileServer, huge_reply, reply
+from ..hostile import HUGE_SHAPES, HostileServer, huge_reply, proxy_through, reply
 from .conftest import envelope
 
 
@@ -309,10 +309,7 @@ def test_the_environment_is_honoured_and_read_once_per_origin(echo_plugin, monke
 
     target = "http://ocr.example.invalid:8880/ocr"
     with HostileServer(proxy) as server:
-        for name in ("http_proxy", "HTTP_PROXY"):
-            monkeypatch.setenv(name, f"http://127.0.0.1:{server.port}")
-        for name in ("no_proxy", "NO_PROXY"):
-            monkeypatch.delenv(name, raising=False)
+        proxy_through(monkeypatch, server)
         monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/ca-certificates.crt")
         client = _client(target, retries=0)
         assert client.recognize(IMAGE, "test.echo").data == {"via": "proxy"}
