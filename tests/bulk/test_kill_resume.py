@@ -38,10 +38,13 @@ IMAGES = 48
 
 
 class Tripwire(Control):
-    """A control that fires an event when the service has recorded ``at`` requests."""
+    """A control that fires an event when the service has recorded ``at`` requests, and
+    from then on holds every answer until :meth:`release` -- so the child cannot finish its
+    run between the tripwire and the kill, however slowly the test process is scheduled."""
 
     def arm(self, at: int) -> threading.Event:
         self._at = at
+        self._hold = threading.Event()
         self._fired = threading.Event()
         if len(self.requests) >= at:
             self._fired.set()
@@ -52,6 +55,12 @@ class Tripwire(Control):
         fired = getattr(self, "_fired", None)
         if fired is not None and len(self.requests) >= self._at:
             fired.set()
+            self._hold.wait(60)  # this answer and later ones wait for the kill
+
+    def release(self) -> None:
+        hold = getattr(self, "_hold", None)
+        if hold is not None:
+            hold.set()
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +106,7 @@ def test_kill_nine_then_resume_gives_exactly_once(
         finally:
             child.send_signal(signal.SIGKILL)
             _out, err = child.communicate(timeout=60)
+            service.control.release()
         assert reached, f"crash {crash}: the child never reached the tripwire: {err}"
         assert child.returncode == -signal.SIGKILL
         recorded = Counter(key_of(r) for r in read_records(out)) if out.exists() else Counter()
