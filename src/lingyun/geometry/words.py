@@ -79,8 +79,8 @@ def character_gaps(boxes: object, line: object) -> np.ndarray:
 
 
 def _pitch_ratios(box: np.ndarray, index: np.ndarray, lines: np.ndarray, count: int):
-    """Per character, ``d[i] / p`` (NaN for a line's first character), and per line the
-    share of its ratios near a whole number and how many ratios it has."""
+    """Per character, ``d[i] / p`` (NaN for a line's first character), and per line whether
+    it is monospaced (enough ratios, and enough of them near a whole number)."""
     centre = (box[:, 0] + box[:, 2]) / 2.0
     previous = previous_in_group(index)
     has = previous >= 0
@@ -102,7 +102,7 @@ def _pitch_ratios(box: np.ndarray, index: np.ndarray, lines: np.ndarray, count: 
         & (np.nan_to_num(ratio) >= 1 - PITCH_TOLERANCE)
     pairs = np.bincount(lines[has], minlength=count)
     share = np.bincount(lines[whole], minlength=count) / np.maximum(pairs, 1)
-    return ratio, share, pairs
+    return ratio, (pairs >= MONOSPACE_PAIRS) & (share >= MONOSPACE_SHARE)
 
 
 def monospaced(boxes: object, line: object) -> np.ndarray:
@@ -111,8 +111,7 @@ def monospaced(boxes: object, line: object) -> np.ndarray:
     box = as_boxes(boxes)
     index = _line_index(line, box.shape[0])
     count = int(index.max()) + 1 if index.size else 0
-    _ratio, share, pairs = _pitch_ratios(box, index, index, count)
-    return (pairs >= MONOSPACE_PAIRS) & (share >= MONOSPACE_SHARE)
+    return _pitch_ratios(box, index, index, count)[1]
 
 
 def word_starts(boxes: object, line: object, codes: object = None, *,
@@ -129,12 +128,11 @@ def word_starts(boxes: object, line: object, codes: object = None, *,
     if index.size == 0:
         return np.zeros(0, dtype=bool)
     dense = np.unique(index, return_inverse=True)[1]
-    size = group_quantile(dense, box[:, 3] - box[:, 1], int(dense.max()) + 1, 0.9)[dense]
-    starts = np.nan_to_num(gap, nan=-np.inf) >= word_gap * np.maximum(size, 1.0)
     count = int(dense.max()) + 1
-    ratio, share, pairs = _pitch_ratios(box, index, dense, count)
-    fixed = ((pairs >= MONOSPACE_PAIRS) & (share >= MONOSPACE_SHARE))[dense]
-    starts &= ~(fixed & (np.nan_to_num(ratio) < 1.5))
+    size = group_quantile(dense, box[:, 3] - box[:, 1], count, 0.9)[dense]
+    starts = np.nan_to_num(gap, nan=-np.inf) >= word_gap * np.maximum(size, 1.0)
+    ratio, fixed = _pitch_ratios(box, index, dense, count)
+    starts &= ~(fixed[dense] & (np.nan_to_num(ratio) < 1.5))
     if codes is not None:
         code = np.asarray(codes, dtype=np.int64)
         if code.shape != (box.shape[0],):
