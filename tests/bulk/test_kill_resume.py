@@ -9,6 +9,10 @@ is resumed (and killed again), then resumed to the end.  Checked:
 * the output holds every image exactly once, and no line is torn;
 * an image reached the service more than once only if the journal showed its call in
   flight at a crash -- and every image sent but not recorded at a crash was in the journal.
+
+Each run signs with its own account, so the service's log says which run sent a request
+even when a killed child's last call is answered after the next run has begun (a request
+whose bytes reached the server before the kill may still be served a moment later).
 """
 
 from __future__ import annotations
@@ -35,6 +39,12 @@ from lingyun.service.server import LocalServer
 from .conftest import child_env, sha, write_images
 
 IMAGES = 48
+SEEDS = (1, 2, 3)
+RUNS = 3  # killed, resumed and killed, resumed to the end
+
+
+def _app_key(seed: int, run: int) -> str:
+    return f"kill-resume-{seed}-{run}"
 
 
 class Tripwire(Control):
@@ -66,25 +76,32 @@ class Tripwire(Control):
 @pytest.fixture(scope="module")
 def tripwire_service():
     control = Tripwire()
-    core = ServiceCore(accounts=Accounts(), control=control, engines=[ReplayEngine()])
+    accounts = Accounts({_app_key(seed, run): f"dev-{seed}-{run}"
+                         for seed in SEEDS for run in range(RUNS)})
+    core = ServiceCore(accounts=accounts, control=control, engines=[ReplayEngine()])
     with LocalServer(core, workers=8) as server:
         yield LingyunService(server, control, DEFAULT_APP_KEY, DEFAULT_DEV_KEY)
 
 
-def _start(service: LingyunService, images: Path, out: Path, resume: bool) -> subprocess.Popen:
+def _start(service: LingyunService, images: Path, out: Path, seed: int,
+           run: int) -> subprocess.Popen:
     argv = [sys.executable, "-m", "lingyun", "ocr", str(images), "--out", str(out),
             "--workers", "4", "--retries", "0"]
-    if resume:
+    if run:
         argv.append("--resume")
-    return subprocess.Popen(argv, env=child_env(service), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    env = child_env(service)
+    env.update(LINGYUN_APP_KEY=_app_key(seed, run), LINGYUN_DEV_KEY=f"dev-{seed}-{run}")
+    return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
 
 
-def _requests_since(service: LingyunService, start: int) -> Counter[str]:
-    return Counter(sha(r.body) for r in service.requests[start:])
+def _sent(service: LingyunService, seed: int, *runs: int) -> Counter[str]:
+    """Bodies (by sha256) the service received from the given runs of ``seed``."""
+    keys = {_app_key(seed, run) for run in runs}
+    return Counter(sha(r.body) for r in service.requests if r.app_key in keys)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", SEEDS)
 def test_kill_nine_then_resume_gives_exactly_once(
     tripwire_service: LingyunService, tmp_path: Path, seed: int
 ) -> None:
@@ -96,43 +113,44 @@ def test_kill_nine_then_resume_gives_exactly_once(
     by_sha = {sha(p.read_bytes()): p for p in paths}
     out = tmp_path / "out.jsonl"
     allowed_extra: Counter[str] = Counter()
+    at_crash: list[tuple[set[str], set[str]]] = []  # (recorded, in flight) per crash
 
-    for crash, resume in enumerate((False, True)):
-        seen = len(service.requests)
-        fired = service.control.arm(seen + rng.randint(1, IMAGES // 2))
-        child = _start(service, tmp_path / "in", out, resume)
+    for run in range(RUNS - 1):
+        fired = service.control.arm(len(service.requests) + rng.randint(1, IMAGES // 2))
+        child = _start(service, tmp_path / "in", out, seed, run)
         try:
             reached = fired.wait(60)
         finally:
             child.send_signal(signal.SIGKILL)
             _out, err = child.communicate(timeout=60)
             service.control.release()
-        assert reached, f"crash {crash}: the child never reached the tripwire: {err}"
+        assert reached, f"run {run}: the child never reached the tripwire: {err}"
         assert child.returncode == -signal.SIGKILL
         recorded = Counter(key_of(r) for r in read_records(out)) if out.exists() else Counter()
         in_flight = {e.key.split("|")[0] for e in Journal.beside(out).in_flight(recorded)}
-        recorded_shas = {key.split("|")[0] for key in recorded}
-        sent_unrecorded = set(_requests_since(service, seen)) - recorded_shas
-        assert sent_unrecorded <= in_flight, "a call reached the service unseen by the journal"
+        at_crash.append(({key.split("|")[0] for key in recorded}, in_flight))
         allowed_extra.update(in_flight)
 
     service.latency = 0.0
-    seen_before_last = len(service.requests)
     recorded_before_last = {r["sha256"] for r in read_records(out)}
-    final = _start(service, tmp_path / "in", out, resume=True)
+    final = _start(service, tmp_path / "in", out, seed, RUNS - 1)
     _stdout, stderr = final.communicate(timeout=120)
     assert final.returncode == 0, stderr
     assert f"{IMAGES} page(s)" in stderr and "0 failed" in stderr
 
+    for run, (recorded_shas, in_flight) in enumerate(at_crash):
+        sent_unrecorded = set(_sent(service, seed, run)) - recorded_shas
+        assert sent_unrecorded <= in_flight, (
+            f"run {run}: a call reached the service unseen by the journal")
     records = list(read_records(out))
     assert out.read_bytes().endswith(b"\n")
     assert sorted(r["source"] for r in records) == sorted(str(p) for p in paths)
     assert all(r["ok"] and by_sha[r["sha256"]] == Path(r["source"]) for r in records)
-    total = Counter(sha(r.body) for r in service.requests)
+    total = _sent(service, seed, *range(RUNS))
     assert set(total) == set(by_sha)
     for digest in by_sha:
         assert 1 <= total[digest] <= 1 + allowed_extra[digest], (
             f"{by_sha[digest].name} was sent {total[digest]} times, "
             f"in flight at {allowed_extra[digest]} crash(es)")
     # The last run sent nothing the output already held.
-    assert set(_requests_since(service, seen_before_last)).isdisjoint(recorded_before_last)
+    assert set(_sent(service, seed, RUNS - 1)).isdisjoint(recorded_before_last)
