@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
 from lingyun.bulk import Progress, expand_all
-from lingyun.bulk.records import JsonlSink, read_records
+from lingyun.bulk.records import Journal, JsonlSink, key_of, read_records
 from lingyun.client import Client
 from lingyun.errors import UsageError
 from lingyun.pytest_plugin import LingyunService
@@ -47,6 +48,23 @@ def test_sink_path_then_resume_skips(client: Client, replay: LingyunService,
     assert len(list(read_records(out))) == 6
     assert sorted(received(replay).values()) == [1] * 6
     assert Path(f"{out}.journal").exists()
+
+
+def test_a_call_in_flight_at_a_stop_is_sent_again_under_its_own_journal_row(
+        client: Client, replay: LingyunService, tmp_path: Path) -> None:
+    paths = write_images(tmp_path / "in", 3)
+    out = tmp_path / "out.jsonl"
+    list(client.batch(paths[:1], sink=out))
+    (elsewhere,) = client.batch(paths[1:2], sink=tmp_path / "elsewhere.jsonl")
+    lost = key_of(elsewhere.record)
+    journal = Journal.beside(out)
+    journal.start(lost, str(paths[1]), None)  # a run was killed with this call in flight
+    journal.close()
+    items = list(client.batch(paths, sink=out, resume=True, ordered=True))
+    assert [item.skipped for item in items] == [True, False, False]
+    journal = Journal.beside(out)
+    assert journal.in_flight(Counter(key_of(r) for r in read_records(out))) == []
+    journal.close()
 
 
 def test_identical_bytes_are_two_inputs_with_two_records(client: Client,

@@ -128,6 +128,23 @@ def test_journal_reports_started_calls_without_records(tmp_path: Path) -> None:
     assert Path(f"{out}.journal").exists()
 
 
+def test_carry_over_keeps_only_the_calls_in_flight(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    journal = Journal.beside(out)
+    for n in range(4):
+        journal.start(f"k{n}", f"img{n}.png", None)
+    journal.start("k1", "copy-of-img1.png", None)
+    kept = journal.carry_over(Counter({"k0": 1, "k1": 1, "k3": 1}))
+    assert [(e.key, e.source) for e in kept] == [("k2", "img2.png"), ("k1", "copy-of-img1.png")]
+    journal.close()
+    # Stopped again before either was sent: the next resume still sees both in flight.
+    reopened = Journal.beside(out)
+    assert reopened.in_flight(Counter()) == kept
+    # One of them was sent again and recorded: only the other is left.
+    assert [e.key for e in reopened.in_flight(Counter({"k2": 1}))] == ["k1"]
+    reopened.close()
+
+
 def test_a_corrupt_journal_is_named(tmp_path: Path) -> None:
     bad = tmp_path / "out.jsonl.journal"
     bad.write_bytes(b"this is not sqlite" * 100)

@@ -28,8 +28,9 @@ page instead.
 
 **The journal** (:class:`Journal`, SQLite in WAL mode beside the output) records the key of
 every call *before* it starts.  After a crash, started keys without a record are exactly the
-calls that were in flight: the only ones ``--resume`` may send a second time.  The journal
-is cleared once a resumed run has read it.
+calls that were in flight: the only ones ``--resume`` may send a second time.  A resumed
+run keeps just those rows (:meth:`Journal.carry_over`), so a call in flight at one stop is
+still reported at the next if the run is stopped again before it is sent.
 """
 
 from __future__ import annotations
@@ -427,9 +428,31 @@ class Journal:
         return lost
 
     def clear(self) -> None:
-        """Forget every started call (after a resumed run has read them)."""
+        """Forget every started call."""
         with self._lock:
             self._conn.execute("DELETE FROM started")
+
+    def carry_over(self, done: Counter[str]) -> list[InFlight]:
+        """What a resumed run does first: keep only the calls in flight at the stop.
+
+        Returns :meth:`in_flight` and, in one transaction, deletes every other row.  The
+        kept rows stand for the calls the resumed run sends again (it journals no second
+        row for them), so if that run is killed too before it gets to one, the next resume
+        still reports it as in flight.
+        """
+        lost = self.in_flight(done)
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.execute("DELETE FROM started")
+                self._conn.executemany(
+                    "INSERT INTO started (key, source, page) VALUES (?, ?, ?)",
+                    [(entry.key, entry.source, entry.page) for entry in lost])
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+        return lost
 
     def start(self, key: str, source: str, page: int | None) -> None:
         """Record that the call for ``key`` is about to be sent (committed before return)."""

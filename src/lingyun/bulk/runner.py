@@ -6,7 +6,8 @@ For every input page, on one of ``workers`` threads (:func:`lingyun.batch.run_ba
 2. :func:`~lingyun.bulk.fit.fit` them under the size limit,
 3. compute the resume key (sha256 of the bytes to send, document type, options) and skip
    the page if the output already holds a record for that key,
-4. note the key in the journal as *started*, then recognise,
+4. note the key in the journal as *started* (a call in flight at the last stop keeps its
+   row), then recognise,
 5. map the result's coordinates back to the original pixels.
 
 The consuming thread then appends the page's record to the sink and updates the progress,
@@ -95,16 +96,19 @@ class BulkRun:
         self._lock = threading.Lock()
 
     # -- worker side ---------------------------------------------------------------------
-    def _claim(self, key: str) -> bool:
-        """True (and one record used up) when the output already holds ``key``."""
+    def _claim(self, key: str) -> str:
+        """``"done"`` (and one record used up) when the output already holds ``key``;
+        ``"carried"`` when the call was in flight at the last stop (its journal row stands
+        for this call); else ``"new"``."""
         with self._lock:
             if self._done[key] > 0:
                 self._done[key] -= 1
-                return True
+                return "done"
             if self._in_flight_before[key] > 0:
                 self._in_flight_before[key] -= 1
                 self.progress.resent_in_flight += 1
-            return False
+                return "carried"
+            return "new"
 
     def _key(self, task: _Task) -> str:
         return record_key(task.sha256, self.document_type, self.options,
@@ -120,15 +124,16 @@ class BulkRun:
             data = self._load(task)
             fitted = fit(data, self.size_limit) if self.size_limit else Fitted(data, len(data))
         except Exception:
-            if self._claim(self._key(task)):  # a recorded failure is not retried by resume
+            if self._claim(self._key(task)) == "done":  # a recorded failure is not retried
                 return _SKIPPED
             raise
         task.fitted = fitted
         task.sha256 = hashlib.sha256(fitted.data).hexdigest()
         key = self._key(task)
-        if self._claim(key):
+        claim = self._claim(key)
+        if claim == "done":
             return _SKIPPED
-        if self.journal is not None:
+        if claim == "new" and self.journal is not None:
             self.journal.start(key, task.label, task.page)
         result = self.client.recognize(fitted.data, self.document_type, self.options)
         return fitted.map_result(result)
@@ -151,9 +156,8 @@ class BulkRun:
         self.progress.total = total
         self.client.transport.reserve(self.workers)  # one pooled connection per worker
         if self.journal is not None and self.sink is not None:
-            lost = self.journal.in_flight(self.sink.done())
+            lost = self.journal.carry_over(self.sink.done())
             self._in_flight_before = Counter(entry.key for entry in lost)
-            self.journal.clear()
         tasks = (self._task(source) for source in sources)
         for item in run_batch(self._process, tasks, workers=self.workers, ordered=self.ordered):
             yield self._outcome(item)
