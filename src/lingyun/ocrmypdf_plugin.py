@@ -18,14 +18,21 @@ options).  Neither Tesseract nor Ghostscript is needed with ``--output-type pdf`
 output still needs Ghostscript, as for any engine.
 
 Languages (``-l``): ``eng`` reads ``text.english``; ``chi_sim`` or ``chi_tra`` (alone or with
-``eng``) reads ``text.chinese``, whose model also reads Latin script.  Orientation and
-deskew are not detected (OCRmyPDF's ``--rotate-pages``/``--deskew`` see angle 0).  A page
-that fails to recognise stops the run with the Lingyun error's message (exit code 7,
+``eng``) reads ``text.chinese``, whose model also reads Latin script.
+
+``--deskew`` turns each page by the skew angle the service reports for it (the page node's
+``nSkewAngle`` in the position stream): one extra recognition per page, which is why
+OCRmyPDF asks for it only with ``--deskew``.  A service that reports no positions for the
+page leaves it as it is, with a warning.  Orientation is not detected: Lingyun reports no
+page orientation, so ``--rotate-pages`` sees every page upright.
+
+A page that fails to recognise stops the run with the Lingyun error's message (exit code 7,
 "child process error"), never a PDF with a silently missing text layer.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Set
@@ -43,6 +50,7 @@ __all__ = ["LANGUAGES", "LingyunOcrEngine", "document_type"]
 LANGUAGES = {"eng": "text.english", "chi_sim": "text.chinese", "chi_tra": "text.chinese"}
 TESSERACT_PLUGIN = "ocrmypdf.builtin_plugins.tesseract_ocr"
 
+log = logging.getLogger(__name__)
 _clients: dict[int, Any] = {}
 _clients_lock = threading.Lock()
 
@@ -67,6 +75,17 @@ def _client() -> Any:
         if client is None:
             client = _clients[os.getpid()] = Client.from_env()
         return client
+
+
+def _recognize(image: Path, options: Any) -> Any:
+    """Text with positions for one page image; a Lingyun error stops the run (exit 7)."""
+    from lingyun.errors import LingyunError
+
+    try:
+        return _client().recognize(image, document_type(list(options.languages)),
+                                   withPosition=True)
+    except LingyunError as exc:
+        raise SubprocessOutputError(f"lingyun could not read {image.name}: {exc}") from None
 
 
 def _resolution(image: Path) -> tuple[int, int] | None:
@@ -105,21 +124,24 @@ class LingyunOcrEngine(OcrEngine):
 
     @staticmethod
     def get_deskew(input_file: Path, options: Any) -> float:
-        return 0.0
+        """The angle (degrees, counter-clockwise) that straightens the page: minus the
+        skew the service reports.  OCRmyPDF turns the page image by it before OCR."""
+        path = Path(input_file)
+        layout = _recognize(path, options).layout
+        if layout is None or len(layout.pages) == 0:
+            log.warning("%s: the service returned no positions, so no skew angle; the page "
+                        "is not deskewed", path.name)
+            return 0.0
+        return -float(layout.pages["skew"][0]) / 100.0
 
     @staticmethod
     def generate_hocr(input_file: Path, output_hocr: Path, output_text: Path,
                       options: Any) -> None:
-        from lingyun.errors import LingyunError
         from lingyun.exports.hocr import to_hocr
 
         path = Path(input_file)
-        try:
-            result = _client().recognize(path, document_type(list(options.languages)),
-                                         withPosition=True)
-            hocr = to_hocr(result, [path.name], resolution=_resolution(path))
-        except LingyunError as exc:
-            raise SubprocessOutputError(f"lingyun could not read {path.name}: {exc}") from None
+        result = _recognize(path, options)
+        hocr = to_hocr(result, [path.name], resolution=_resolution(path))
         Path(output_hocr).write_text(hocr, encoding="utf-8")
         Path(output_text).write_text(result.text, encoding="utf-8")
 

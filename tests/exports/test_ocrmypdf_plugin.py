@@ -78,6 +78,50 @@ def test_an_image_pdf_gets_a_text_layer(tmp_path):
     assert words(out) == EXPECTED["english"]["text"].split()
 
 
+def turned(name: str, degrees: float, directory: Path) -> Path:
+    """A sample turned ``degrees`` counter-clockwise on a white ground, at 150 dpi."""
+    from PIL import Image
+
+    with Image.open(SAMPLES / name) as image:
+        page = image.convert("RGB").rotate(degrees, expand=True, fillcolor="white",
+                                           resample=Image.Resampling.BICUBIC)
+    path = directory / f"turned-{degrees:g}-{name}"
+    page.save(path, dpi=(150, 150))
+    return path
+
+
+@pytest.fixture
+def embedded(monkeypatch):
+    """No LINGYUN_* variables: clients made in this process use the embedded engine."""
+    for name in [n for n in os.environ if n.startswith("LINGYUN_")]:
+        monkeypatch.delenv(name)
+
+
+@pytest.mark.parametrize("degrees", [3.0, -2.0])
+def test_get_deskew_undoes_the_skew_the_service_reports(tmp_path, embedded, degrees):
+    from types import SimpleNamespace
+
+    angle = LingyunOcrEngine.get_deskew(turned("page.png", degrees, tmp_path),
+                                        SimpleNamespace(languages=["eng"]))
+    assert angle == pytest.approx(-degrees, abs=0.3)
+
+
+def test_deskew_straightens_the_page_in_the_pdf(tmp_path, embedded):
+    import pypdfium2
+
+    from lingyun import Client
+
+    out = tmp_path / "deskewed.pdf"
+    run = ocrmypdf("--deskew", turned("english.png", 3.0, tmp_path), out)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert words(out) == EXPECTED["english"]["text"].split()
+    page = pypdfium2.PdfDocument(out)[0].render(scale=150 / 72).to_pil()
+    page_png = tmp_path / "page.png"
+    page.save(page_png)
+    layout = Client.from_env().recognize(page_png, "text.english", withPosition=True).layout
+    assert abs(layout.pages["skew"][0]) <= 50  # within half a degree of level
+
+
 def test_a_language_the_engine_does_not_read_is_refused_before_any_page(tmp_path):
     run = ocrmypdf("-l", "deu", "--image-dpi", "150", SAMPLES / "english.png",
                    tmp_path / "out.pdf")
