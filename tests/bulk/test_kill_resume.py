@@ -43,8 +43,9 @@ SEEDS = (1, 2, 3)
 RUNS = 3  # killed, resumed and killed, resumed to the end
 
 
-def _app_key(seed: int, run: int) -> str:
-    return f"kill-resume-{seed}-{run}"
+def _account(seed: int, run: int) -> tuple[str, str]:
+    """The app key and developer key run ``run`` of ``seed`` signs with."""
+    return f"kill-resume-{seed}-{run}", f"dev-{seed}-{run}"
 
 
 class Tripwire(Control):
@@ -76,8 +77,7 @@ class Tripwire(Control):
 @pytest.fixture(scope="module")
 def tripwire_service():
     control = Tripwire()
-    accounts = Accounts({_app_key(seed, run): f"dev-{seed}-{run}"
-                         for seed in SEEDS for run in range(RUNS)})
+    accounts = Accounts(_account(seed, run) for seed in SEEDS for run in range(RUNS))
     core = ServiceCore(accounts=accounts, control=control, engines=[ReplayEngine()])
     with LocalServer(core, workers=8) as server:
         yield LingyunService(server, control, DEFAULT_APP_KEY, DEFAULT_DEV_KEY)
@@ -90,14 +90,14 @@ def _start(service: LingyunService, images: Path, out: Path, seed: int,
     if run:
         argv.append("--resume")
     env = child_env(service)
-    env.update(LINGYUN_APP_KEY=_app_key(seed, run), LINGYUN_DEV_KEY=f"dev-{seed}-{run}")
+    env["LINGYUN_APP_KEY"], env["LINGYUN_DEV_KEY"] = _account(seed, run)
     return subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
 
 
 def _sent(service: LingyunService, seed: int, *runs: int) -> Counter[str]:
     """Bodies (by sha256) the service received from the given runs of ``seed``."""
-    keys = {_app_key(seed, run) for run in runs}
+    keys = {_account(seed, run)[0] for run in runs}
     return Counter(sha(r.body) for r in service.requests if r.app_key in keys)
 
 

@@ -1,12 +1,14 @@
 """What every HTTP transport does alike: the time left before a call's deadline, the
 endpoint and a bounded reason in messages, a reply body no larger than the limit (declared
-or streamed), and -- for the asynchronous ones -- a pool of their own sized for a batch."""
+or streamed), what the environment says per origin, and -- for the asynchronous ones -- a
+pool of their own sized for a batch."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from typing import Any
+import urllib.parse
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
 
 from ..errors import DeadlineExceeded, ProtocolError
 from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, declared_length
@@ -14,6 +16,8 @@ from . import AsyncTransport
 
 #: Bytes asked for per read of a streamed reply.
 CHUNK = 1 << 16
+
+T = TypeVar("T")
 
 
 def where(url: str) -> str:
@@ -36,6 +40,23 @@ def time_left(url: str, deadline: float | None) -> float | None:
     if left <= 0:
         raise DeadlineExceeded(f"no time left to call {where(url)}")
     return left
+
+
+class PerOrigin(Generic[T]):
+    """``lookup(url)`` computed once per origin (scheme, host, port) and then remembered:
+    how the transports read proxies and the like from the environment, which the HTTP
+    libraries would otherwise read again on every call."""
+
+    def __init__(self, lookup: Callable[[str], T]) -> None:
+        self._lookup = lookup
+        self._found: dict[tuple[str, str | None, int | None], T] = {}
+
+    def __call__(self, url: str) -> T:
+        parts = urllib.parse.urlsplit(url)
+        origin = (parts.scheme, parts.hostname, parts.port)
+        if origin not in self._found:
+            self._found[origin] = self._lookup(url)
+        return self._found[origin]
 
 
 class PooledAsyncTransport(AsyncTransport):

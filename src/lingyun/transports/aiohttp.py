@@ -37,7 +37,7 @@ import yarl
 
 from ..errors import ConnectError, DeadlineExceeded, ReadError
 from ..protocol import RawReply
-from ._reply import CHUNK, BoundedBody, PooledAsyncTransport, time_left
+from ._reply import CHUNK, BoundedBody, PerOrigin, PooledAsyncTransport, time_left
 from ._reply import reason as _reason
 from ._reply import where as _where
 
@@ -45,6 +45,21 @@ __all__ = ["AiohttpTransport"]
 
 _NOTHING_SENT = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError,
                  aiohttp.InvalidURL)
+
+
+def _environment_proxy(url: str) -> tuple[str | None, dict[str, str]]:
+    """The proxy ``HTTP(S)_PROXY``/``NO_PROXY`` set for ``url``, and its credentials as a
+    ``Proxy-Authorization`` header."""
+    target = yarl.URL(url)
+    found = urllib.request.getproxies().get(target.scheme)
+    if not found or urllib.request.proxy_bypass(target.host or ""):
+        return None, {}
+    address = yarl.URL(found)
+    headers = {}
+    if address.user:
+        pair = f"{address.user}:{address.password or ''}".encode()
+        headers = {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode()}
+    return str(address.with_user(None)), headers
 
 
 class AiohttpTransport(PooledAsyncTransport):
@@ -56,28 +71,14 @@ class AiohttpTransport(PooledAsyncTransport):
 
     def __init__(self, session: aiohttp.ClientSession | None = None, **settings: Any) -> None:
         super().__init__(session, **settings)
-        self._proxies: dict[tuple[str, str, int | None], tuple[str | None, dict[str, str]]] = {}
+        self._proxies = PerOrigin(_environment_proxy)
 
     def proxy_for(self, url: str) -> tuple[str | None, dict[str, str]]:
         """The proxy the environment sets for ``url``'s origin (``None`` for none) and the
         headers for it (``Proxy-Authorization`` from credentials in the proxy URL); looked
         up once per origin.  ``(None, {})`` for a session you passed in: it keeps its own
         ``trust_env``."""
-        if not self._own:
-            return None, {}
-        target = yarl.URL(url)
-        origin = (target.scheme, target.host or "", target.port)
-        if origin not in self._proxies:
-            proxy, headers = None, {}
-            found = urllib.request.getproxies().get(target.scheme)
-            if found and not urllib.request.proxy_bypass(target.host or ""):
-                address = yarl.URL(found)
-                if address.user:
-                    pair = f"{address.user}:{address.password or ''}".encode()
-                    headers = {"Proxy-Authorization": "Basic " + base64.b64encode(pair).decode()}
-                proxy = str(address.with_user(None))
-            self._proxies[origin] = (proxy, headers)
-        return self._proxies[origin]
+        return self._proxies(url) if self._own else (None, {})
 
     @property
     def session(self) -> aiohttp.ClientSession:

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import threading
-import urllib.parse
 from collections.abc import Mapping
 from typing import Any
 
@@ -39,7 +38,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from ..errors import ConnectError, DeadlineExceeded, ReadError
 from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply
 from . import Transport, _watchdog
-from ._reply import CHUNK, BoundedBody, time_left
+from ._reply import CHUNK, BoundedBody, PerOrigin, time_left
 from ._reply import reason as _reason
 from ._reply import where as _where
 
@@ -112,6 +111,18 @@ def _nothing_sent(exc: requests.RequestException) -> bool:
     return False
 
 
+def _environment_settings(url: str) -> dict[str, Any]:
+    """What requests with ``trust_env`` would take from the environment for ``url``."""
+    found: dict[str, Any] = {"proxies": requests.utils.get_environ_proxies(url)}
+    bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+    if bundle:
+        found["verify"] = bundle
+    auth = requests.utils.get_netrc_auth(url)
+    if auth:
+        found["auth"] = auth
+    return found
+
+
 class RequestsTransport(Transport):
     """POSTs raw image bytes with a :class:`requests.Session`.
 
@@ -133,7 +144,7 @@ class RequestsTransport(Transport):
         self._own_session = session is None
         if self._own_session:
             self.session.trust_env = False
-        self._environment: dict[tuple[str, str | None, int | None], dict[str, Any]] = {}
+        self._environment = PerOrigin(_environment_settings)
         self.connect_timeout = connect_timeout
         self.max_response_bytes = max_response_bytes
         self.pool_size = 0
@@ -147,20 +158,7 @@ class RequestsTransport(Transport):
         """What the environment sets for ``url``'s origin, as keyword arguments of
         ``Session.request`` (proxies, CA bundle, netrc credentials); looked up once per
         origin.  Empty for a session you passed in: it keeps its own ``trust_env``."""
-        if not self._own_session:
-            return {}
-        parts = urllib.parse.urlsplit(url)
-        origin = (parts.scheme, parts.hostname, parts.port)
-        if origin not in self._environment:
-            found: dict[str, Any] = {"proxies": requests.utils.get_environ_proxies(url)}
-            bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-            if bundle:
-                found["verify"] = bundle
-            auth = requests.utils.get_netrc_auth(url)
-            if auth:
-                found["auth"] = auth
-            self._environment[origin] = found
-        return self._environment[origin]
+        return self._environment(url) if self._own_session else {}
 
     def reserve(self, concurrency: int) -> None:
         """Keep at least ``concurrency`` connections per host (a batch's workers)."""
