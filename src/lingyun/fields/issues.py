@@ -25,6 +25,10 @@ class Invalid(ValueError):
         self.message = message
         self.check = check
 
+    def __reduce__(self) -> tuple[type[Invalid], tuple[str, str | None]]:
+        # the default (``cls(*args)``) would drop ``check``
+        return (type(self), (self.message, self.check))
+
 
 @dataclass(frozen=True)
 class Issue:
