@@ -143,9 +143,23 @@ class Result(ABC):
     def rows(self) -> list[tuple[str, str, str]]:
         """``(label, value, detail)`` rows for a plain-text table (used by the CLI)."""
 
+    #: Attributes that equality ignores: the HTTP reply is how a result arrived, not what it
+    #: says (a result rebuilt by :meth:`from_dict` has none and is still equal).
+    _not_compared: ClassVar[frozenset[str]] = frozenset({"reply"})
+
+    def _compared(self) -> dict[str, Any]:
+        """Every attribute equality looks at: the instance's own, plus ``replayed``."""
+        state = {k: v for k, v in vars(self).items() if k not in self._not_compared}
+        state["replayed"] = self.replayed
+        return state
+
     def __eq__(self, other: object) -> bool:
+        """Equal when of the same class with equal attributes (values, fields, digits, raw
+        envelope, ...), compared directly -- not through :meth:`to_dict`, so a member that
+        ``to_dict`` forgets still makes two results differ."""
         if type(other) is not type(self):
             return NotImplemented
-        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+        assert isinstance(other, Result)
+        return self._compared() == other._compared()
 
     __hash__ = None  # type: ignore[assignment]
