@@ -50,7 +50,7 @@ NODE_SIZE = 48
 #: Replies larger than this are refused rather than read into memory.
 DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 #: Set by the local service on every canned or recorded answer (replay engine, scripted test
-#: replies): such an answer was not recognised from the image.  Value: who answered.
+#: replies): such an answer was not recognized from the image.  Value: who answered.
 REPLAY_HEADER = "x-lingyun-replay"
 #: Headers the client computes itself; a caller cannot override them.
 RESERVED_HEADERS = frozenset(
@@ -250,7 +250,7 @@ class Reply:
 
     @property
     def replayed(self) -> str | None:
-        """Who replayed this answer (canned or recorded, not recognised), or ``None``."""
+        """Who replayed this answer (canned or recorded, not recognized), or ``None``."""
         return self.headers.get(REPLAY_HEADER) or None
 
     def __repr__(self) -> str:

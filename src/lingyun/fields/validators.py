@@ -1,8 +1,8 @@
-"""Checks on normalised values: a :class:`Validator` names a check and says what failed.
+"""Checks on normalized values: a :class:`Validator` names a check and says what failed.
 
-A validator is a function of the field's normalised value that returns ``None`` when the
+A validator is a function of the field's normalized value that returns ``None`` when the
 value passes, or a message (or several) saying why not.  Cross-field checks name the other
-fields they need in ``uses``; the evaluator passes those fields' normalised values after the
+fields they need in ``uses``; the evaluator passes those fields' normalized values after the
 field's own, and skips the check (no issue) when one of them is missing or unreadable -- that
 field carries its own issue already.  Third-party templates write theirs the same way::
 
@@ -34,7 +34,7 @@ from stdnum.cn import uscc as _uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
 from stdnum.iso7064 import mod_11_10 as _mod_11_10
 
-from .normalisers import Period, two_digit_year
+from .normalizers import Period, two_digit_year
 
 __all__ = [
     "Validator",
@@ -70,8 +70,8 @@ CheckResult = str | Iterable[str] | None
 
 @dataclass(frozen=True)
 class Validator:
-    """A named check.  ``check(value, *others)`` gets the field's normalised value, then the
-    normalised values of the fields named in ``uses``, and returns :data:`CheckResult`."""
+    """A named check.  ``check(value, *others)`` gets the field's normalized value, then the
+    normalized values of the fields named in ``uses``, and returns :data:`CheckResult`."""
 
     name: str
     check: Callable[..., CheckResult]

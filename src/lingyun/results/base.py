@@ -26,12 +26,12 @@ class Box(NamedTuple):
 
 
 class Confidence(NamedTuple):
-    """A confidence normalised to 0..1, with what the service sent and on which scale.
+    """A confidence normalized to 0..1, with what the service sent and on which scale.
 
     Template documents use two scales (SPEC §4): 0-65280 (bl, pid, pcn; 65280 = 255*256 is
     the top) and 0-100 (hkidcard, ab, vsi, hm2, business cards).  The scale belongs to the
     document type; a confidence on a type that declares none keeps ``raw`` and has
-    ``value`` and ``scale`` ``None`` -- not normalised rather than normalised by a guess.
+    ``value`` and ``scale`` ``None`` -- not normalized rather than normalized by a guess.
     """
 
     value: float | None
@@ -40,7 +40,7 @@ class Confidence(NamedTuple):
 
     @classmethod
     def from_raw(cls, raw: str | int, scale: int | None) -> Confidence:
-        """Normalise ``raw`` (already checked to be a number); out-of-scale values clamp."""
+        """Normalize ``raw`` (already checked to be a number); out-of-scale values clamp."""
         if scale is None:
             return cls(None, str(raw), None)
         number = float(raw)
@@ -87,7 +87,7 @@ class Result(ABC):
     document_type: str
     raw: dict[str, Any]
     reply: Reply | None
-    #: Who replayed this answer when it was canned or recorded rather than recognised
+    #: Who replayed this answer when it was canned or recorded rather than recognized
     #: (the local service's replay engine or a test script); ``None`` for a real result.
     replayed: str | None = None
 

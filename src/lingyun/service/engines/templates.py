@@ -1,6 +1,6 @@
 """The ``local-templates`` engine: template documents read offline by their local recognisers.
 
-A document type that ships a ``local_recogniser`` (see :mod:`lingyun.recognisers`) is
+A document type that ships a ``local_recognizer`` (see :mod:`lingyun.recognisers`) is
 served here; every other type is not, so the service's honest refusal for documents the
 local engine cannot read stands.  The text lines come from the rapidocr engine's
 :meth:`~lingyun.service.engines.rapidocr.RapidOCREngine.read_lines`; the recogniser turns
@@ -78,7 +78,7 @@ class TemplateEngine:
 
     def _recogniser(self, capability: Capability) -> Callable[[Page], dict[str, Any]] | None:
         document = self._lookup(capability.document_type or "")
-        return document.local_recogniser if document is not None else None
+        return document.local_recognizer if document is not None else None
 
     def serves(self, capability: Capability) -> bool:
         return self._recogniser(capability) is not None
