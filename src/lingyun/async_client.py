@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from .batch import BatchAborted, BatchItem, release
 from .client import DEFAULT_DOCUMENT_TYPE, BaseClient
@@ -28,7 +28,8 @@ from .protocol import Reply, Request, read_reply
 from .transports import AsyncTransport, ThreadedTransport, Transport
 
 if TYPE_CHECKING:
-    from .results import Result
+    from .results import BankCardResult, BizCardResult, Result, TemplateResult, TextResult
+    from .types import BankCardName, BizCardName, DocumentName, ResultT, TemplateName, TextName
 
 __all__ = ["AsyncClient"]
 
@@ -95,6 +96,27 @@ class AsyncClient(BaseClient):
                 continue
             return self._succeeded(reply)
 
+    @overload
+    async def recognize(self, image: Any, document_type: DocumentName[ResultT],
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> ResultT: ...
+    @overload
+    async def recognize(self, image: Any, document_type: TemplateName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> TemplateResult: ...
+    @overload
+    async def recognize(self, image: Any, document_type: TextName = ...,
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> TextResult: ...
+    @overload
+    async def recognize(self, image: Any, document_type: BankCardName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> BankCardResult: ...
+    @overload
+    async def recognize(self, image: Any, document_type: BizCardName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> BizCardResult: ...
+    @overload
+    async def recognize(self, image: Any, document_type: str = ...,
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> Result: ...
     async def recognize(
         self,
         image: Any,

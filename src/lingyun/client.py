@@ -18,7 +18,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, overload
 
 from . import signing
 from .batch import BatchItem
@@ -42,8 +42,9 @@ from .transports import Transport
 if TYPE_CHECKING:
     import requests
 
-    from .results import Result
+    from .results import BankCardResult, BizCardResult, Result, TemplateResult, TextResult
     from .service.core import ServiceCore
+    from .types import BankCardName, BizCardName, DocumentName, ResultT, TemplateName, TextName
 
 __all__ = ["DEFAULT_DOCUMENT_TYPE", "DEFAULT_TIMEOUT", "BaseClient", "Client", "Secret"]
 
@@ -156,7 +157,7 @@ class BaseClient:
 
     @classmethod
     def local(cls, engines: Sequence[str] | None = None, *, core: ServiceCore | None = None,
-              processes: int | None = None, **kwargs: Any) -> Any:
+              processes: int | None = None, **kwargs: Any) -> Self:
         """A client for the local service in this process (no account, no socket).
 
         ``engines`` picks the local engines by name (default: the ones that really
@@ -173,7 +174,7 @@ class BaseClient:
         return cls(transport=transport, **kwargs)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Any:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
         """A client configured from the environment.
 
         ``LINGYUN_ENDPOINT`` (full URL), ``LINGYUN_APP_KEY``, ``LINGYUN_DEV_KEY`` and
@@ -320,6 +321,27 @@ class Client(BaseClient):
                 continue
             return self._succeeded(reply)
 
+    @overload
+    def recognize(self, image: Any, document_type: DocumentName[ResultT],
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> ResultT: ...
+    @overload
+    def recognize(self, image: Any, document_type: TemplateName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> TemplateResult: ...
+    @overload
+    def recognize(self, image: Any, document_type: TextName = ...,
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> TextResult: ...
+    @overload
+    def recognize(self, image: Any, document_type: BankCardName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> BankCardResult: ...
+    @overload
+    def recognize(self, image: Any, document_type: BizCardName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> BizCardResult: ...
+    @overload
+    def recognize(self, image: Any, document_type: str = ...,
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> Result: ...
     def recognize(
         self,
         image: Any,

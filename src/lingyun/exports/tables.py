@@ -179,7 +179,8 @@ def to_pandas(results: Any, sources: Sequence[Any] | None = None) -> pandas.Data
     _require("pandas")
     pa = _require("pyarrow")
     table = pa.table(_arrow_columns(results, sources, fixed=True))
-    return table.to_pandas(split_blocks=True)
+    frame: pandas.DataFrame = table.to_pandas(split_blocks=True)
+    return frame
 
 
 def to_csv(results: Any, out: Any, sources: Sequence[Any] | None = None) -> None:

@@ -62,8 +62,9 @@ def _result() -> tuple[np.ndarray, Any]:
     during the call.
     """
     words = np.empty(_RESULT_WORDS, _SIZE_T)
-    _scratch.result = words, _from_buffer(_RESULT, words, True)
-    return _scratch.result
+    result = words, _from_buffer(_RESULT, words, True)
+    _scratch.result = result
+    return result
 
 
 def _raise(status: int, stream_index: int, index: int, stream: Any, name_stream: bool) -> None:

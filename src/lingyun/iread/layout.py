@@ -45,7 +45,8 @@ def join_surrogates(chars: np.ndarray) -> np.ndarray:
 class LineView(NamedTuple):
     """One line: its index in ``Layout.lines``, its text, and its characters' records."""
 
-    index: int
+    # ``index`` shadows ``tuple.index`` on purpose: it is the line's number, the view's point
+    index: int  # type: ignore[assignment]
     text: str
     chars: np.ndarray
 
@@ -128,7 +129,7 @@ class Layout:
         """One dict per node in stream order, ``type`` first, then the array's fields."""
         arrays = self.arrays()
         lists = {kind: arrays[kind].tolist() for kind in NODE_TYPES}
-        names = {kind: OUTPUT[kind].names for kind in NODE_TYPES}
+        names = {kind: OUTPUT[kind].names or () for kind in NODE_TYPES}
         cursor = dict.fromkeys(NODE_TYPES, 0)
         records = []
         for value in self.node_types.tolist():
