@@ -152,7 +152,9 @@ def test_a_corrupt_journal_is_named(tmp_path: Path) -> None:
         Journal.beside(tmp_path / "out.jsonl").in_flight(Counter())
 
 
+@pytest.mark.integration
 def test_parquet_dataset_round_trip_and_resume(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow", reason="pyarrow: pip install 'lingyun[integrations]'")
     directory = tmp_path / "dataset"
     with ParquetSink(directory, flush_every=2) as sink:
         for n in range(5):

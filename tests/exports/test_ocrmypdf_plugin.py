@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("ocrmypdf")
+pytest.importorskip("ocrmypdf", reason="ocrmypdf: pip install 'lingyun[integrations]'")
 pytest.importorskip("rapidocr_onnxruntime")
 
 from ocrmypdf.exceptions import BadArgsError
@@ -22,6 +22,8 @@ from lingyun.ocrmypdf_plugin import (
     LingyunOcrEngine,
     document_type,
 )
+
+pytestmark = pytest.mark.integration
 
 SAMPLES = Path(__file__).resolve().parents[2] / "src" / "lingyun" / "samples"
 EXPECTED = json.loads((SAMPLES / "samples.json").read_text(encoding="utf-8"))

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
+pytest.importorskip("pandas", reason="pandas: pip install 'lingyun[integrations]'")
+pytest.importorskip("pyarrow", reason="pyarrow: pip install 'lingyun[integrations]'")
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lingyun.exports import ExportError, glyph_columns, to_arrow, to_csv, to_pandas, to_parquet
+
+pytestmark = pytest.mark.integration
 
 
 def test_keys_place_every_glyph(table_layout):
