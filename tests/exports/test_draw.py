@@ -118,4 +118,4 @@ def test_render_overlay_and_layout_draw(tmp_path):
     blank().save(buffer)
     path = render_overlay(layout, buffer.read_bytes(), tmp_path / "overlay.png")
     assert pixel(Image.open(path).convert("RGB"), 10, 25) == SUSPECT_COLOR
-    assert pixel(layout.draw(blank(), baselines=False), 10, 25) == SUSPECT_COLOR
+    assert pixel(draw(layout, blank(), baselines=False), 10, 25) == SUSPECT_COLOR

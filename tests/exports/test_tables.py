@@ -32,7 +32,7 @@ def test_keys_place_every_glyph(table_layout):
 
 
 def test_candidates_and_confidence(simple_layout):
-    frame = simple_layout.to_pandas()
+    frame = to_pandas(simple_layout)
     first = frame.iloc[0]
     assert [first[f"candidate_{k}"] for k in range(1, 6)] == ["北", "兆", "比", "", ""]
     assert [int(first[f"distance_{k}"]) for k in range(1, 6)] == [10, 100, 200, 255, 255]

@@ -142,14 +142,6 @@ class Layout:
             records.append(record)
         return records
 
-    @classmethod
-    def from_records(cls, records: list[dict[str, Any]]) -> Layout:
-        """The layout described by ``records`` (as :meth:`to_records` gives them)."""
-        from . import decode
-        from .encode import encode
-
-        return decode(encode(records))
-
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Layout):
             return NotImplemented
@@ -164,23 +156,3 @@ class Layout:
     def __repr__(self) -> str:
         counts = ", ".join(f"{len(a)} {k}s" for k, a in self.arrays().items())
         return f"<Layout {counts}>"
-
-
-    # -- exports (lingyun.exports; imported here lazily so iread never depends on it) ------
-    def to_pandas(self) -> Any:
-        """One row per glyph as a pandas DataFrame (:func:`lingyun.exports.to_pandas`)."""
-        from ..exports import to_pandas
-
-        return to_pandas(self)
-
-    def to_arrow(self) -> Any:
-        """One row per glyph as a pyarrow Table (:func:`lingyun.exports.to_arrow`)."""
-        from ..exports import to_arrow
-
-        return to_arrow(self)
-
-    def draw(self, image: Any, **options: Any) -> Any:
-        """This layout drawn over ``image`` as a PIL image (:func:`lingyun.exports.draw`)."""
-        from ..exports import draw
-
-        return draw(self, image, **options)
