@@ -104,8 +104,8 @@ def _utf8(points: np.ndarray) -> pyarrow.StringArray:
     """Arrow strings from code points (0 -> ``""``), without a Python object per string.
 
     The UTF-8 lengths come from four comparisons per code point, the bytes from one C-level
-    UTF-32 -> UTF-8 transcoding of the whole column: ~20x faster than converting each
-    string (``python benchmarks/exports.py``).
+    UTF-32 -> UTF-8 transcoding of the whole column, instead of converting each string
+    (``python benchmarks/exports.py`` measures the difference).
     """
     import pyarrow as pa
 

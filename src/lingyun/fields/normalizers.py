@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import NamedTuple
 
 from .issues import Invalid
@@ -366,14 +366,3 @@ def parse_sex(text: str) -> str:
     if len(found) > 1:
         raise Invalid(f"{text!r}: the Chinese and the Latin sex disagree", "sex")
     return found.pop()  # type: ignore[return-value]
-
-
-def parse_decimal(text: str) -> Decimal:
-    """A plain decimal number (``"5"``, ``"1.5"``)."""
-    stripped = fold_fullwidth(_bounded(text)).strip()
-    if not re.fullmatch(r"[+-]?\d{1,18}(?:\.\d{1,12})?", stripped):
-        raise Invalid(f"{text!r} is not a number", "number")
-    try:
-        return Decimal(stripped)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
-        raise Invalid(f"{text!r} is not a number", "number") from None
