@@ -1,7 +1,7 @@
 """The Lingyun protocol without I/O: requests and replies as data, signing, reply reading.
 
 Like h11, this module never touches a socket and imports no HTTP library.  Whoever moves the
-bytes -- the ``requests`` transport, the local service's in-process transport, the async
+bytes -- the ``requests`` transport, the local service's transport (``Client.local()``), the async
 ``httpx`` transport, a test -- calls the same pure functions:
 
 * :func:`signed_headers` -- the full header set of one attempt (SPEC §2), signed now;
