@@ -167,7 +167,7 @@ _IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
 )
 _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF document (rasterise its pages first: `lingyun ocr` does)"),
+    (b"%PDF-", "a PDF document (rasterize its pages first: `lingyun ocr` does)"),
     (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
     (b"\x1f\x8b", "gzip-compressed data"), (b"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image"),
     (b"<?xml", "an XML document"), (b"<svg", "an SVG drawing (a vector format)"),

@@ -12,7 +12,7 @@
 
 ``name`` is the service's field name (the Chinese label), ``key`` the stable English key the
 result answers to.  This declaration is different from :class:`lingyun.results.Field`, the
-recognised cell in a result, which carries the value, ``normalized`` and ``issues``.
+recognized cell in a result, which carries the value, ``normalized`` and ``issues``.
 """
 
 from __future__ import annotations

@@ -123,7 +123,7 @@ def length(name: str, *allowed: int) -> Validator:
 
 
 def one_of(name: str, *choices: Validator) -> Validator:
-    """Passes when any of ``choices`` passes (a buyer is a person or an organisation)."""
+    """Passes when any of ``choices`` passes (a buyer is a person or an organization)."""
 
     def check(value: Any) -> CheckResult:
         failures = []
