@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("ocrmypdf", reason="ocrmypdf: pip install 'lingyun[integrations]'")
+pytest.importorskip("ocrmypdf")
 pytest.importorskip("rapidocr_onnxruntime")
 
 from ocrmypdf.exceptions import BadArgsError
