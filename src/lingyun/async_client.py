@@ -44,9 +44,9 @@ class AsyncClient(BaseClient):
     coroutine is awaited; one with only a blocking ``acquire`` waits on a worker thread.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("sleep", asyncio.sleep)
-        super().__init__(*args, **kwargs)
+    #: Backoff waits on the event loop (the constructor is :class:`BaseClient`'s, so a
+    #: misspelt keyword is a TypeError and a type error).
+    default_sleep = staticmethod(asyncio.sleep)
 
     @staticmethod
     def _http_transport(session: Any, **settings: Any) -> AsyncTransport:

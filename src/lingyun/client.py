@@ -87,6 +87,9 @@ class BaseClient:
     (:class:`lingyun.retry.Limiter`), consulted before every attempt.
     """
 
+    #: How backoff waits when no ``sleep=`` is given (``sleep`` exists for tests).
+    default_sleep: Callable[[float], Any] = staticmethod(time.sleep)
+
     def __init__(
         self,
         app_key: str,
@@ -106,7 +109,7 @@ class BaseClient:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         pool_size: int = 10,
         clock: signing.Clock = _dt.datetime.now,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], Any] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         plugin_manager: LingyunPluginManager | None = None,
     ) -> None:
@@ -140,7 +143,8 @@ class BaseClient:
         self.endpoint = endpoint
         self.transport = transport
         self._clock = clock
-        self._sleep = sleep
+        # the class's own default: time.sleep, or asyncio.sleep for the AsyncClient
+        self._sleep = sleep if sleep is not None else self.default_sleep
         self._monotonic = monotonic
         self.plugins = plugin_manager if plugin_manager is not None else get_plugin_manager()
 

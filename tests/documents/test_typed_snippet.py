@@ -51,6 +51,12 @@ local = lingyun.Client.local(engines=["replay"])
 assert_type(local, lingyun.Client)
 
 
+# The constructors say what they take: a misspelt keyword is a type error (the ignore below
+# would be reported as unused, under --strict, if it were not).
+lingyun.AsyncClient("app", "key", "http://127.0.0.1:8880/ocr", retires=3)  # type: ignore[call-arg]
+lingyun.Client("app", "key", "http://127.0.0.1:8880/ocr", retires=3)  # type: ignore[call-arg]
+
+
 async def main() -> None:
     async with lingyun.AsyncClient.from_env() as aclient:
         assert_type(await aclient.recognize("id.png", "idcard.front"), TemplateResult)
