@@ -87,7 +87,10 @@ def _error_classes() -> set[type[BaseException]]:
         if not module.name.startswith(_SKIPPED_PACKAGES) and not module.name.endswith("__main__"):
             with warnings.catch_warnings():  # deprecated alias modules warn on import
                 warnings.simplefilter("ignore", DeprecationWarning)
-                importlib.import_module(module.name)
+                try:
+                    importlib.import_module(module.name)
+                except ImportError:  # an optional dependency (an extra) is not installed
+                    continue
     found = {obj for _, obj in inspect.getmembers(errors, inspect.isclass)
              if issubclass(obj, BaseException) and obj.__module__ == errors.__name__}
     pending = [errors.LingyunError]
