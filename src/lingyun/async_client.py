@@ -26,6 +26,7 @@ from .client import DEFAULT_DOCUMENT_TYPE, BaseClient
 from .errors import AccountError, ServiceError, TransportError, UsageError
 from .protocol import Reply, Request, read_reply
 from .transports import AsyncTransport, ThreadedTransport, Transport
+from .transports._body import call_cap
 
 if TYPE_CHECKING:
     from .results import Result
@@ -83,17 +84,21 @@ class AsyncClient(BaseClient):
     async def send(self, request: Request, *, deadline: float | None = None) -> Reply:
         """Send ``request`` (re-signed per attempt) under the retry rules and the deadline."""
         attempts = self._attempts(deadline)
-        while True:
-            try:
-                attempts.check_time("before the request could be sent")
-                await self._acquire(attempts.deadline)
-                raw = await self.transport.send(self.endpoint, self.signed_headers(request),
-                                                request.body, deadline=attempts.deadline)
-                reply = read_reply(raw)
-            except (TransportError, ServiceError) as exc:
-                await self._wait(self._failed(attempts, request, exc))
-                continue
-            return self._succeeded(reply)
+        cap = call_cap.set(self.reply_cap(request))
+        try:
+            while True:
+                try:
+                    attempts.check_time("before the request could be sent")
+                    await self._acquire(attempts.deadline)
+                    raw = await self.transport.send(self.endpoint, self.signed_headers(request),
+                                                    request.body, deadline=attempts.deadline)
+                    reply = read_reply(raw)
+                except (TransportError, ServiceError) as exc:
+                    await self._wait(self._failed(attempts, request, exc))
+                    continue
+                return self._succeeded(reply)
+        finally:
+            call_cap.reset(cap)
 
     async def recognize(
         self,

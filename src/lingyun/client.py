@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING, Any
 from . import signing
 from .batch import BatchItem
 from .errors import ConfigurationError, ImageError, LingyunError, ServiceError, TransportError
+from .images import inspect_header
 from .plugins import LingyunPluginManager, get_plugin_manager
 from .protocol import (
-    DEFAULT_MAX_RESPONSE_BYTES,
     RESERVED_HEADERS,
     Credentials,
     Reply,
@@ -33,11 +33,11 @@ from .protocol import (
     Secret,
     ascii_header,
     read_reply,
-    require_image,
     signed_headers,
 )
 from .retry import Attempts, Limiter, RetryPolicy, is_busy
 from .transports import Transport
+from .transports._body import DEFAULT_REPLY_BUDGET, call_cap, reply_cap
 
 if TYPE_CHECKING:
     import requests
@@ -102,7 +102,8 @@ class BaseClient:
         backoff: float = 0.5,
         retry_read_errors: bool = False,
         limiter: Limiter | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_response_bytes: int | None = None,
+        reply_budget: int = DEFAULT_REPLY_BUDGET,
         pool_size: int = 10,
         clock: signing.Clock = _dt.datetime.now,
         sleep: Callable[[float], None] = time.sleep,
@@ -129,7 +130,7 @@ class BaseClient:
                     "for the in-process service)")
             transport = self._http_transport(session, connect_timeout=connect_timeout,
                                              max_response_bytes=max_response_bytes,
-                                             pool_size=pool_size)
+                                             reply_budget=reply_budget, pool_size=pool_size)
         elif session is not None:
             raise ConfigurationError("session= configures the default HTTP transport; "
                                      "configure your own transport instead")
@@ -251,8 +252,19 @@ class BaseClient:
         task_config = doc.build_task_config(options)
         request = Request(doc.name, task_config, self.read_image(image), dict(self.headers))
         self.plugins.hook.lingyun_prepare_request(request=request)
-        require_image(request.body, _label(image))
+        inspect_header(request.body, _label(image))
         return request
+
+    @staticmethod
+    def reply_cap(request: Request) -> int:
+        """The largest reply ``request`` can be answered with (its image's pixels, whether
+        it asks for positions): the transport refuses a bigger one as a ProtocolError."""
+        try:
+            pixels = inspect_header(request.body).pixels
+        except ImageError:  # a plugin changed the body after the check: no bound from it
+            pixels = None
+        positions = request.task_config.get("withPosition", "0") not in ("0", "false", "")
+        return reply_cap(positions, pixels)
 
     def signed_headers(self, request: Request) -> dict[str, str]:
         """The full header set for ``request``, signed now (by the client's clock)."""
@@ -307,18 +319,22 @@ class Client(BaseClient):
         """Send ``request`` (re-signed per attempt) until it succeeds, fails for good, or
         the deadline passes; see :class:`lingyun.retry.RetryPolicy`."""
         attempts = self._attempts(deadline)
-        while True:
-            try:
-                attempts.check_time("before the request could be sent")
-                if self.limiter is not None:
-                    self.limiter.acquire(attempts.deadline)
-                raw = self.transport.send(self.endpoint, self.signed_headers(request),
-                                          request.body, deadline=attempts.deadline)
-                reply = read_reply(raw)
-            except (TransportError, ServiceError) as exc:
-                self._sleep(self._failed(attempts, request, exc))
-                continue
-            return self._succeeded(reply)
+        cap = call_cap.set(self.reply_cap(request))
+        try:
+            while True:
+                try:
+                    attempts.check_time("before the request could be sent")
+                    if self.limiter is not None:
+                        self.limiter.acquire(attempts.deadline)
+                    raw = self.transport.send(self.endpoint, self.signed_headers(request),
+                                              request.body, deadline=attempts.deadline)
+                    reply = read_reply(raw)
+                except (TransportError, ServiceError) as exc:
+                    self._sleep(self._failed(attempts, request, exc))
+                    continue
+                return self._succeeded(reply)
+        finally:
+            call_cap.reset(cap)
 
     def recognize(
         self,
