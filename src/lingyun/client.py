@@ -165,12 +165,13 @@ class BaseClient:
         every result then says (``result.replayed``).  ``processes`` > 1 recognises in that
         many worker processes (bulk runs; see :mod:`lingyun.service.engines.pool`).
         """
-        from .service.transport import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, LocalTransport
+        from .transports.local import LocalTransport, development_keys
 
         transport = cls._local_transport(
             LocalTransport(core, engines=engines, processes=processes))
-        kwargs.setdefault("app_key", DEFAULT_APP_KEY)
-        kwargs.setdefault("dev_key", DEFAULT_DEV_KEY)
+        app_key, dev_key = development_keys()
+        kwargs.setdefault("app_key", app_key)
+        kwargs.setdefault("dev_key", dev_key)
         return cls(transport=transport, **kwargs)
 
     @classmethod

@@ -1,0 +1,32 @@
+"""The client's layer loads nothing above it: the in-process transport lives with the other
+transports and reaches the service only when it first needs its core, and a batch runs
+without the bulk package."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def _loaded(code: str, modules: tuple[str, ...]) -> list[str]:
+    probe = code + (f"\nimport sys\nprint(','.join(m for m in {modules!r} if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    return [name for name in out.split(",") if name]
+
+
+def test_the_local_transport_imports_the_service_only_when_used() -> None:
+    code = ("from lingyun.transports.local import LocalTransport\n"
+            "transport = LocalTransport(engines=['replay'])\n")
+    assert _loaded(code, ("lingyun.service", "lingyun.service.core")) == []
+    used = code + "transport.check(__import__('lingyun').Client.local().plugins" \
+                  ".document_type('text.chinese'))\n"
+    assert _loaded(used, ("lingyun.service.core",)) == ["lingyun.service.core"]
+
+
+def test_the_old_import_path_still_works() -> None:
+    from lingyun.service.transport import DEFAULT_APP_KEY, LocalTransport
+    from lingyun.transports import local
+
+    assert LocalTransport is local.LocalTransport
+    assert local.development_keys()[0] == DEFAULT_APP_KEY
