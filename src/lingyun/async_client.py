@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from .batch import BatchAborted, BatchItem, release
 from .client import DEFAULT_DOCUMENT_TYPE, BaseClient
 from .errors import AccountError, ServiceError, TransportError, UsageError
+from .fit import DEFAULT_LIMIT, DEFAULT_PIXEL_LIMIT, needs_fitting
 from .protocol import Reply, Request, read_reply
 from .transports import AsyncTransport, ThreadedTransport, Transport
 from .transports._body import call_cap
@@ -110,14 +111,19 @@ class AsyncClient(BaseClient):
         """Recognise one image as ``document_type`` (see :meth:`lingyun.Client.recognize`).
 
         Reading a file and checking it run on a worker thread, off the event loop; bytes in
-        memory are checked in place (a header check: no I/O to wait for).
+        memory are checked in place (a header check: no I/O to wait for).  An image over the
+        service's limits is shrunk on a worker thread too, and its coordinates mapped back.
         """
         merged = {**(options or {}), **more_options}
         if isinstance(image, bytes | bytearray | memoryview):
             request = self.prepare(image, document_type, merged)
         else:
             request = await asyncio.to_thread(self.prepare, image, document_type, merged)
-        return self.parse(await self.send(request), request.document_type)
+        fitted = None
+        if self.fit and needs_fitting(request.body, DEFAULT_LIMIT, DEFAULT_PIXEL_LIMIT):
+            fitted = await asyncio.to_thread(self.fit_request, request)  # decoding: CPU
+        return self._mapped(self.parse(await self.send(request), request.document_type),
+                            fitted)
 
     async def batch(
         self,

@@ -30,3 +30,19 @@ def test_the_old_import_path_still_works() -> None:
 
     assert LocalTransport is local.LocalTransport
     assert local.development_keys()[0] == DEFAULT_APP_KEY
+
+
+def test_client_batch_runs_without_the_bulk_package() -> None:
+    from ..conftest import IMAGE
+
+    code = ("import lingyun\n"
+            "client = lingyun.Client.local(engines=['replay'])\n"
+            f"items = list(client.batch([{IMAGE!r}] * 3, 'bankcard', workers=2))\n"
+            "assert len(items) == 3 and all(item.ok for item in items), items\n"
+            "try:\n"
+            "    client.batch([], sink='out.jsonl')\n"
+            "except lingyun.UsageError as exc:\n"
+            "    assert 'import lingyun.bulk first' in str(exc), exc\n"
+            "else:\n"
+            "    raise SystemExit('a sink without lingyun.bulk was not refused')\n")
+    assert _loaded(code, ("lingyun.bulk", "lingyun.bulk.runner")) == []

@@ -118,8 +118,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     inputs.add_argument("--dpi", type=int, default=DEFAULT_DPI,
                         help=f"PDF rasterisation resolution (default {DEFAULT_DPI})")
     inputs.add_argument("--max-bytes", type=int, default=DEFAULT_LIMIT, metavar="N",
-                        help="shrink larger images to fit (default the service's 10 MiB); "
-                        "coordinates are mapped back to the original pixels")
+                        help="shrink larger images to fit (default the service's 10 MiB; "
+                        "images over 50 megapixels are shrunk too); coordinates are mapped "
+                        "back to the original pixels")
+    inputs.add_argument("--no-fit", dest="fit", action="store_false",
+                        help="send every image as it is, however large (the service may "
+                        "refuse it: error 230)")
     output = parser.add_argument_group("records")
     output.add_argument("--out", metavar="FILE",
                         help="append one JSON record per page to FILE.jsonl (a directory or "
@@ -143,12 +147,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _client(args: argparse.Namespace):
+    if not args.fit:
+        args.max_bytes = None  # the bulk run and the client both send images as they are
     if args.qps is None:
-        return client_from_args(args)
+        return client_from_args(args, fit=args.fit)
     from ..bulk.ratelimit import RateLimiter
 
     limiter = RateLimiter(args.qps, burst=args.burst, adaptive=args.adaptive)
-    return client_from_args(args, limiter=limiter)
+    return client_from_args(args, limiter=limiter, fit=args.fit)
 
 
 def run(args: argparse.Namespace) -> int:
