@@ -24,9 +24,19 @@ class PerOrigin(Generic[T]):
     def __init__(self, lookup: Callable[[str], T]) -> None:
         self._lookup = lookup
         self._found: dict[tuple[str, str | None, int | None], T] = {}
+        self._by_url: dict[str, T] = {}
         self._lock = threading.Lock()
 
     def __call__(self, url: str) -> T:
+        known = self._by_url.get(url)
+        if known is not None:  # the same endpoint, call after call: no URL parsing
+            return known
+        found = self._for_origin(url)
+        if len(self._by_url) < 64:
+            self._by_url[url] = found
+        return found
+
+    def _for_origin(self, url: str) -> T:
         parts = urllib.parse.urlsplit(url)
         origin = (parts.scheme, parts.hostname, parts.port)
         found = self._found.get(origin)
