@@ -122,7 +122,7 @@ def run_batch(
     if workers < 1:
         raise UsageError(f"workers must be >= 1, got {workers}")
     pending_sources = enumerate(sources)
-    in_flight: dict[Future, tuple[int, Any]] = {}
+    in_flight: dict[Future[Any], tuple[int, Any]] = {}
     finished: dict[int, BatchItem] = {}
     next_to_yield = 0
     stop: BaseException | None = None

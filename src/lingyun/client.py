@@ -236,7 +236,7 @@ class BaseClient:
     @property
     def embedded(self) -> bool:
         """True when calls are served in this process by the local service (no network)."""
-        return self.transport.in_process
+        return bool(self.transport.in_process)
 
     def __repr__(self) -> str:
         return (f"Client(app_key={self.app_key!r}, endpoint={self.endpoint!r}, "

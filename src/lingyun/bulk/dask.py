@@ -174,7 +174,7 @@ def run_on_dask(
             for chunk in _chunks(inputs, chunk_size)
         }
         stopped = False
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures)):  # type: ignore[no-untyped-call]
             if future.cancelled():
                 state.not_sent += futures[future]
                 continue

@@ -30,7 +30,7 @@ import asyncio
 import base64
 import urllib.request
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import yarl
@@ -91,7 +91,7 @@ class AiohttpTransport(PooledAsyncTransport):
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout))
-        return self._session
+        return cast(aiohttp.ClientSession, self._session)
 
     async def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
                    deadline: float | None) -> RawReply:

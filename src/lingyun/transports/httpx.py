@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -52,7 +52,7 @@ class HTTPXTransport(PooledAsyncTransport):
                                   max_keepalive_connections=self.pool_size)
             self._session = httpx.AsyncClient(limits=limits, follow_redirects=False,
                                               trust_env=True)
-        return self._session
+        return cast(httpx.AsyncClient, self._session)
 
     async def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
                    deadline: float | None) -> RawReply:

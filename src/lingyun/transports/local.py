@@ -120,7 +120,7 @@ class LocalTransport(Transport):
     def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
              deadline: float | None) -> RawReply:
         path = urlsplit(url).path or "/ocr"
-        future: Future = self._pool.submit(self.core.handle, "POST", path,
+        future: Future[Any] = self._pool.submit(self.core.handle, "POST", path,
                                            list(headers.items()), body)
         timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
         try:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import requests
 import urllib3
@@ -89,8 +89,8 @@ class _ReleasesWatch:
     deadline already shut down is closed instead of pooled."""
 
     def _put_conn(self, conn: Any) -> None:
-        if conn is not None and isinstance(conn, _Watched) and not conn.unwatch():
-            conn.close()
+        if isinstance(conn, _Watched) and not conn.unwatch():
+            cast(HTTPConnection, conn).close()
         super()._put_conn(conn)  # type: ignore[misc]
 
 
