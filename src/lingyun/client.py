@@ -436,7 +436,11 @@ class Client(BaseClient):
                 " a bulk-run feature: import lingyun.bulk first (it registers the bulk runner "
                 "that Client.batch then uses)")
         settings = dict(options or {})
-        self.transport.reserve(workers)  # one pooled connection per worker, opened now
+        # A bad type, option or worker count fails here, before any image is read.
+        self.plugins.document_type(document_type).build_task_config(settings)
+        if workers < 1:
+            raise UsageError(f"workers must be >= 1, got {workers}")
+        self.transport.reserve(workers)  # a pooled connection per worker
 
         def one(image: Any) -> Result:
             return self._recognize(image, document_type, settings, size_limit)

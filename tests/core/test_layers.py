@@ -46,3 +46,16 @@ def test_client_batch_runs_without_the_bulk_package() -> None:
             "else:\n"
             "    raise SystemExit('a sink without lingyun.bulk was not refused')\n")
     assert _loaded(code, ("lingyun.bulk", "lingyun.bulk.runner")) == []
+
+
+def test_a_core_batch_refuses_a_bad_type_or_worker_count_before_reading_anything() -> None:
+    code = ("import lingyun\n"
+            "client = lingyun.Client('app', 'dev', 'http://127.0.0.1:9/ocr')\n"
+            "for bad in ({'document_type': 'no.such.type'}, {'workers': 0}):\n"
+            "    try:\n"
+            "        client.batch(iter(['/nonexistent.png']), **bad)\n"
+            "    except lingyun.LingyunError:\n"
+            "        pass\n"
+            "    else:\n"
+            "        raise SystemExit(f'{bad} was not refused')\n")
+    assert _loaded(code, ("lingyun.bulk",)) == []
