@@ -24,8 +24,10 @@ from typing import TYPE_CHECKING, Any, overload
 from .batch import BatchAborted, BatchItem, release
 from .client import DEFAULT_DOCUMENT_TYPE, BaseClient
 from .errors import AccountError, ServiceError, TransportError, UsageError
+from .fit import DEFAULT_LIMIT, DEFAULT_PIXEL_LIMIT, needs_fitting
 from .protocol import Reply, Request, read_reply
 from .transports import AsyncTransport, ThreadedTransport, Transport
+from .transports._body import call_cap
 
 if TYPE_CHECKING:
     from .results import BankCardResult, BizCardResult, Result, TemplateResult, TextResult
@@ -84,17 +86,21 @@ class AsyncClient(BaseClient):
     async def send(self, request: Request, *, deadline: float | None = None) -> Reply:
         """Send ``request`` (re-signed per attempt) under the retry rules and the deadline."""
         attempts = self._attempts(deadline)
-        while True:
-            try:
-                attempts.check_time("before the request could be sent")
-                await self._acquire(attempts.deadline)
-                raw = await self.transport.send(self.endpoint, self.signed_headers(request),
-                                                request.body, deadline=attempts.deadline)
-                reply = read_reply(raw)
-            except (TransportError, ServiceError) as exc:
-                await self._wait(self._failed(attempts, request, exc))
-                continue
-            return self._succeeded(reply)
+        cap = call_cap.set(self.reply_cap(request))
+        try:
+            while True:
+                try:
+                    attempts.check_time("before the request could be sent")
+                    await self._acquire(attempts.deadline)
+                    raw = await self.transport.send(self.endpoint, self.signed_headers(request),
+                                                    request.body, deadline=attempts.deadline)
+                    reply = read_reply(raw)
+                except (TransportError, ServiceError) as exc:
+                    await self._wait(self._failed(attempts, request, exc))
+                    continue
+                return self._succeeded(reply)
+        finally:
+            call_cap.reset(cap)
 
     @overload
     async def recognize(self, image: Any, document_type: DocumentName[ResultT],
@@ -127,14 +133,19 @@ class AsyncClient(BaseClient):
         """Recognise one image as ``document_type`` (see :meth:`lingyun.Client.recognize`).
 
         Reading a file and checking it run on a worker thread, off the event loop; bytes in
-        memory are checked in place (a header check: no I/O to wait for).
+        memory are checked in place (a header check: no I/O to wait for).  An image over the
+        service's limits is shrunk on a worker thread too, and its coordinates mapped back.
         """
         merged = {**(options or {}), **more_options}
         if isinstance(image, bytes | bytearray | memoryview):
             request = self.prepare(image, document_type, merged)
         else:
             request = await asyncio.to_thread(self.prepare, image, document_type, merged)
-        return self.parse(await self.send(request), request.document_type)
+        fitted = None
+        if self.fit and needs_fitting(request.body, DEFAULT_LIMIT, DEFAULT_PIXEL_LIMIT):
+            fitted = await asyncio.to_thread(self.fit_request, request)  # decoding: CPU
+        return self._mapped(self.parse(await self.send(request), request.document_type),
+                            fitted)
 
     async def batch(
         self,

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..batch import BatchItem, run_batch
+from ..batch import BatchItem, register_bulk_runner, run_batch
 from ..errors import UsageError
 from .fit import DEFAULT_LIMIT, Fitted, fit
 from .pages import PageInput
@@ -240,3 +240,6 @@ def batch_items(client: Client, images: Iterable[Any], document_type: str,
                     journal.close()
 
     return generate()
+
+
+register_bulk_runner(batch_items)  # Client.batch runs bulk batches without importing bulk

@@ -27,6 +27,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..bulk import expand_all, list_inputs, parse_pages
@@ -118,8 +119,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     inputs.add_argument("--dpi", type=int, default=DEFAULT_DPI,
                         help=f"PDF rasterisation resolution (default {DEFAULT_DPI})")
     inputs.add_argument("--max-bytes", type=int, default=DEFAULT_LIMIT, metavar="N",
-                        help="shrink larger images to fit (default the service's 10 MiB); "
-                        "coordinates are mapped back to the original pixels")
+                        help="shrink larger images to fit (default the service's 10 MiB; "
+                        "images over 50 megapixels are shrunk too); coordinates are mapped "
+                        "back to the original pixels")
+    inputs.add_argument("--no-fit", dest="fit", action="store_false",
+                        help="send every image as it is, however large (the service may "
+                        "refuse it: error 230)")
     output = parser.add_argument_group("records")
     output.add_argument("--out", metavar="FILE",
                         help="append one JSON record per page to FILE.jsonl (a directory or "
@@ -131,6 +136,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "kill -9), after every record (survives power loss), or never")
     output.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                         help="progress bar on stderr: when it is a terminal (default)")
+    output.add_argument("--dask", metavar="SCHEDULER",
+                        help="run on a dask.distributed cluster (e.g. tcp://host:8786): each "
+                        "worker recognises with the configured endpoint, or with its own "
+                        "embedded engine when none is configured; paths must be readable by "
+                        "the workers under the same names")
     pace = parser.add_argument_group("rate limit")
     pace.add_argument("--qps", type=float, metavar="R",
                       help="at most R calls per second over all workers, retries included")
@@ -143,12 +153,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _client(args: argparse.Namespace):
+    if not args.fit:
+        args.max_bytes = None  # the bulk run and the client both send images as they are
     if args.qps is None:
-        return client_from_args(args)
+        return client_from_args(args, fit=args.fit)
     from ..bulk.ratelimit import RateLimiter
 
     limiter = RateLimiter(args.qps, burst=args.burst, adaptive=args.adaptive)
-    return client_from_args(args, limiter=limiter)
+    return client_from_args(args, limiter=limiter, fit=args.fit)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -162,6 +174,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be >= 1, got {args.workers}")
     if args.pages is not None:
         parse_pages(args.pages)  # a malformed --pages fails before anything is read
+    if args.dask:
+        return _on_dask(args, options)
     client = _client(args)
     with client:
         # Fail fast on a bad type or option, before any input is listed or read.
@@ -178,6 +192,69 @@ def run(args: argparse.Namespace) -> int:
         if args.out:
             return _record(client, args, options, pages, exporter)
         return _print(client, args, options, pages, exporter)
+
+
+def _dask_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The workers' Client keywords: the endpoint and keys as the arguments and environment
+    give them (none: each worker runs the embedded engine)."""
+    import os
+
+    env = os.environ
+    given = {
+        "endpoint": args.endpoint or env.get("LINGYUN_ENDPOINT"),
+        "app_key": args.app_key or env.get("LINGYUN_APP_KEY"),
+        "dev_key": args.dev_key or env.get("LINGYUN_DEV_KEY"),
+        "sdk_version": args.sdk_version or env.get("LINGYUN_SDK_VERSION"),
+        "retries": args.retries, "timeout": args.timeout, "fit": args.fit or None,
+        "headers": parse_pairs(args.header, "--header") or None,
+    }
+    return {key: value for key, value in given.items() if value not in (None, "")}
+
+
+def _on_dask(args: argparse.Namespace, options: dict[str, Any]) -> int:
+    """``--dask``: the run on a cluster; records to --out, or printed as without --dask."""
+    import tempfile
+
+    try:
+        from distributed import Client as DaskClient
+    except ImportError as exc:
+        raise UsageError(f"--dask needs dask.distributed: pip install 'dask[distributed]' "
+                         f"({exc})") from None
+    from ..bulk.dask import run_on_dask
+    from ..bulk.records import read_records
+
+    if not args.fit:
+        args.max_bytes = None
+    files = list_inputs(args.paths, glob=args.glob, stdin=sys.stdin)
+    if not files:
+        raise UsageError(f"no input files found in {' '.join(args.paths)}")
+    selection = parse_pages(args.pages) if args.pages is not None else None
+    with contextlib.ExitStack() as stack:
+        out = args.out or str(Path(stack.enter_context(tempfile.TemporaryDirectory()))
+                              / "records.jsonl")
+        dask = stack.enter_context(DaskClient(args.dask, timeout=60))
+        state = run_on_dask(dask, files, args.document_type, options, out,
+                            client_settings=_dask_settings(args), resume=args.resume,
+                            pages=selection, threads=args.workers,
+                            size_limit=args.max_bytes, worker_qps=args.qps)
+        if not args.out:
+            _print_records(args, list(read_records(out)))
+    print(f"lingyun: {state.summary()}", file=sys.stderr)
+    return EXIT_OK if state.failed == 0 and state.not_sent == 0 else EXIT_PARTIAL
+
+
+def _print_records(args: argparse.Namespace, records: list[dict[str, Any]]) -> None:
+    from ..results import Result
+
+    emit = FORMATS.get(args.format)
+    for record in sorted(records, key=lambda r: (r["source"], r["page"] or 0)):
+        label = record["source"] + ("" if record["page"] is None else f" page {record['page']}")
+        if not record["ok"]:
+            error = record.get("error") or {}
+            print(f"lingyun: {label}: {error.get('type')}: {error.get('message')}",
+                  file=sys.stderr)
+        elif emit is not None:
+            emit(Result.from_dict(record["result"]), label, sys.stdout)
 
 
 def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: list,
