@@ -25,7 +25,7 @@ uses), and gives these guarantees:
   work for it can be dropped before it starts.
 
 The application is an ASGI app for HTTP (``scope["type"] == "http"``); lifecycle and shutdown
-are the :class:`~lingyun.service.server.ServiceApp` methods ``startup``, ``begin_shutdown``,
+are the :class:`~lingyun.service.app.ServiceApp` methods ``startup``, ``begin_shutdown``,
 ``stop_now`` and ``close``.
 """
 
@@ -36,7 +36,6 @@ import errno
 import http
 import json
 import logging
-import resource
 import socket
 import time
 from dataclasses import dataclass
@@ -44,6 +43,11 @@ from typing import Any, Protocol
 from urllib.parse import unquote
 
 import h11
+
+try:
+    import resource as _resource
+except ImportError:  # Windows: no descriptor limit to fit (its sockets are handles)
+    _resource = None  # type: ignore[assignment]
 
 __all__ = ["HTTPServer", "Limits", "connection_cap", "log_field"]
 
@@ -76,8 +80,10 @@ class Limits:
 
 def connection_cap(limits: Limits) -> int:
     """``max_connections``, lowered to fit the process's descriptor limit minus the reserve."""
-    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY:
+    if _resource is None:
+        return limits.max_connections
+    soft, _hard = _resource.getrlimit(_resource.RLIMIT_NOFILE)
+    if soft == _resource.RLIM_INFINITY:
         return limits.max_connections
     return max(1, min(limits.max_connections, soft - limits.fd_reserve))
 
