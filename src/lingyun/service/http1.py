@@ -296,6 +296,8 @@ class _Exchange:
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] = []
         self.unanswered_body = False
+        self.started = False  # the response start has been sent
+        self.finished = False  # the response has ended (EndOfMessage sent, or nobody to send to)
 
     def scope(self) -> dict[str, Any]:
         target = self.request.target
@@ -386,29 +388,51 @@ class _Exchange:
                 return
 
     async def send(self, message: dict[str, Any]) -> None:
+        """ASGI ``send``: the response start is held until the first body message, which
+        sends it once; later body messages add to the body (``more_body``).
+
+        A ``HEAD`` request's answer carries the headers (with the ``Content-Length`` a
+        ``GET`` would have) and no body bytes, and its connection stays open.
+        """
         conn = self.connection
-        if message["type"] == "http.response.start":
+        kind = message["type"]
+        if kind == "http.response.start":
+            if self.status:
+                raise RuntimeError("ASGI: http.response.start was sent twice for one request")
             self.status = int(message["status"])
             self.headers = list(message.get("headers", []))
             return
-        if message["type"] != "http.response.body":
+        if kind != "http.response.body":
             return
-        await self.stop_watching()
-        if conn.gone.is_set() or conn.closing:
-            return  # nobody to answer
-        headers = self.headers
-        self._discard_buffered_body()
-        self.unanswered_body = conn.h11.their_state is not h11.DONE
-        if self.unanswered_body or conn.server.stopping:
-            headers = [*headers, (b"connection", b"close")]
-        data = conn.h11.send(h11.Response(status_code=self.status, headers=headers,
-                                          reason=_reason(self.status)))
+        if not self.status:
+            raise RuntimeError("ASGI: http.response.body was sent before http.response.start")
+        if self.finished:
+            raise RuntimeError("ASGI: http.response.body was sent after the response ended")
+        data = b""
+        if not self.started:
+            self.started = True
+            await self.stop_watching()
+            if conn.gone.is_set() or conn.closing:
+                self.finished = True
+                return  # nobody to answer
+            headers = self.headers
+            self._discard_buffered_body()
+            self.unanswered_body = conn.h11.their_state is not h11.DONE
+            if self.unanswered_body or conn.server.stopping:
+                headers = [*headers, (b"connection", b"close")]
+            data = conn.h11.send(h11.Response(status_code=self.status, headers=headers,
+                                              reason=_reason(self.status)))
+        elif conn.gone.is_set() or conn.closing:
+            self.finished = not message.get("more_body", False)
+            return
         body = message.get("body", b"")
-        if body:
+        if body and self.request.method != b"HEAD":
             data += conn.h11.send(h11.Data(data=body))
         if not message.get("more_body", False):
+            self.finished = True
             data += conn.h11.send(h11.EndOfMessage())
-        await conn._write(data)
+        if data:
+            await conn._write(data)
 
 
 class HTTPServer:
