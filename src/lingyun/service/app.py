@@ -6,10 +6,15 @@ under uvicorn) that adds to :class:`~lingyun.service.core.ServiceCore` what only
 * **Admission on the body's first bytes.**  At most ``workers + queue`` requests hold a body
   at a time.  Past that a request is answered at once, body unread, with a retryable busy
   envelope (``250``), so memory for bodies is bounded by ``(workers + queue) x max_body``.
-* **A bounded queue, cancelled by the client.**  A request with its body waits for one of the
-  ``workers`` recognition threads; if its client leaves meanwhile it is dropped before it
-  starts (the next caller does not wait for work nobody will read).  Image decoding happens
-  inside that pool (in the core and the engine), never on the event loop.
+  A request takes its admission slot only once its body's first bytes have come: headers
+  that announce 10 MiB and send nothing hold no slot (the HTTP layer cuts them after its
+  body grace), so a crowd of them cannot starve the clients that do send.
+* **A bounded queue, in time too, cancelled by the client.**  A request with its body waits
+  for one of the ``workers`` recognition threads, at most ``queue_timeout`` seconds (then it
+  is answered ``250``, retryable: better than an answer after the caller gave up); if its
+  client leaves meanwhile it is dropped before it starts (the next caller does not wait for
+  work nobody will read).  Image decoding happens inside that pool (in the core and the
+  engine), never on the event loop.
 * **Graceful shutdown.**  After :meth:`ServiceApp.begin_shutdown` new requests get a retryable
   envelope; after :meth:`ServiceApp.stop_now` (the grace period is over) every request still
   waiting or running is answered with one -- never an HTTP 500 in plain text.
@@ -33,7 +38,7 @@ from ..digits import BadNumber, parse_uint
 from .core import Pending, Response, ServiceCore, envelope_response
 from .http1 import log_field
 
-__all__ = ["BUSY_CODE", "DEFAULT_QUEUE", "ServiceApp"]
+__all__ = ["BUSY_CODE", "DEFAULT_QUEUE", "DEFAULT_QUEUE_TIMEOUT", "ServiceApp"]
 
 access_log = logging.getLogger("lingyun.service.access")
 log = logging.getLogger("lingyun.service")
@@ -42,6 +47,8 @@ log = logging.getLogger("lingyun.service")
 BUSY_CODE = 250
 #: Requests that may wait for a recognition thread beyond those running.
 DEFAULT_QUEUE = 8
+#: Seconds a request may wait for a recognition thread before it is answered 250.
+DEFAULT_QUEUE_TIMEOUT = 60.0
 _STOPPING_TEXT = ("the service is shutting down and did not answer this request; "
                   "send it again")
 _STOPPED = object()
@@ -88,17 +95,22 @@ class _DaemonPool:
 
 
 class ServiceApp:
-    """The ASGI application.  ``workers`` recognitions run at once; ``queue`` more may wait.
+    """The ASGI application.  ``workers`` recognitions run at once; ``queue`` more may wait,
+    each at most ``queue_timeout`` seconds.
 
     ``trusted_proxies`` are peer addresses whose ``X-Forwarded-For`` is believed (its last
     entry is logged as the client); from anyone else the header is ignored.
     """
 
     def __init__(self, core: ServiceCore, workers: int = 4, *, queue: int = DEFAULT_QUEUE,
+                 queue_timeout: float = DEFAULT_QUEUE_TIMEOUT,
                  trusted_proxies: Iterable[str] = ()) -> None:
+        if not queue_timeout > 0:
+            raise ValueError(f"queue_timeout must be more than 0 seconds, not {queue_timeout!r}")
         self.core = core
         self.workers = max(1, workers)
         self.queue = max(0, queue)
+        self.queue_timeout = float(queue_timeout)
         self.trusted_proxies = frozenset(trusted_proxies)
         self._admitted = 0
         self._abandoned = 0
@@ -189,16 +201,28 @@ class ServiceApp:
         self._log(scope, headers, f"{step.status} error={step.error}", started)
 
     # -- admission, queue, execution ---------------------------------------------------
+    def _busy(self) -> Response:
+        return envelope_response(
+            BUSY_CODE, f"the service is busy ({self.workers} recognitions running, "
+                       f"{self.queue} waiting); send the request again shortly")
+
     async def _admit(self, pending: Pending, receive: Any) -> Response | None:
         if self._stopping:
             return envelope_response(BUSY_CODE, _STOPPING_TEXT)
         if self._admitted >= self.capacity:
-            return envelope_response(
-                BUSY_CODE, f"the service is busy ({self.workers} recognitions running, "
-                           f"{self.queue} waiting); send the request again shortly")
+            return self._busy()  # at once, the body unread
+        # The slot is taken on the body's first bytes, not on the headers: a request whose
+        # body never comes waits here holding nothing (the server's body timeouts end it).
+        first = await self._unless_stopped(receive())
+        if first is _STOPPED:
+            return envelope_response(BUSY_CODE, _STOPPING_TEXT)
+        if first["type"] == "http.disconnect":
+            return None
+        if self._admitted >= self.capacity:
+            return self._busy()
         self._admitted += 1
         try:
-            body = await self._unless_stopped(self._read_body(receive))
+            body = await self._unless_stopped(self._read_body(receive, first))
             if body is _STOPPED:
                 return envelope_response(BUSY_CODE, _STOPPING_TEXT)
             if body is None:
@@ -224,16 +248,25 @@ class ServiceApp:
         return _STOPPED
 
     async def _run(self, pending: Pending, body: bytes, receive: Any) -> Response | None:
-        """Wait for a recognition thread (dropped if the client leaves), then run."""
+        """Wait for a recognition thread (dropped if the client leaves, 250 past the queue
+        timeout), then run."""
         assert self._slots is not None and self._stop_now is not None
         slot = asyncio.ensure_future(self._slots.acquire())
         left = asyncio.ensure_future(_disconnected(receive))
         stop = asyncio.ensure_future(self._stop_now.wait())
         try:
-            await asyncio.wait({slot, left, stop}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait({slot, left, stop}, timeout=self.queue_timeout,
+                               return_when=asyncio.FIRST_COMPLETED)
             if not slot.done():
                 slot.cancel()
-                return None if left.done() else envelope_response(BUSY_CODE, _STOPPING_TEXT)
+                if left.done():
+                    return None
+                if stop.done():
+                    return envelope_response(BUSY_CODE, _STOPPING_TEXT)
+                return envelope_response(
+                    BUSY_CODE, f"the service is busy: the request waited {self.queue_timeout:g} "
+                               f"s for one of {self.workers} recognition threads and did not "
+                               "start; send it again later")
             try:
                 if left.done():
                     return None  # left just as its turn came: still nothing ran
@@ -253,13 +286,14 @@ class ServiceApp:
             left.cancel()
             stop.cancel()
 
-    async def _read_body(self, receive: Any) -> bytes | None:
-        """The body, or at most ``max_body + 1`` bytes of it; ``None`` on disconnect."""
+    async def _read_body(self, receive: Any, first: dict[str, Any]) -> bytes | None:
+        """The body from its ``first`` message on, or at most ``max_body + 1`` bytes of it;
+        ``None`` on disconnect."""
         limit = self.core.max_body + 1
         chunks: list[bytes] = []
         size = 0
+        message = first
         while True:
-            message = await receive()
             if message["type"] == "http.disconnect":
                 return None
             chunk = message.get("body", b"")
@@ -268,6 +302,7 @@ class ServiceApp:
             size += len(chunk)
             if size >= limit or not message.get("more_body", False):
                 return b"".join(chunks)
+            message = await receive()
 
     # -- access log --------------------------------------------------------------------
     def _client(self, scope: dict[str, Any], headers: list[tuple[str, str]]) -> str:

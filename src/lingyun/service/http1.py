@@ -16,8 +16,9 @@ uses), and gives these guarantees:
   connections are open under a 1024-descriptor limit.  (Nothing is closed before a new
   connection is actually waiting.)
 * **Timeouts** -- idle (before the first byte of a request), header (from that byte to the
-  end of the headers), body (the whole body) and send (writing an answer): past any of them
-  the connection is closed.
+  end of the headers), body (the whole body, and a least average rate after a short grace,
+  so headers with no body behind them are cut in seconds) and send (writing an answer): past
+  any of them the connection is closed.
 * **Smuggling** -- a request with both ``Transfer-Encoding`` and ``Content-Length`` is answered
   400 and its connection closed (RFC 9112 §6.1); malformed HTTP is answered 400/431 and closed.
 * **Disconnects** -- after the body, the connection is still read, so the application's
@@ -68,6 +69,11 @@ class Limits:
     header_timeout: float = 10.0
     #: Seconds for a whole request body (10 MiB at 2.8 Mbit/s fits in 30 s).
     body_timeout: float = 30.0
+    #: Least average body rate, bytes per second, after ``body_rate_grace`` seconds: a body
+    #: that is not arriving (headers only, or a drip) is cut long before ``body_timeout``.
+    min_body_rate: float = 16 * 1024
+    #: Seconds a body may take to start arriving before ``min_body_rate`` applies.
+    body_rate_grace: float = 2.0
     #: Seconds to write an answer to a client that does not read it.
     send_timeout: float = 10.0
     #: Most open connections (further capped by the descriptor limit, see connection_cap).
@@ -291,7 +297,9 @@ class _Exchange:
         self.connection = connection
         self.request = request
         self.body_done = False
-        self.body_deadline: float | None = None
+        self.body_started: float | None = None
+        self.body_deadline = 0.0
+        self.body_received = 0
         self.watcher: asyncio.Task[None] | None = None
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] = []
@@ -325,8 +333,9 @@ class _Exchange:
             await conn.gone.wait()  # ASGI: after the body, receive() waits for a disconnect
             return {"type": "http.disconnect"}
         try:
-            if self.body_deadline is None:
-                self.body_deadline = time.monotonic() + conn.limits.body_timeout
+            if self.body_started is None:
+                self.body_started = time.monotonic()
+                self.body_deadline = self.body_started + conn.limits.body_timeout
                 if conn.h11.they_are_waiting_for_100_continue:  # admitted: send it now
                     await conn._write(conn.h11.send(
                         h11.InformationalResponse(status_code=100, headers=[])))
@@ -336,6 +345,7 @@ class _Exchange:
                 except h11.RemoteProtocolError:
                     raise _Closed from None
                 if isinstance(event, h11.Data):
+                    self.body_received += len(event.data)
                     return {"type": "http.request", "body": bytes(event.data),
                             "more_body": True}
                 if isinstance(event, h11.EndOfMessage):
@@ -343,13 +353,24 @@ class _Exchange:
                     self.watcher = asyncio.create_task(self._watch())
                     return {"type": "http.request", "body": b"", "more_body": False}
                 if event is h11.NEED_DATA and not conn.gone.is_set():
-                    conn.h11.receive_data(await conn._read(self.body_deadline))
+                    conn.h11.receive_data(await conn._read(self._read_deadline()))
                     continue
                 raise _Closed
         except _Closed:
             conn.gone.set()
             conn.close()
             return {"type": "http.disconnect"}
+
+    def _read_deadline(self) -> float:
+        """When the next body bytes must have come: the whole-body deadline, or earlier if
+        the body is slower than ``min_body_rate`` on average (after the grace seconds)."""
+        limits = self.connection.limits
+        assert self.body_started is not None
+        if limits.min_body_rate <= 0:
+            return self.body_deadline
+        by_rate = (self.body_started + limits.body_rate_grace
+                   + (self.body_received + 1) / limits.min_body_rate)
+        return min(self.body_deadline, by_rate)
 
     async def _watch(self) -> None:
         """Keep reading after the body so a client that leaves is noticed (end of stream).
@@ -474,7 +495,14 @@ class HTTPServer:
 
     @property
     def open_connections(self) -> int:
+        """Connections accepted and not yet ended (closing ones included: they still hold
+        a descriptor)."""
         return len(self._connections)
+
+    @property
+    def busy_connections(self) -> int:
+        """Open connections sending a request or being answered (not idle)."""
+        return sum(1 for c in self._connections if not c.idle and not c.closing)
 
     def run(self) -> None:
         asyncio.run(self.serve())

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Iterable
 
-from .app import DEFAULT_QUEUE, ServiceApp
+from .app import DEFAULT_QUEUE, DEFAULT_QUEUE_TIMEOUT, ServiceApp
 from .core import ServiceCore
 from .http1 import HTTPServer, Limits
 from .serving import bind
@@ -27,10 +27,12 @@ class LocalServer:
     """
 
     def __init__(self, core: ServiceCore, host: str = "127.0.0.1", port: int = 0,
-                 workers: int = 4, *, queue: int = DEFAULT_QUEUE, limits: Limits | None = None,
+                 workers: int = 4, *, queue: int = DEFAULT_QUEUE,
+                 queue_timeout: float = DEFAULT_QUEUE_TIMEOUT, limits: Limits | None = None,
                  grace: float = 10.0, trusted_proxies: Iterable[str] = ()) -> None:
         self.core = core
-        self.app = ServiceApp(core, workers, queue=queue, trusted_proxies=trusted_proxies)
+        self.app = ServiceApp(core, workers, queue=queue, queue_timeout=queue_timeout,
+                              trusted_proxies=trusted_proxies)
         self._socket = bind(host, port)
         self.host, self.port = self._socket.getsockname()[:2]
         self.grace = grace

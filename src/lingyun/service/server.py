@@ -11,10 +11,10 @@ where they always were (``from lingyun.service.server import LocalServer``):
 
 from __future__ import annotations
 
-from .app import BUSY_CODE, DEFAULT_QUEUE, ServiceApp
+from .app import BUSY_CODE, DEFAULT_QUEUE, DEFAULT_QUEUE_TIMEOUT, ServiceApp
 from .http1 import log_field
 from .local import LocalServer
 from .serving import bind, serve
 
-__all__ = ["BUSY_CODE", "DEFAULT_QUEUE", "LocalServer", "ServiceApp", "bind", "log_field",
-           "serve"]
+__all__ = ["BUSY_CODE", "DEFAULT_QUEUE", "DEFAULT_QUEUE_TIMEOUT", "LocalServer", "ServiceApp",
+           "bind", "log_field", "serve"]
