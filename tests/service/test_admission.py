@@ -98,3 +98,43 @@ def test_a_request_that_cannot_start_within_the_queue_timeout_is_answered_250():
         engine.gate.set()
         running.join(30)
     assert first[0].error == 0 and engine.calls == 1
+
+
+# -- the connection cap counts every connection ------------------------------------------
+
+def test_slow_header_clients_at_a_cap_of_two_never_hold_more_than_two_connections():
+    """Twenty clients that send one byte of headers: the server holds two at a time (each
+    until the header timeout), the rest wait in the backlog, and a normal client is served."""
+    limits = Limits(idle_timeout=60, header_timeout=0.3, max_connections=2)
+    with gated_server(limits=limits) as (server, engine):
+        engine.gate.set()
+        slow = [socket.create_connection((server.host, server.port)) for _ in range(20)]
+        try:
+            for sock in slow:
+                sock.sendall(b"P")
+            wait_until(lambda: server.server.busy_connections == 2)
+            assert post(server.url, signed(BANKCARD)).error == 0  # after the slow ones
+            assert all(closed_by_server(sock) for sock in slow)
+        finally:
+            for sock in slow:
+                sock.close()
+        assert server.server.peak_connections == 2
+
+
+def test_requests_in_progress_count_against_the_cap():
+    """Two requests held in recognition at a cap of two: a third client is accepted only
+    once one of them ends, and is then answered."""
+    limits = Limits(idle_timeout=60, max_connections=2)
+    with gated_server(workers=4, limits=limits) as (server, engine):
+        answers: list = []
+        held = [threading.Thread(target=lambda: answers.append(
+            post(server.url, signed(BANKCARD)))) for _ in range(3)]
+        for thread in held:
+            thread.start()
+        wait_until(lambda: engine.calls == 2)  # two in recognition, the third not accepted
+        assert server.server.open_connections == 2
+        engine.gate.set()
+        for thread in held:
+            thread.join(60)
+        assert [a.error for a in answers] == [0, 0, 0] and engine.calls == 3
+        assert server.server.peak_connections == 2

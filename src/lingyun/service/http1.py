@@ -10,11 +10,13 @@ accept loop and each connection, on top of h11 (the sans-I/O HTTP/1.1 parser uvi
 uses), and gives these guarantees:
 
 * **Connection cap** -- at most :attr:`Limits.max_connections` connections, and never more than
-  the descriptor limit minus a reserve.  At the cap the connection idle the longest (between
-  requests, or connected and silent) is closed to make room; only when every connection is in
-  a request does the accept loop wait.  A normal client is therefore served while 1,100 idle
-  connections are open under a 1024-descriptor limit.  (Nothing is closed before a new
-  connection is actually waiting.)
+  the descriptor limit minus a reserve.  Every connection counts, whatever it is doing (idle,
+  still sending its headers, in a request, closing), and a permit is taken *before* accepting.
+  At the cap the connection idle the longest (between requests, or connected and silent) is
+  closed to make room; when every connection is sending or in a request the accept loop waits
+  (newcomers wait in the kernel's listen backlog).  A normal client is therefore served while
+  1,100 idle connections are open under a 1024-descriptor limit.  (Nothing is closed before a
+  new connection is actually waiting.)
 * **Timeouts** -- idle (before the first byte of a request), header (from that byte to the
   end of the headers), body (the whole body, and a least average rate after a short grace,
   so headers with no body behind them are cut in seconds) and send (writing an answer): past
@@ -206,6 +208,8 @@ class _Connection:
     async def _next_request(self) -> h11.Request | None:
         self.idle = not self.h11.trailing_data[0]
         self.since = time.monotonic()
+        if self.idle:
+            self.server._wake()  # an accept waiting at the cap may now evict this one
         deadline = self.since + (self.limits.idle_timeout if self.idle
                                  else self.limits.header_timeout)
         while True:
@@ -480,6 +484,8 @@ class HTTPServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refused_accepts = 0
         self._last_warning = 0.0
+        #: The most connections open at once so far (never above :attr:`cap`).
+        self.peak_connections = 0
 
     # -- control (any thread) --------------------------------------------------------
     def request_stop(self) -> None:
@@ -518,6 +524,8 @@ class HTTPServer:
         for sock in self.sockets:
             sock.setblocking(False)
         accepting = [asyncio.create_task(self._accept(sock)) for sock in self.sockets]
+        for task in accepting:
+            task.add_done_callback(self._accept_ended)
         self.started = True
         try:
             await self._stop.wait()
@@ -548,16 +556,27 @@ class HTTPServer:
                     await asyncio.wait(pending, timeout=1.0)
 
     async def _accept(self, listener: socket.socket) -> None:
-        loop = asyncio.get_running_loop()
+        """Accept while the cap allows: a permit first, then the connection.
+
+        Every connection counts until its task has ended (idle, sending headers, in a
+        request, or closing), so the cap holds however fast clients connect and write.  At
+        the cap, once a newcomer is actually waiting (the listener is readable), the
+        connection idle the longest is closed to make room; when none is idle, nothing is
+        accepted until one ends (newcomers wait in the listen backlog).
+        """
         assert self._room is not None
         while True:
-            live = self._live()
-            if len(live) >= self.cap and not any(c.idle for c in live):
-                self._room.clear()  # every connection is in a request: accept nothing yet
-                await self._room.wait()
+            await self._pending(listener)
+            if len(self._connections) >= self.cap:
+                self._room.clear()
+                if not any(c.closing for c in self._connections):
+                    self._evict_idle()  # its end (not the close request) frees the permit
+                await self._room.wait()  # a connection ended or became idle
                 continue
             try:
-                sock, _addr = await loop.sock_accept(listener)
+                sock, _addr = listener.accept()
+            except (BlockingIOError, InterruptedError):
+                continue  # another listener task or the client got there first
             except OSError as exc:
                 if self.stopping or listener.fileno() < 0:
                     return
@@ -565,15 +584,13 @@ class HTTPServer:
                     log.warning("accept() failed: %s", exc)  # e.g. a connection aborted
                     continue
                 self._out_of_descriptors(exc)
+                self._room.clear()
                 if not self._evict_idle():
-                    self._room.clear()
                     try:  # nothing to evict: wait for a connection to end, briefly
                         await asyncio.wait_for(self._room.wait(), 0.1)
                     except TimeoutError:
                         pass
                 continue
-            if len(self._live()) >= self.cap:
-                self._evict_idle()  # room for the newcomer, only once there is one
             sock.setblocking(False)
             try:
                 reader, writer = await asyncio.open_connection(sock=sock)
@@ -582,9 +599,40 @@ class HTTPServer:
                 continue
             conn = _Connection(self, reader, writer)
             self._connections.add(conn)
+            self.peak_connections = max(self.peak_connections, len(self._connections))
             task = asyncio.create_task(conn.run())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+
+    async def _pending(self, listener: socket.socket) -> None:
+        """Return when a connection is waiting to be accepted on ``listener``."""
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        fd = listener.fileno()  # kept: a stop closes the listener while this waits
+        try:
+            loop.add_reader(fd, wake)
+        except NotImplementedError:  # a proactor loop (Windows): try the accept directly
+            return
+        try:
+            await ready
+        finally:
+            loop.remove_reader(fd)
+
+    def _accept_ended(self, task: asyncio.Task[None]) -> None:
+        """An accept loop ended: normal at a stop; otherwise a defect, so stop the server
+        (a server that no longer accepts must not look alive)."""
+        if task.cancelled():
+            return
+        error = task.exception()
+        if self.stopping:
+            return
+        log.error("the accept loop ended unexpectedly; stopping", exc_info=error)
+        self.request_stop()
 
     def _live(self) -> list[_Connection]:
         return [c for c in self._connections if not c.closing]
@@ -609,5 +657,9 @@ class HTTPServer:
 
     def _forget(self, conn: _Connection) -> None:
         self._connections.discard(conn)
+        self._wake()
+
+    def _wake(self) -> None:
+        """A connection ended or went idle: the accept loop looks at the cap again."""
         if self._room is not None:
             self._room.set()
