@@ -54,6 +54,9 @@ _STOPPING_TEXT = ("the service is shutting down and did not answer this request;
 _STOPPED = object()
 
 
+_Job = tuple[Future[Any], Callable[..., Any], tuple[Any, ...]]
+
+
 class _DaemonPool:
     """``workers`` daemon threads running submitted calls.
 
@@ -62,8 +65,7 @@ class _DaemonPool:
     """
 
     def __init__(self, workers: int) -> None:
-        self._jobs: queue.SimpleQueue[tuple[Future[Any], Callable[..., Any], tuple] | None] = (
-            queue.SimpleQueue())
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self.running = 0  # calls in progress (read by the process's exit path)
         self._threads = [threading.Thread(target=self._work, name=f"lingyun-ocr-{i}",
                                           daemon=True) for i in range(workers)]
@@ -276,7 +278,8 @@ class ServiceApp:
                 if not work.done():
                     return envelope_response(BUSY_CODE, _STOPPING_TEXT)
                 try:
-                    return work.result()
+                    answer: Response = work.result()
+                    return answer
                 except Exception:
                     log.exception("answering %s failed", pending.capability.document_type)
                     return envelope_response(-1, "server exception (logged by the service)")

@@ -38,6 +38,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -176,7 +177,9 @@ class DecodeBudget:
 _budget = DecodeBudget(DECODE_BUDGET)
 
 
-def _pillow():  # imported lazily: the service runs without images in replay-only setups
+def _pillow() -> tuple[Any, Any]:
+    """Pillow's Image and ImageOps, imported lazily: the service runs without images in
+    replay-only setups."""
     try:
         from PIL import Image, ImageOps
     except ImportError as exc:  # pragma: no cover - pillow comes with the local extra
@@ -187,7 +190,7 @@ def _pillow():  # imported lazily: the service runs without images in replay-onl
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")
 
 
-def _open(data: bytes):
+def _open(data: bytes) -> Any:
     """Pillow's lazy image (header parsed, no pixel decoded) or :class:`BadImage`."""
     Image, _ = _pillow()
     try:
@@ -248,7 +251,7 @@ def check(data: bytes, limits: ImageLimits | None = None) -> ImageSize:
 _BAND_ROWS = 256
 
 
-def _wide_to_grey(image) -> np.ndarray:
+def _wide_to_grey(image: Any) -> np.ndarray:
     """A 16-bit, 32-bit integer or float greyscale picture -> H x W ``uint8``, a band of
     rows at a time (no full-size float64 copies).
 
@@ -273,7 +276,7 @@ def _wide_to_grey(image) -> np.ndarray:
     return grey
 
 
-def _to_bgr(image) -> np.ndarray:
+def _to_bgr(image: Any) -> np.ndarray:
     """Any Pillow mode -> H x W x 3 uint8 **BGR**, alpha composited on white.
 
     Greyscale stays one channel until the end (one third of the memory); colour is swapped

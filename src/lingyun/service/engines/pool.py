@@ -204,7 +204,8 @@ class EnginePool:
             raise Refusal(*value)
         if kind == "bad image":
             raise BadImage(value)
-        return value
+        answer: Answer = value
+        return answer
 
     def close(self) -> None:
         with self._lock:
