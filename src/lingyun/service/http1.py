@@ -486,6 +486,7 @@ class HTTPServer:
         self._last_warning = 0.0
         #: The most connections open at once so far (never above :attr:`cap`).
         self.peak_connections = 0
+        self._readiness = True  # the loop can tell when a listener has a newcomer
 
     # -- control (any thread) --------------------------------------------------------
     def request_stop(self) -> None:
@@ -574,7 +575,10 @@ class HTTPServer:
                 await self._room.wait()  # a connection ended or became idle
                 continue
             try:
-                sock, _addr = listener.accept()
+                if self._readiness:
+                    sock, _addr = listener.accept()
+                else:  # no readiness (a proactor loop): wait in accept itself, permit held
+                    sock, _addr = await asyncio.get_running_loop().sock_accept(listener)
             except (BlockingIOError, InterruptedError):
                 continue  # another listener task or the client got there first
             except OSError as exc:
@@ -605,7 +609,10 @@ class HTTPServer:
             task.add_done_callback(self._tasks.discard)
 
     async def _pending(self, listener: socket.socket) -> None:
-        """Return when a connection is waiting to be accepted on ``listener``."""
+        """Return when a connection is waiting to be accepted on ``listener`` (at once when
+        the loop cannot watch it: then the accept itself waits)."""
+        if not self._readiness:
+            return
         loop = asyncio.get_running_loop()
         ready: asyncio.Future[None] = loop.create_future()
 
@@ -616,7 +623,8 @@ class HTTPServer:
         fd = listener.fileno()  # kept: a stop closes the listener while this waits
         try:
             loop.add_reader(fd, wake)
-        except NotImplementedError:  # a proactor loop (Windows): try the accept directly
+        except NotImplementedError:  # a proactor loop (Windows): accept waits instead
+            self._readiness = False
             return
         try:
             await ready
