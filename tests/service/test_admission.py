@@ -9,8 +9,12 @@ from __future__ import annotations
 import socket
 import threading
 
+import pytest
+
 from lingyun.client import Client
+from lingyun.service.core import ServiceCore
 from lingyun.service.http1 import Limits
+from lingyun.service.server import ServiceApp
 
 from ..conftest import APP_KEY, SECRET_DEV_KEY
 from .conftest import PNG, post, signed
@@ -138,3 +142,16 @@ def test_requests_in_progress_count_against_the_cap():
             thread.join(60)
         assert [a.error for a in answers] == [0, 0, 0] and engine.calls == 3
         assert server.server.peak_connections == 2
+
+
+def test_serve_takes_a_positive_queue_timeout(capsys):
+    from lingyun.cli import build_parser
+
+    args = build_parser().parse_args(["serve", "--queue-timeout", "2.5"])
+    assert args.queue_timeout == 2.5
+    assert build_parser().parse_args(["serve"]).queue_timeout == 60.0
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["serve", "--queue-timeout", "0"])
+    assert "must be more than 0" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="queue_timeout"):
+        ServiceApp(ServiceCore(), queue_timeout=0)

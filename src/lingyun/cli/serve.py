@@ -150,7 +150,8 @@ def run(args: argparse.Namespace) -> int:
           f"(also /ocr/auto_recognise, GET /health)", flush=True)
     print(f"engines: {', '.join(e.name for e in core.engines)}", flush=True)
     print(f"accounts (app keys): {', '.join(accounts.app_keys())}", flush=True)
-    print(f"limits: {args.workers} workers + {args.queue} queued, "
+    print(f"limits: {args.workers} workers + {args.queue} queued (for at most "
+          f"{args.queue_timeout:g} s), "
           f"{connection_cap(limits)} connections, {args.max_pixels:,} pixels", flush=True)
     app = ServiceApp(core, args.workers, queue=args.queue, queue_timeout=args.queue_timeout,
                      trusted_proxies=args.trusted_proxy)
