@@ -184,6 +184,19 @@ def test_connection_cap_fits_the_descriptor_limit():
     assert connection_cap(Limits(max_connections=3)) == 3
 
 
+def test_the_service_imports_without_the_unix_only_resource_module():
+    """As on Windows: no ``resource`` module; the connection cap is then max_connections."""
+    code = ("import sys; sys.modules['resource'] = None\n"
+            "import lingyun, lingyun.cli.serve, lingyun.service.server\n"
+            "import lingyun.service.engines.pool\n"
+            "from lingyun.service.http1 import Limits, connection_cap\n"
+            "print(connection_cap(Limits(max_connections=7)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "7"
+
+
 def _serve_command(*options: str) -> list[str]:
     return [sys.executable, "-m", "lingyun", "serve", "--port", "0", "--engine", "replay",
             "--account", f"{APP_KEY}:{SECRET_DEV_KEY}", *options]
