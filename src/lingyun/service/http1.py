@@ -13,10 +13,11 @@ uses), and gives these guarantees:
   the descriptor limit minus a reserve.  Every connection counts, whatever it is doing (idle,
   still sending its headers, in a request, closing), and a permit is taken *before* accepting.
   At the cap the connection idle the longest (between requests, or connected and silent) is
-  closed to make room; when every connection is sending or in a request the accept loop waits
-  (newcomers wait in the kernel's listen backlog).  A normal client is therefore served while
-  1,100 idle connections are open under a 1024-descriptor limit.  (Nothing is closed before a
-  new connection is actually waiting.)
+  closed to make room, else the one that has been sending its headers the longest (a
+  slow-header client), once it has been so for ``slow_header_grace``; when every connection
+  is in a request the accept loop waits (newcomers wait in the kernel's listen backlog).  A
+  normal client is therefore served while 1,100 idle connections are open under a
+  1024-descriptor limit.  (Nothing is closed before a new connection is actually waiting.)
 * **Timeouts** -- idle (before the first byte of a request), header (from that byte to the
   end of the headers), body (the whole body, and a least average rate after a short grace,
   so headers with no body behind them are cut in seconds) and send (writing an answer): past
@@ -82,6 +83,9 @@ class Limits:
     max_connections: int = 1000
     #: Descriptors kept free for everything else the process opens (files, models, logs).
     fd_reserve: int = 64
+    #: At the connection cap, a connection that has been sending its headers this long (a
+    #: slow-header client) may be closed to make room for a newcomer.
+    slow_header_grace: float = 1.0
     #: Largest request line plus headers (h11 answers 431 above).
     max_header_bytes: int = 16 * 1024
 
@@ -141,6 +145,16 @@ def _json_error(status: int, text: str) -> tuple[int, list[tuple[bytes, bytes]],
                     (b"connection", b"close")], body
 
 
+def _has_input(sock: socket.socket) -> bool:
+    """True when ``sock`` (non-blocking) has bytes to read already (peeked, not consumed)."""
+    try:
+        return bool(sock.recv(1, socket.MSG_PEEK))
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return False  # reset already: the connection's task finds out
+
+
 class _Closed(Exception):
     """The connection ended (end of stream, reset, or a timeout): stop serving it."""
 
@@ -159,6 +173,10 @@ class _Connection:
         self.idle = True
         self.closing = False
         self.since = time.monotonic()
+        #: When the request now arriving sent its first byte; None outside a request's headers.
+        self.headers_since: float | None = None
+        #: Bytes were waiting when the connection was accepted (set by the accept loop).
+        self.input_at_accept = False
         self.gone = asyncio.Event()
         peer = writer.get_extra_info("peername")
         self.peer = (str(peer[0]), int(peer[1])) if isinstance(peer, tuple) else None
@@ -206,8 +224,10 @@ class _Connection:
 
     # -- reading a request -----------------------------------------------------------
     async def _next_request(self) -> h11.Request | None:
-        self.idle = not self.h11.trailing_data[0]
+        arrived, self.input_at_accept = self.input_at_accept, False
+        self.idle = not (self.h11.trailing_data[0] or arrived)
         self.since = time.monotonic()
+        self.headers_since = None if self.idle else (self.headers_since or self.since)
         if self.idle:
             self.server._wake()  # an accept waiting at the cap may now evict this one
         deadline = self.since + (self.limits.idle_timeout if self.idle
@@ -220,6 +240,7 @@ class _Connection:
                 return None
             if isinstance(event, h11.Request):
                 self.idle = False
+                self.headers_since = None
                 return event
             if event is h11.NEED_DATA:
                 if self.gone.is_set():
@@ -227,7 +248,8 @@ class _Connection:
                 data = await self._read(deadline)
                 if self.idle and data:
                     self.idle = False  # the first byte: headers are now on the clock
-                    deadline = time.monotonic() + self.limits.header_timeout
+                    self.headers_since = time.monotonic()
+                    deadline = self.headers_since + self.limits.header_timeout
                 self.h11.receive_data(data)
                 continue
             return None  # ConnectionClosed (or PAUSED, which cannot happen before a request)
@@ -570,9 +592,14 @@ class HTTPServer:
             await self._pending(listener)
             if len(self._connections) >= self.cap:
                 self._room.clear()
+                recheck = None
                 if not any(c.closing for c in self._connections):
-                    self._evict_idle()  # its end (not the close request) frees the permit
-                await self._room.wait()  # a connection ended or became idle
+                    # its end (not the close request) frees the permit
+                    recheck = self._make_room()
+                try:  # a connection ended or became idle, or a header sender grew slow
+                    await asyncio.wait_for(self._room.wait(), recheck)
+                except TimeoutError:
+                    pass
                 continue
             try:
                 if self._readiness:
@@ -596,12 +623,17 @@ class HTTPServer:
                         pass
                 continue
             sock.setblocking(False)
+            sending = _has_input(sock)  # bytes already here: in its headers, not idle
             try:
                 reader, writer = await asyncio.open_connection(sock=sock)
             except OSError:
                 sock.close()
                 continue
             conn = _Connection(self, reader, writer)
+            if sending:
+                conn.idle = False
+                conn.headers_since = time.monotonic()
+                conn.input_at_accept = True
             self._connections.add(conn)
             self.peak_connections = max(self.peak_connections, len(self._connections))
             task = asyncio.create_task(conn.run())
@@ -652,6 +684,34 @@ class HTTPServer:
             return False
         min(idle, key=lambda c: c.since).close()
         return True
+
+    def _make_room(self) -> float | None:
+        """At the cap with a newcomer waiting: close one connection that is not serving a
+        request, if one has been so for ``slow_header_grace`` seconds -- the one idle the
+        longest, else the one that has been sending its headers the longest (a slow-header
+        client: a real client's headers take a packet or two).  Returns the seconds until
+        such a connection will exist, or None (one was closed, or every connection is in a
+        request and only an ending one makes room).
+
+        The grace keeps a connection that has just been accepted (its request not yet
+        parsed, or not yet sent) from being closed by the next one in the backlog.
+        """
+        now = time.monotonic()
+        grace = self.limits.slow_header_grace
+        live = self._live()
+        idle = [(now - c.since, c) for c in live if c.idle]
+        sending = [(now - c.headers_since, c) for c in live if c.headers_since is not None]
+        waits = []
+        for group in (idle, sending):
+            if group:
+                age, victim = max(group, key=lambda item: item[0])
+                if age >= grace:
+                    log.debug("at the connection cap (%d): closed a connection %s for %.1f s",
+                              self.cap, "idle" if victim.idle else "sending headers", age)
+                    victim.close()
+                    return None
+                waits.append(grace - age)
+        return min(waits) if waits else None
 
     def _out_of_descriptors(self, exc: OSError) -> None:
         self._refused_accepts += 1
