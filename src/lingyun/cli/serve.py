@@ -51,6 +51,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--queue", type=_non_negative(int), default=8, metavar="N",
                         help="requests that may wait for a thread; more get a retryable "
                         "busy envelope (250) at once (default 8)")
+    parser.add_argument("--queue-timeout", type=_positive(float), default=60.0, metavar="S",
+                        help="a request that cannot start recognising within S seconds is "
+                        "answered with a retryable busy envelope (250) (default 60)")
     parser.add_argument("--max-body", type=_positive(int), default=10 * 1024 * 1024,
                         metavar="BYTES",
                         help="largest accepted image (error 230 above; default 10 MiB)")
@@ -147,9 +150,11 @@ def run(args: argparse.Namespace) -> int:
           f"(also /ocr/auto_recognise, GET /health)", flush=True)
     print(f"engines: {', '.join(e.name for e in core.engines)}", flush=True)
     print(f"accounts (app keys): {', '.join(accounts.app_keys())}", flush=True)
-    print(f"limits: {args.workers} workers + {args.queue} queued, "
+    print(f"limits: {args.workers} workers + {args.queue} queued (for at most "
+          f"{args.queue_timeout:g} s), "
           f"{connection_cap(limits)} connections, {args.max_pixels:,} pixels", flush=True)
-    app = ServiceApp(core, args.workers, queue=args.queue, trusted_proxies=args.trusted_proxy)
+    app = ServiceApp(core, args.workers, queue=args.queue, queue_timeout=args.queue_timeout,
+                     trusted_proxies=args.trusted_proxy)
     serve(app, sock, limits=limits, grace=args.grace)
     print("lingyun local service stopped", flush=True)
     if app.abandoned:
