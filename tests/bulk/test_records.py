@@ -165,3 +165,18 @@ def test_parquet_dataset_round_trip_and_resume(tmp_path: Path) -> None:
         ParquetSink(directory)
     assert sum(ParquetSink(directory, resume=True).done().values()) == 5
     assert not any(name.endswith(".tmp") for name in os.listdir(directory))
+
+
+def test_records_is_split_by_job_and_keeps_its_public_names() -> None:
+    import lingyun.bulk.records as records
+    from lingyun.bulk import journal, jsonl, parquet, record
+
+    homes = {"JsonlSink": jsonl, "read_records": jsonl, "Sink": jsonl,
+             "FSYNC_POLICIES": jsonl, "ParquetSink": parquet, "Journal": journal,
+             "InFlight": journal, "make_record": record, "record_key": record,
+             "key_of": record, "error_info": record, "canonical_options": record,
+             "RecordsError": record}
+    assert set(records.__all__) == set(homes)
+    for name, module in homes.items():
+        assert getattr(records, name) is getattr(module, name), name
+        assert name in module.__all__, name

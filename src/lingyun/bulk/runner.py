@@ -31,9 +31,11 @@ from typing import TYPE_CHECKING, Any
 from ..batch import BatchItem, run_batch
 from ..errors import UsageError
 from .fit import DEFAULT_LIMIT, Fitted, fit
+from .journal import Journal
+from .jsonl import Sink
 from .pages import PageInput
 from .progress import Progress, ProgressCallback
-from .records import Journal, Sink, canonical_options, make_record, record_key
+from .record import canonical_options, make_record, record_key
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -196,7 +198,8 @@ def open_sink(target: Any, *, resume: bool) -> tuple[Sink, Journal | None]:
     import os
     from pathlib import Path
 
-    from .records import JsonlSink, ParquetSink
+    from .jsonl import JsonlSink
+    from .parquet import ParquetSink
 
     if not isinstance(target, str | os.PathLike):
         raise UsageError(f"sink must be a path or a Sink, got {type(target).__name__}")
