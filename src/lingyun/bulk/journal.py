@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .files import portable
 from .record import RecordsError
 
 __all__ = ["InFlight", "Journal"]
@@ -106,7 +107,7 @@ class Journal:
         """Record that the call for ``key`` is about to be sent (committed before return)."""
         with self._lock:
             self._conn.execute("INSERT INTO started (key, source, page) VALUES (?, ?, ?)",
-                               (key, source, page))
+                               (portable(key), portable(source), page))
 
     def close(self) -> None:
         with self._lock:

@@ -31,7 +31,11 @@ FSYNC_POLICIES = ("close", "always", "never")
 
 
 def _line(record: Mapping[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+    text = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate somewhere: JSON's \\uXXXX escapes carry it
+        return (json.dumps(record, separators=(",", ":")) + "\n").encode("ascii")
 
 
 class Sink(Protocol):

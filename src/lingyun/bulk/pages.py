@@ -22,6 +22,7 @@ import threading
 from dataclasses import dataclass
 
 from ..errors import ImageError, UsageError
+from .files import read_file, read_head
 
 __all__ = ["DEFAULT_DPI", "PageInput", "PageSelection", "expand", "parse_pages", "sniff_kind"]
 
@@ -97,21 +98,17 @@ class PageInput:
             return _render_pdf_page(self.source, self.page or 1, self.dpi)
         if self.kind == "tiff":
             return _tiff_frame(self.source, self.page or 1)
-        from ..images import read_image
-
-        data = read_image(self.source)
-        assert data is not None  # a str path is always understood
-        return data
+        return read_file(self.source)
 
 
 def expand(path: str, pages: PageSelection | None = None,
            dpi: int = DEFAULT_DPI) -> list[PageInput]:
     """The inputs for one file: its pages (PDF, TIFF) or itself (any other image)."""
     try:
-        with open(path, "rb") as handle:
-            kind = sniff_kind(handle.read(8))
-    except OSError:
-        return [PageInput(path)]  # load() reports the missing or unreadable file
+        head, _ = read_head(path)
+    except ImageError as exc:  # missing, unreadable, not a regular file: one error record
+        return [PageInput(path, problem=str(exc))]
+    kind = sniff_kind(head)
     if kind == "image":
         return [PageInput(path)]
     try:

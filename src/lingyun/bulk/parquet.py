@@ -101,7 +101,7 @@ def _parquet_schema():
         ("source", pa.string()), ("page", pa.int32()), ("sha256", pa.string()),
         ("document_type", pa.string()), ("options", pa.string()), ("ok", pa.bool_()),
         ("result", pa.string()), ("error_type", pa.string()), ("error_code", pa.int64()),
-        ("error_message", pa.string()), ("fit", pa.string()),
+        ("error_message", pa.string()), ("fit", pa.string()), ("path_bytes", pa.string()),
     ])
 
 
@@ -117,7 +117,7 @@ def _to_row(record: Mapping[str, Any]) -> dict[str, Any]:
         "options": _dumps(record.get("options") or {}), "ok": bool(record.get("ok")),
         "result": _dumps(record.get("result")), "error_type": error.get("type"),
         "error_code": error.get("code"), "error_message": error.get("message"),
-        "fit": _dumps(record.get("fit")),
+        "fit": _dumps(record.get("fit")), "path_bytes": record.get("path_bytes"),
     }
 
 
@@ -134,4 +134,6 @@ def _from_row(row: Mapping[str, Any]) -> dict[str, Any]:
                            "message": row["error_message"]}
     if row["fit"]:
         record["fit"] = json.loads(row["fit"])
+    if row.get("path_bytes"):  # absent from parts written before the column existed
+        record["path_bytes"] = row["path_bytes"]
     return record

@@ -13,7 +13,8 @@ plus ``fit`` when the image was shrunk to fit the size limit (see :mod:`lingyun.
 options)`` (:func:`record_key`), so a renamed or moved file is not sent again.  Keys are
 counted, not just collected: two inputs with identical bytes each need their own record.
 An input whose bytes could not even be read has no sha256 and is keyed by its source and
-page instead.
+page instead.  A file name that is not UTF-8 is shown escaped in ``source`` and carried
+exactly in ``path_bytes`` (see :mod:`lingyun.bulk.files`), and keys use the exact name.
 
 Where records go is the job of the sinks (:mod:`~lingyun.bulk.jsonl`,
 :mod:`~lingyun.bulk.parquet`); which calls were in flight, of the
@@ -28,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import LingyunError, ServiceError, UsageError
+from .files import from_name_bytes, name_bytes, portable
 
 __all__ = [
     "RecordsError",
@@ -57,14 +59,18 @@ def record_key(sha256: str | None, document_type: str, options: Mapping[str, Any
     opts = json.dumps(canonical_options(options), sort_keys=True, separators=(",", ":"))
     if sha256:
         return f"{sha256}|{document_type}|{opts}"
-    return f"source:{source}#{page}|{document_type}|{opts}"
+    encoded = name_bytes(source) if isinstance(source, str) else None
+    name = f"bytes:{encoded}" if encoded is not None else source
+    return f"source:{name}#{page}|{document_type}|{opts}"
 
 
 def key_of(record: Mapping[str, Any]) -> str:
-    """The resume key of a written record."""
+    """The resume key of a written record (a non-UTF-8 name from its ``path_bytes``)."""
+    source = record.get("source")
+    if isinstance(record.get("path_bytes"), str):
+        source = from_name_bytes(record["path_bytes"])
     return record_key(record.get("sha256"), record.get("document_type") or "",
-                      record.get("options"), source=record.get("source"),
-                      page=record.get("page"))
+                      record.get("options"), source=source, page=record.get("page"))
 
 
 def error_info(error: BaseException) -> dict[str, Any]:
@@ -72,8 +78,8 @@ def error_info(error: BaseException) -> dict[str, Any]:
     return {
         "type": type(error).__name__,
         "code": error.code if isinstance(error, ServiceError) else None,
-        "message": str(error) if isinstance(error, LingyunError) else
-        f"{type(error).__name__}: {error}",
+        "message": portable(str(error) if isinstance(error, LingyunError) else
+                            f"{type(error).__name__}: {error}"),
     }
 
 
@@ -81,15 +87,23 @@ def make_record(source: Any, page: int | None, sha256: str | None, document_type
                 options: Mapping[str, Any] | None, *, result: Any = None,
                 error: BaseException | None = None,
                 fit: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """The JSON record for one page: ``result.to_dict()`` on success, else ``error``."""
+    """The JSON record for one page: ``result.to_dict()`` on success, else ``error``.
+
+    A ``source`` whose name is not UTF-8 is shown with ``\\xNN`` escapes and its exact
+    bytes go in ``path_bytes`` (base64), which :func:`key_of` reads back.
+    """
+    name = source if isinstance(source, str) else _describe(source)
     record: dict[str, Any] = {
-        "source": source if isinstance(source, str) else _describe(source),
+        "source": portable(name),
         "page": page,
         "sha256": sha256,
         "document_type": document_type,
         "options": canonical_options(options),
         "ok": error is None,
     }
+    encoded = name_bytes(name)
+    if encoded is not None:
+        record["path_bytes"] = encoded
     if error is None:
         record["result"] = result.to_dict()
     else:

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..bulk import expand_all, list_inputs, parse_pages
+from ..bulk.files import portable
 from ..bulk.fit import DEFAULT_LIMIT
 from ..bulk.pages import DEFAULT_DPI
 from ..bulk.progress import ProgressBar
@@ -188,7 +189,7 @@ def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: lis
                   size_limit=args.max_bytes)
     status = EXIT_OK
     for item in run.run(pages):
-        label = item.source.label
+        label = portable(item.source.label)  # a non-UTF-8 name must not stop the printing
         if item.error is not None:
             print(f"lingyun: {label}: {item.error.__class__.__name__}: {item.error}",
                   file=sys.stderr)
@@ -295,7 +296,7 @@ class _Exporter:
         return name if page is None else f"{name}-p{page}"
 
     def add(self, item: Any) -> None:
-        label = getattr(item.source, "label", str(item.source))
+        label = portable(getattr(item.source, "label", str(item.source)))
         if self.overlay is not None:
             image = item.source.load() if hasattr(item.source, "load") else item.source
             self.exports.render_overlay(item.result, image,
