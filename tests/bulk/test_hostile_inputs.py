@@ -8,6 +8,7 @@ record that names the file exactly), never a crash, a hang or an unbounded read.
 from __future__ import annotations
 
 import base64
+import io
 import os
 import sys
 from pathlib import Path
@@ -117,3 +118,197 @@ def test_a_run_over_hostile_files_gives_one_record_each(
     assert [r["ok"] for r in records].count(True) == 1
     assert {r["error"]["type"] for r in records if not r["ok"]} == {"ImageError"}
     assert len(service_env.requests) == 1
+
+
+def _tiff(frames: list[tuple[int, int, bytes]]) -> bytes:
+    """A classic little-endian TIFF, one uncompressed 8-bit grey strip per frame.
+
+    A frame's declared width and height need not match its pixel bytes: that is how a
+    few hundred bytes claim 30000 × 30000 pixels.
+    """
+    import struct
+
+    out = bytearray(b"II*\x00\x00\x00\x00\x00")
+    previous_next = 4  # where the offset of the next IFD is to be written
+    for width, height, pixels in frames:
+        strip = len(out)
+        out += pixels
+        if len(out) % 2:
+            out += b"\x00"
+        ifd = len(out)
+        struct.pack_into("<I", out, previous_next, ifd)
+        entries = [(256, 4, width), (257, 4, height), (258, 3, 8), (259, 3, 1), (262, 3, 1),
+                   (273, 4, strip), (277, 3, 1), (278, 4, height), (279, 4, len(pixels))]
+        out += struct.pack("<H", len(entries))
+        for tag, kind, value in entries:
+            packed = struct.pack("<H", value) + b"\x00\x00" if kind == 3 else \
+                struct.pack("<I", value)
+            out += struct.pack("<HHI", tag, kind, 1) + packed
+        previous_next = len(out)
+        out += b"\x00\x00\x00\x00"
+    return bytes(out)
+
+
+def _grey(value: int, size: int = 8) -> tuple[int, int, bytes]:
+    return size, size, bytes([value]) * (size * size)
+
+
+def test_a_tiff_frame_claiming_30000_squared_is_refused_at_listing(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.tif"
+    bomb.write_bytes(_tiff([(30000, 30000, b"\x00" * 64)]))
+    assert bomb.stat().st_size < 400
+    (page,) = expand(str(bomb))
+    assert page.problem is not None and "page 1 of" in page.problem
+    assert "30000 × 30000 px" in page.problem and "50,000,000-pixel limit" in page.problem
+    mixed = tmp_path / "mixed.tif"  # a bomb in the middle of good frames
+    mixed.write_bytes(_tiff([_grey(10), (40000, 40000, b"\x00" * 64), _grey(30)]))
+    pages = expand(str(mixed))
+    assert [p.problem is None for p in pages] == [True, False, True]
+    from PIL import Image
+
+    third = Image.open(io.BytesIO(pages[2].load()))
+    assert third.size == (8, 8) and third.getpixel((0, 0)) == 30
+    with pytest.raises(ImageError, match="page 2 of .*40000 × 40000 px"):
+        pages[1].load()
+
+
+def test_broken_tiff_chains_are_named_not_raised(tmp_path: Path) -> None:
+    import struct
+
+    cut = tmp_path / "cut.tif"
+    cut.write_bytes(_tiff([_grey(1), _grey(2)])[:-20])
+    (page,) = expand(str(cut))
+    assert "directory of page 2" in (page.problem or "")
+    loop = bytearray(_tiff([_grey(1)]))
+    struct.pack_into("<I", loop, len(loop) - 4, struct.unpack_from("<I", loop, 4)[0])
+    (tmp_path / "loop.tif").write_bytes(bytes(loop))
+    assert [p.page for p in expand(str(tmp_path / "loop.tif"))] == [1]  # a loop ends the chain
+
+
+def test_multi_page_tiff_costs_linear_directory_reads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image, TiffImagePlugin
+
+    from lingyun.bulk import tiff
+
+    count = 150
+    path = tmp_path / "long.tif"
+    path.write_bytes(_tiff([_grey(n) for n in range(count)]))
+    tiff.release()
+    reads = 0
+    original = TiffImagePlugin.ImageFileDirectory_v2.load
+
+    def counting(self, fp):  # type: ignore[no-untyped-def]
+        nonlocal reads
+        reads += 1
+        return original(self, fp)
+
+    monkeypatch.setattr(TiffImagePlugin.ImageFileDirectory_v2, "load", counting)
+    pages = expand(str(path))
+    assert len(pages) == count and reads == 0  # listing parses the directories itself
+    values = [Image.open(io.BytesIO(p.load())).getpixel((0, 0)) for p in pages]
+    tiff.release()
+    assert values == list(range(count))
+    assert reads <= 4 * count  # (3 per frame today) reopening per page walks ~count²/2
+
+
+def _pdf_pages(path: Path, sizes: list[tuple[float, float]]) -> None:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument.new()
+    for width, height in sizes:
+        document.new_page(width, height)
+    document.save(str(path))
+    document.close()
+
+
+def test_pdf_pages_are_rendered_within_the_pixel_limit_or_refused_by_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PIL import Image
+
+    from lingyun.bulk import pdf
+
+    path = tmp_path / "x.pdf"
+    _pdf_pages(path, [(3000, 3000), (100000, 100000), (300, 200)])
+    assert path.stat().st_size < 2000
+    monkeypatch.setattr(pdf, "MAX_PIXELS", 2_000_000)  # the same rule, a cheaper render
+    big, huge, small = expand(str(path), dpi=200)
+    rendered = Image.open(io.BytesIO(big.load()))
+    assert 1_900_000 <= rendered.width * rendered.height <= 2_000_000
+    with pytest.raises(ImageError, match=r"page 2 of .*x\.pdf is 100000 × 100000 pt"):
+        huge.load()
+    assert Image.open(io.BytesIO(small.load())).size == (834, 556)  # 200 dpi (rounded up)
+    # At the real limit, a 7000 pt page is drawn at ~72 dpi, not 200 dpi (19444² px).
+    scale = pdf.render_scale(7000, 7000, 200, max_pixels=50_000_000)
+    assert (7000 * scale) ** 2 <= 50_000_000 and scale * 72 > 70
+    with pytest.raises(ImageError, match="no drawable size"):
+        pdf.render_scale(0, 100, 200)
+
+
+def test_a_library_exception_becomes_the_inputs_image_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lingyun.bulk import pages as pages_module
+
+    path = tmp_path / "x.pdf"
+    _pdf_pages(path, [(100, 100)])
+
+    def out_of_memory(*args: object) -> bytes:
+        raise MemoryError()
+
+    monkeypatch.setattr(pages_module, "render_page", out_of_memory)
+    (page,) = expand(str(path))
+    with pytest.raises(ImageError, match=r"page 1 of .*x\.pdf cannot be read: MemoryError: "
+                                         "no message"):
+        page.load()
+
+    def broken_count(path: str) -> int:
+        raise RuntimeError("pdfium said no")
+
+    monkeypatch.setattr(pages_module, "page_count", broken_count)
+    (page,) = expand(str(path))  # listing never raises
+    with pytest.raises(ImageError, match="cannot be listed: RuntimeError: pdfium said no"):
+        page.load()
+
+
+def test_truncated_png_and_jpeg_are_image_errors_never_sent(
+    service_env: LingyunService, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    whole = png(5)
+    (folder / "cut.png").write_bytes(whole[: len(whole) - 20])
+    jpeg = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(jpeg, "JPEG")
+    (folder / "cut.jpg").write_bytes(jpeg.getvalue()[:-30])
+    (folder / "whole.jpg").write_bytes(jpeg.getvalue() + b"camera trailer")
+    out = tmp_path / "out.jsonl"
+    assert main(["ocr", str(folder), "--out", str(out)]) == EXIT_PARTIAL
+    by_name = {Path(r["source"]).name: r for r in read_records(out)}
+    assert by_name["whole.jpg"]["ok"]
+    for name, words in (("cut.png", "PNG is truncated"), ("cut.jpg", "JPEG is truncated")):
+        error = by_name[name]["error"]
+        assert error["type"] == "ImageError" and words in error["message"], error
+    assert len(service_env.requests) == 1  # only the whole image was sent (and billed)
+
+
+def test_a_run_over_a_bomb_tiff_and_a_giant_pdf_page_finishes(
+    service_env: LingyunService, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "bomb.tif").write_bytes(_tiff([(30000, 30000, b"\x00" * 64)]))
+    _pdf_pages(folder / "giant.pdf", [(100000, 100000), (200, 100)])
+    (folder / "fine.png").write_bytes(png(9))
+    out = tmp_path / "out.jsonl"
+    assert main(["ocr", str(folder), "--out", str(out)]) == EXIT_PARTIAL
+    records = {(Path(r["source"]).name, r["page"]): r for r in read_records(out)}
+    assert sorted(records) == [("bomb.tif", 1), ("fine.png", None), ("giant.pdf", 1),
+                               ("giant.pdf", 2)]
+    assert records[("fine.png", None)]["ok"] and records[("giant.pdf", 2)]["ok"]
+    assert "30000 × 30000 px" in records[("bomb.tif", 1)]["error"]["message"]
+    assert "page 1 of" in records[("giant.pdf", 1)]["error"]["message"]

@@ -25,8 +25,17 @@ import stat
 
 from ..errors import ImageError
 
-__all__ = ["MAX_FILE_BYTES", "from_name_bytes", "name_bytes", "open_regular", "portable",
-           "read_file", "read_head"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "check_complete",
+    "describe",
+    "from_name_bytes",
+    "name_bytes",
+    "open_regular",
+    "portable",
+    "read_file",
+    "read_head",
+]
 
 #: The largest input file read whole into memory (an image; PDF and TIFF pages are read by
 #: page).  Far above any photo or scan; a file over it is an error record, not a read.
@@ -156,3 +165,34 @@ def read_head(path: str, count: int = 8) -> tuple[bytes, int]:
         raise ImageError(f"cannot read {portable(path)}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def check_complete(data: bytes, name: str) -> None:
+    """Raise :class:`~lingyun.errors.ImageError` when a PNG or JPEG in ``data`` is cut short.
+
+    A file cut off by an interrupted copy or download still starts like an image, so the
+    service would be asked (and would bill) to read it.  The end tells: a PNG ends with its
+    ``IEND`` chunk, a JPEG's last scan (``FF DA``) is followed by the end-of-image marker
+    ``FF D9`` (inside the entropy-coded scan a ``FF`` byte is always followed by ``00`` or a
+    restart marker, so ``FF D9`` cannot occur there by chance; bytes a camera appends after
+    the image are allowed).  Other formats pass unchecked.
+    """
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        if data.rfind(b"\x00\x00\x00\x00IEND") < 0:
+            raise ImageError(f"{portable(name)}: the PNG is truncated ({len(data)} bytes, no "
+                             "IEND chunk at its end): an interrupted copy or download? "
+                             "not sent")
+    elif data.startswith(b"\xff\xd8\xff"):
+        scan = data.rfind(b"\xff\xda")
+        if scan < 0:
+            raise ImageError(f"{portable(name)}: the JPEG has no image data (no start of "
+                             f"scan in its {len(data)} bytes): truncated? not sent")
+        if data.find(b"\xff\xd9", scan) < 0:
+            raise ImageError(f"{portable(name)}: the JPEG is truncated ({len(data)} bytes, "
+                             "its image data does not reach the end-of-image marker FF D9): "
+                             "an interrupted copy or download? not sent")
+
+
+def describe(error: BaseException) -> str:
+    """``"Class: message"`` for a library's own exception (``MemoryError()`` has none)."""
+    return f"{type(error).__name__}: {portable(str(error)) or 'no message'}"

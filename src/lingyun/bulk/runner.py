@@ -2,7 +2,9 @@
 
 For every input page, on one of ``workers`` threads (:func:`lingyun.batch.run_batch`):
 
-1. load its bytes (a file, a PDF or TIFF page, bytes, a file object),
+1. load its bytes (a file, a PDF or TIFF page, bytes, a file object) and check that a PNG or
+   JPEG is whole (:func:`~lingyun.bulk.files.check_complete`: a truncated one is an
+   :class:`~lingyun.errors.ImageError`, never sent),
 2. :func:`~lingyun.bulk.fit.fit` them under the size limit,
 3. compute the resume key (sha256 of the bytes to send, document type, options) and skip
    the page if the output already holds a record for that key,
@@ -29,13 +31,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..batch import BatchItem, run_batch
-from ..errors import UsageError
+from ..errors import ImageError, LingyunError, UsageError
+from .files import check_complete, describe, portable
 from .fit import DEFAULT_LIMIT, Fitted, fit
 from .journal import Journal
 from .jsonl import Sink
 from .pages import PageInput
 from .progress import Progress, ProgressCallback
 from .record import canonical_options, make_record, record_key
+from .tiff import release as release_tiffs
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -121,10 +125,22 @@ class BulkRun:
             return task.source.load()
         return self.client.read_image(task.source)
 
-    def _process(self, task: _Task) -> Any:
+    def _prepare(self, task: _Task) -> Fitted:
+        """Load, check and fit ``task``'s bytes; every failure is a named LingyunError."""
         try:
             data = self._load(task)
-            fitted = fit(data, self.size_limit) if self.size_limit else Fitted(data, len(data))
+            check_complete(data, task.label)  # a cut-off PNG/JPEG is the caller's, not sent
+            return fit(data, self.size_limit) if self.size_limit else Fitted(data, len(data))
+        except LingyunError:
+            raise
+        except Exception as exc:  # a library's own exception, MemoryError: this input's
+            where = portable(task.label)
+            raise ImageError(f"{where} cannot be prepared for sending: "
+                             f"{describe(exc)}") from None
+
+    def _process(self, task: _Task) -> Any:
+        try:
+            fitted = self._prepare(task)
         except Exception:
             if self._claim(self._key(task)) == "done":  # a recorded failure is not retried
                 return _SKIPPED
@@ -161,8 +177,12 @@ class BulkRun:
             lost = self.journal.carry_over(self.sink.done())
             self._in_flight_before = Counter(entry.key for entry in lost)
         tasks = (self._task(source) for source in sources)
-        for item in run_batch(self._process, tasks, workers=self.workers, ordered=self.ordered):
-            yield self._outcome(item)
+        try:
+            for item in run_batch(self._process, tasks, workers=self.workers,
+                                  ordered=self.ordered):
+                yield self._outcome(item)
+        finally:
+            release_tiffs()  # the TIFFs kept open between pages
 
     def _outcome(self, item: BatchItem) -> BatchItem:
         task: _Task = item.source
