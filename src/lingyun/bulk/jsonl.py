@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import UsageError
+from .lock import OutputLock
 from .record import RecordsError, key_of
 
 __all__ = ["FSYNC_POLICIES", "JsonlSink", "Sink", "read_records"]
@@ -69,7 +70,8 @@ class JsonlSink:
 
     Open with :meth:`open`: a fresh run refuses an output that already has records (so a
     mistyped command never mixes two runs), ``resume=True`` reads them and repairs a torn
-    last line.
+    last line.  The open sink holds the output's lock (:mod:`lingyun.bulk.lock`) until
+    :meth:`close`: a second run on the same output is refused while this one runs.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, fsync: str = "close") -> None:
@@ -81,6 +83,7 @@ class JsonlSink:
         self._done: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._fd: int | None = None
+        self._output_lock: OutputLock | None = None
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, resume: bool = False,
@@ -88,16 +91,21 @@ class JsonlSink:
         sink = cls(path, fsync=fsync)
         if sink.path.is_dir():
             raise RecordsError(f"output {sink.path} is a directory; give a .jsonl file")
-        exists = sink.path.exists() and sink.path.stat().st_size > 0
-        if exists and not resume:
-            raise RecordsError(f"output {sink.path} already has records; pass --resume "
-                               "(resume=True) to continue that run, or choose a new file")
-        if exists:
-            sink.repaired = _repair_tail(sink.path)
-            sink._done.update(key_of(r) for r in read_records(sink.path))
         if sink.path.parent and not sink.path.parent.exists():
             raise RecordsError(f"output directory {sink.path.parent} does not exist")
-        sink._fd = os.open(sink.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        sink._output_lock = OutputLock.acquire(sink.path)  # before reading: one run per output
+        try:
+            exists = sink.path.exists() and sink.path.stat().st_size > 0
+            if exists and not resume:
+                raise RecordsError(f"output {sink.path} already has records; pass --resume "
+                                   "(resume=True) to continue that run, or choose a new file")
+            if exists:
+                sink.repaired = _repair_tail(sink.path)
+                sink._done.update(key_of(r) for r in read_records(sink.path))
+            sink._fd = os.open(sink.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        except BaseException:
+            sink._output_lock.release()
+            raise
         return sink
 
     def done(self) -> Counter[str]:
@@ -117,6 +125,7 @@ class JsonlSink:
                 os.fsync(self._fd)
 
     def close(self) -> None:
+        """Flush (per the fsync policy), close, and let the next run have the output."""
         if self._fd is None:
             return
         try:
@@ -125,6 +134,8 @@ class JsonlSink:
         finally:
             os.close(self._fd)
             self._fd = None
+            if self._output_lock is not None:
+                self._output_lock.release()
 
     def __enter__(self) -> JsonlSink:
         return self

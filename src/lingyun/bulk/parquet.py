@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from .lock import OutputLock
 from .record import RecordsError, key_of
 
 __all__ = ["ParquetSink"]
@@ -42,15 +43,21 @@ class ParquetSink:
         self._buffer: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._done: Counter[str] = Counter()
-        parts = sorted(self.path.glob("part-*.parquet")) if self.path.is_dir() else []
         if self.path.exists() and not self.path.is_dir():
             raise RecordsError(f"Parquet output {self.path} exists and is not a directory")
-        if parts and not resume:
-            raise RecordsError(f"Parquet output {self.path} already has parts; pass resume=True "
-                               "to continue that run, or choose a new directory")
-        for record in self.read(self.path):
-            self._done[key_of(record)] += 1
-        self.path.mkdir(parents=True, exist_ok=True)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._output_lock = OutputLock.acquire(self.path)  # one run per output
+        try:
+            parts = sorted(self.path.glob("part-*.parquet")) if self.path.is_dir() else []
+            if parts and not resume:
+                raise RecordsError(f"Parquet output {self.path} already has parts; pass "
+                                   "resume=True to continue that run, or choose a new directory")
+            for record in self.read(self.path):
+                self._done[key_of(record)] += 1
+            self.path.mkdir(parents=True, exist_ok=True)
+        except BaseException:
+            self._output_lock.release()
+            raise
 
     @staticmethod
     def read(directory: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
@@ -84,8 +91,12 @@ class ParquetSink:
         self._buffer.clear()
 
     def close(self) -> None:
+        """Write what is buffered, and let the next run have the output."""
         with self._lock:
-            self._flush()
+            try:
+                self._flush()
+            finally:
+                self._output_lock.release()
 
     def __enter__(self) -> ParquetSink:
         return self

@@ -2,9 +2,10 @@
 
 For every input page, on one of ``workers`` threads (:func:`lingyun.batch.run_batch`):
 
-1. load its bytes (a file, a PDF or TIFF page, bytes, a file object) and check that a PNG or
-   JPEG is whole (:func:`~lingyun.bulk.files.check_complete`: a truncated one is an
-   :class:`~lingyun.errors.ImageError`, never sent),
+1. load its bytes (a file, a PDF or TIFF page, bytes, a file object) and, for a file, check
+   that a PNG or JPEG is whole (:func:`~lingyun.bulk.files.check_complete`: a truncated file
+   is an :class:`~lingyun.errors.ImageError`, never sent; bytes in memory are the client's
+   to check),
 2. :func:`~lingyun.bulk.fit.fit` them under the size limit,
 3. compute the resume key (sha256 of the bytes to send, document type, options) and skip
    the page if the output already holds a record for that key,
@@ -24,6 +25,7 @@ attempt, retries included, before signing.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -129,7 +131,8 @@ class BulkRun:
         """Load, check and fit ``task``'s bytes; every failure is a named LingyunError."""
         try:
             data = self._load(task)
-            check_complete(data, task.label)  # a cut-off PNG/JPEG is the caller's, not sent
+            if isinstance(task.source, PageInput | str | os.PathLike):
+                check_complete(data, task.label)  # a cut-off file is the caller's: not sent
             return fit(data, self.size_limit) if self.size_limit else Fitted(data, len(data))
         except LingyunError:
             raise
