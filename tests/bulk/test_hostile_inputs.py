@@ -312,3 +312,23 @@ def test_a_run_over_a_bomb_tiff_and_a_giant_pdf_page_finishes(
     assert records[("fine.png", None)]["ok"] and records[("giant.pdf", 2)]["ok"]
     assert "30000 × 30000 px" in records[("bomb.tif", 1)]["error"]["message"]
     assert "page 1 of" in records[("giant.pdf", 1)]["error"]["message"]
+
+
+def test_a_tree_deeper_than_the_recursion_limit_is_listed(tmp_path: Path) -> None:
+    from lingyun.bulk import list_inputs
+
+    depth = sys.getrecursionlimit() + 100
+    folder = os.open(tmp_path, os.O_RDONLY)
+    try:  # built relative to each parent folder, one level at a time
+        for _ in range(depth):
+            os.mkdir("d", dir_fd=folder)
+            inner = os.open("d", os.O_RDONLY, dir_fd=folder)
+            os.close(folder)
+            folder = inner
+        created = os.open("x.png", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=folder)
+        os.close(created)
+    finally:
+        os.close(folder)
+    found = list_inputs([str(tmp_path)])
+    assert len(found) == 1  # the file, or the folder too deep to open (its error record)
+    assert found[0].endswith(("/d/x.png", "/d"))
