@@ -105,7 +105,7 @@ class ParquetSink:
         self.close()
 
 
-def _parquet_schema():
+def _parquet_schema() -> Any:
     import pyarrow as pa
 
     return pa.schema([

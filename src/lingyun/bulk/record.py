@@ -48,7 +48,9 @@ class RecordsError(UsageError):
 def canonical_options(options: Mapping[str, Any] | None) -> dict[str, Any]:
     """``options`` as plain JSON values with sorted keys (what records store and keys use)."""
     try:
-        return json.loads(json.dumps(dict(options or {}), sort_keys=True, default=str))
+        plain: dict[str, Any] = json.loads(json.dumps(dict(options or {}), sort_keys=True,
+                                                      default=str))
+        return plain
     except (TypeError, ValueError) as exc:
         raise UsageError(f"options cannot be written to a record: {exc}") from None
 
@@ -117,6 +119,7 @@ def _describe(source: Any) -> str:
     if isinstance(source, bytes | bytearray | memoryview):
         return f"<{len(source)} bytes>"
     if isinstance(source, os.PathLike):
-        return os.fspath(source)  # type: ignore[return-value]
+        path = os.fspath(source)
+        return path if isinstance(path, str) else os.fsdecode(path)
     name = getattr(source, "name", None)
     return str(name) if isinstance(name, str) else f"<{type(source).__name__}>"

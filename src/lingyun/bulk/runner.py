@@ -28,7 +28,7 @@ import hashlib
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -248,7 +248,7 @@ def batch_items(client: Client, images: Iterable[Any], document_type: str,
         sink, journal = open_sink(sink, resume=resume)
     elif sink is not None and not resume and sink.done():
         raise UsageError("the sink already holds records; pass resume=True to continue")
-    bar = ProgressBar(len(images) if hasattr(images, "__len__") else None) \
+    bar = ProgressBar(len(images) if isinstance(images, Sized) else None) \
         if progress is True else None
     callback = bar if bar is not None else progress or None
     run = BulkRun(client, document_type, options, workers=workers, ordered=ordered,
