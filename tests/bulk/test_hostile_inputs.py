@@ -329,6 +329,21 @@ def test_a_tree_deeper_than_the_recursion_limit_is_listed(tmp_path: Path) -> Non
         os.close(created)
     finally:
         os.close(folder)
-    found = list_inputs([str(tmp_path)])
-    assert len(found) == 1  # the file, or the folder too deep to open (its error record)
-    assert found[0].endswith(("/d/x.png", "/d"))
+    try:
+        found = list_inputs([str(tmp_path)])
+        assert len(found) == 1  # the file, or the folder too deep to open (its error record)
+        assert found[0].endswith(("/d/x.png", "/d"))
+    finally:
+        _flatten(tmp_path)  # shutil.rmtree (pytest's clean-up) recurses too
+
+
+def _flatten(root: Path) -> None:
+    """Remove the ``d/d/d/...`` chain under ``root`` one level at a time."""
+    while (root / "d").exists():
+        if (root / "d" / "d").exists():
+            os.rename(root / "d" / "d", root / "next")
+        for leftover in (root / "d").iterdir():
+            leftover.unlink()
+        os.rmdir(root / "d")
+        if (root / "next").exists():
+            os.rename(root / "next", root / "d")
