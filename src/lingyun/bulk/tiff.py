@@ -11,7 +11,7 @@ ends where it loops (as Pillow does); one that points past the end of the file i
 **Loading** (:func:`frame_png`) decodes one frame with Pillow.  Pillow finds frame *n* by
 walking the chain from the first frame, so opening the file anew per page would cost
 *n* steps for page *n* -- quadratic over a document.  Instead the last few TIFFs stay open
-(:class:`_OpenTiffs`, one lock each): Pillow remembers where every frame it has passed
+(one lock each): Pillow remembers where every frame it has passed
 starts, so each frame is reached from where the walk stopped and a whole document costs
 one walk.  :func:`release` closes them at the end of a run.
 """
