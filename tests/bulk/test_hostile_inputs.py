@@ -347,3 +347,29 @@ def _flatten(root: Path) -> None:
         os.rmdir(root / "d")
         if (root / "next").exists():
             os.rename(root / "next", root / "d")
+
+
+def test_a_sparse_giant_pdf_is_refused_at_listing(tmp_path: Path) -> None:
+    giant = tmp_path / "giant.pdf"
+    with open(giant, "wb") as handle:
+        handle.write(b"%PDF-1.7\n")
+        handle.truncate(20 << 30)  # PDFium would scan 20 GB of zeros for a cross-reference
+    (page,) = expand(str(giant))
+    assert "is 20.0 GB, over the 4.0 GB a PDF may be" in (page.problem or "")
+
+
+def test_an_image_over_the_byte_limit_declaring_too_many_pixels_is_not_decoded(
+    service_env: LingyunService, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    wide = tmp_path / "wide.png"
+    Image.new("1", (12000, 5000)).save(wide)  # 60 MP of one colour: a few KB of PNG
+    out = tmp_path / "out.jsonl"
+    code = main(["ocr", str(wide), "--out", str(out), "--max-bytes", "1024"])
+    (record,) = read_records(out)
+    assert code != 0 and not record["ok"]
+    assert record["error"]["type"] == "ImageError"
+    assert "12000 × 5000 px (60,000,000 pixels), over the 50,000,000" in \
+        record["error"]["message"]
+    assert service_env.requests == []

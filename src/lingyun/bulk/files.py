@@ -40,6 +40,9 @@ __all__ = [
 #: The largest input file read whole into memory (an image; PDF and TIFF pages are read by
 #: page).  Far above any photo or scan; a file over it is an error record, not a read.
 MAX_FILE_BYTES = 256 * 1024 * 1024
+#: The largest PDF or TIFF listed (they are read page by page, never whole): a sparse file
+#: claiming more is an error record, not minutes of a parser reading zeros.
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024 * 1024
 
 _KINDS = (
     (stat.S_ISDIR, "a directory"),
@@ -88,7 +91,8 @@ def from_name_bytes(encoded: str) -> str:
     return os.fsdecode(base64.b64decode(encoded))
 
 
-def _size(count: int) -> str:
+def size_text(count: int) -> str:
+    """``count`` bytes in words: ``20.0 GB``, ``3.2 MB``, ``512 bytes``."""
     for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
         if count >= scale:
             return f"{count / scale:.1f} {unit}"
@@ -134,8 +138,8 @@ def read_file(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
     fd, size = open_regular(path)
     try:
         if size > limit:
-            raise ImageError(f"{shown} is {_size(size)}, over the {_size(limit)} a bulk input "
-                             "may be: not read")
+            raise ImageError(f"{shown} is {size_text(size)}, over the {size_text(limit)} a "
+                             "bulk input may be: not read")
         if size == 0:
             raise ImageError(f"image is empty: file {shown}")
         chunks: list[bytes] = []

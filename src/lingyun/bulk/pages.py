@@ -26,7 +26,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ImageError, LingyunError, UsageError
-from .files import describe, portable, read_file, read_head
+from .files import (
+    MAX_DOCUMENT_BYTES,
+    describe,
+    portable,
+    read_file,
+    read_head,
+    size_text,
+)
 from .pdf import MAX_PIXELS, page_count, render_page
 from .tiff import frame_png, frame_sizes
 
@@ -133,10 +140,13 @@ def expand(path: str, pages: PageSelection | None = None,
 
 
 def _expand(path: str, pages: PageSelection | None, dpi: int) -> list[PageInput]:
-    head, _ = read_head(path)  # missing, unreadable, not a regular file: ImageError
+    head, size = read_head(path)  # missing, unreadable, not a regular file: ImageError
     kind = sniff_kind(head)
     if kind == "image":
         return [PageInput(path)]
+    if size > MAX_DOCUMENT_BYTES:
+        raise ImageError(f"{portable(path)} is {size_text(size)}, over the "
+                         f"{size_text(MAX_DOCUMENT_BYTES)} a {kind.upper()} may be: not read")
     sizes = frame_sizes(path) if kind == "tiff" else None
     count = len(sizes) if sizes is not None else page_count(path)
     chosen = pages.pick(count) if pages is not None else list(range(1, count + 1))

@@ -39,6 +39,7 @@ from .fit import DEFAULT_LIMIT, Fitted, fit
 from .journal import Journal
 from .jsonl import Sink
 from .pages import PageInput
+from .pdf import MAX_PIXELS
 from .progress import Progress, ProgressCallback
 from .record import canonical_options, make_record, record_key
 from .tiff import release as release_tiffs
@@ -60,6 +61,27 @@ class _Task:
     label: str
     fitted: Fitted | None = None
     sha256: str | None = None
+
+
+def _refuse_too_many_pixels(data: bytes, label: str) -> None:
+    """ImageError when the header of ``data`` declares more than :data:`MAX_PIXELS`.
+
+    Read from the header only (Pillow opens lazily): an image over the size limit is decoded
+    whole to shrink it, and a 12 MB PNG can declare 200 megapixels.
+    """
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+    except Exception:  # not an image Pillow knows, or a bomb: fit() names the problem
+        return
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"{portable(label)} is {width} × {height} px ({width * height:,} "
+                         f"pixels), over the {MAX_PIXELS:,}-pixel limit: not decoded to "
+                         "shrink it")
 
 
 class BulkRun:
@@ -133,7 +155,11 @@ class BulkRun:
             data = self._load(task)
             if isinstance(task.source, PageInput | str | os.PathLike):
                 check_complete(data, task.label)  # a cut-off file is the caller's: not sent
-            return fit(data, self.size_limit) if self.size_limit else Fitted(data, len(data))
+            if not self.size_limit:
+                return Fitted(data, len(data))
+            if len(data) > self.size_limit:
+                _refuse_too_many_pixels(data, task.label)  # fit() would decode it whole
+            return fit(data, self.size_limit)
         except LingyunError:
             raise
         except Exception as exc:  # a library's own exception, MemoryError: this input's
