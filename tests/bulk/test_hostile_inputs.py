@@ -373,3 +373,23 @@ def test_an_image_over_the_byte_limit_declaring_too_many_pixels_is_not_decoded(
     assert "12000 × 5000 px (60,000,000 pixels), over the 50,000,000" in \
         record["error"]["message"]
     assert service_env.requests == []
+
+
+@posix_only
+def test_a_folder_named_in_latin_1_prints_and_records(
+    service_env: LingyunService, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    folder = os.fsencode(tmp_path) + b"/scans-\xe9t\xe9"
+    os.mkdir(folder)
+    for n in (1, 2):
+        with open(folder + f"/{n}.png".encode(), "wb") as handle:
+            handle.write(png(n))
+    assert main(["ocr", os.fsdecode(folder), "--format", "json"]) == 0
+    printed = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [Path(p["source"]).parent.name for p in printed] == ["scans-\\xe9t\\xe9"] * 2
+    out = tmp_path / "out.jsonl"
+    assert main(["ocr", os.fsdecode(folder), "--out", str(out)]) == 0
+    assert sorted(base64.b64decode(r["path_bytes"]) for r in read_records(out)) == [
+        folder + b"/1.png", folder + b"/2.png"]
