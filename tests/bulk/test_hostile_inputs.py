@@ -393,3 +393,16 @@ def test_a_folder_named_in_latin_1_prints_and_records(
     assert main(["ocr", os.fsdecode(folder), "--out", str(out)]) == 0
     assert sorted(base64.b64decode(r["path_bytes"]) for r in read_records(out)) == [
         folder + b"/1.png", folder + b"/2.png"]
+
+
+def test_overlapping_tiff_directories_are_refused(tmp_path: Path) -> None:
+    import struct
+
+    data = bytearray(40)
+    data[:8] = b"II*\x00" + struct.pack("<I", 8)
+    struct.pack_into("<H", data, 8, 2)  # directory at 8: two entries, next at 34
+    struct.pack_into("<H", data, 10, 2)  # ...whose first tag is the count of one at 10
+    struct.pack_into("<I", data, 34, 10)  # next: 10, overlapping the first
+    (tmp_path / "overlap.tif").write_bytes(bytes(data))
+    (page,) = expand(str(tmp_path / "overlap.tif"))
+    assert "overlaps another" in (page.problem or "")

@@ -6,7 +6,8 @@ decoded and no frame is opened, so a 378-byte file whose first frame *claims*
 30000 × 30000 pixels is listed like any other, and its page is refused (by
 :mod:`lingyun.bulk.pages`, from the size read here) before anything is decoded.  Each IFD is
 read once: listing 6,000 frames is 6,000 small reads.  A chain that loops back on itself
-ends where it loops (as Pillow does); one that points past the end of the file is an error.
+ends where it loops (as Pillow does); one that points past the end of the file, or whose
+directories overlap (so that walking them could read the file many times over), is an error.
 
 **Loading** (:func:`frame_png`) decodes one frame with Pillow.  Pillow finds frame *n* by
 walking the chain from the first frame, so opening the file anew per page would cost
@@ -56,6 +57,7 @@ def frame_sizes(path: str) -> list[tuple[int, int]]:
             (offset,) = struct.unpack(order + "I", head[4:8])
             sizes: list[tuple[int, int]] = []
             seen: set[int] = set()
+            walked = 0  # bytes of directory read: at most the file's size, whatever it claims
             while offset and offset not in seen:
                 seen.add(offset)
                 if offset < 8 or offset + 2 > size:
@@ -67,6 +69,10 @@ def frame_sizes(path: str) -> list[tuple[int, int]]:
                 if len(table) < 12 * count + 4:
                     raise ImageError(f"{shown}: the directory of page {len(sizes) + 1} "
                                      f"(byte {offset}) is cut off by the end of the file")
+                walked += 2 + len(table)
+                if walked > size:  # directories are disjoint in a TIFF: these overlap
+                    raise ImageError(f"{shown}: the directory of page {len(sizes) + 1} "
+                                     f"(byte {offset}) overlaps another: not a valid TIFF")
                 sizes.append(_dimensions(table, count, order))
                 (offset,) = struct.unpack(order + "I", table[-4:])
             if not sizes:
