@@ -15,9 +15,11 @@ part of a call next to the network round trip.  Anything PDFium or Pillow raises
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ImageError
@@ -67,48 +69,47 @@ def _pdfium() -> Any:
     return pypdfium2
 
 
-def _open(path: str) -> Any:
+@contextlib.contextmanager
+def _document(path: str) -> Iterator[Any]:
+    """The PDF ``path`` open in PDFium, read through the descriptor that was checked to be a
+    regular file (never a FIFO or a device swapped in after the check)."""
     pdfium = _pdfium()
-    fd, _ = open_regular(path)  # a regular file: never hand PDFium a FIFO or a device
-    os.close(fd)
-    try:
-        return pdfium.PdfDocument(path)
-    except Exception as exc:  # PdfiumError, OSError, MemoryError: this file's error
-        raise ImageError(f"cannot open PDF {portable(path)}: {describe(exc)}") from None
+    fd, _ = open_regular(path)
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            document = pdfium.PdfDocument(handle)
+        except Exception as exc:  # PdfiumError, OSError, MemoryError: this file's error
+            raise ImageError(f"cannot open PDF {portable(path)}: {describe(exc)}") from None
+        try:
+            yield document
+        finally:
+            document.close()
 
 
 def page_count(path: str) -> int:
     """How many pages the PDF ``path`` has (nothing is rendered)."""
-    with _PDFIUM_LOCK:
-        document = _open(path)
-        try:
-            return len(document)
-        finally:
-            document.close()
+    with _PDFIUM_LOCK, _document(path) as document:
+        return len(document)
 
 
 def render_page(path: str, number: int, dpi: int, encode: Any) -> bytes:
     """Page ``number`` (1-based) of ``path`` rendered within :data:`MAX_PIXELS`, encoded."""
     shown = portable(path)
-    with _PDFIUM_LOCK:
-        document = _open(path)
+    with _PDFIUM_LOCK, _document(path) as document:
+        if not 1 <= number <= len(document):
+            raise ImageError(f"{shown}: page {number} does not exist; it has "
+                             f"{len(document)} page(s)")
+        page = document[number - 1]
         try:
-            if not 1 <= number <= len(document):
-                raise ImageError(f"{shown}: page {number} does not exist; it has "
-                                 f"{len(document)} page(s)")
-            page = document[number - 1]
-            try:
-                width, height = page.get_size()
-                scale = render_scale(width, height, dpi, page=number, source=shown,
-                                     max_pixels=MAX_PIXELS)
-                image = page.render(scale=scale).to_pil()
-            except ImageError:
-                raise
-            except Exception as exc:  # PdfiumError, MemoryError, ...: this page's error
-                raise ImageError(f"page {number} of {shown} cannot be rendered: "
-                                 f"{describe(exc)}") from None
-            finally:
-                page.close()
+            width, height = page.get_size()
+            scale = render_scale(width, height, dpi, page=number, source=shown,
+                                 max_pixels=MAX_PIXELS)
+            image = page.render(scale=scale).to_pil()
+        except ImageError:
+            raise
+        except Exception as exc:  # PdfiumError, MemoryError, ...: this page's error
+            raise ImageError(f"page {number} of {shown} cannot be rendered: "
+                             f"{describe(exc)}") from None
         finally:
-            document.close()
+            page.close()
     return bytes(encode(image))
