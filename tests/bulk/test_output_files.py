@@ -85,3 +85,19 @@ def test_a_run_writes_one_file_per_source_and_page_and_follows_no_symlink(
         assert all(not p.is_symlink() and p.stat().st_size > 0 for p in folder.iterdir())
     assert all("<html" in (exports / f"{name}.hocr").read_text(encoding="utf-8")
                for name in names.values())
+
+
+def test_an_export_that_cannot_be_written_is_reported_and_the_records_stay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lingyun.cli.ocr import _Exporter
+
+    target = tmp_path / "taken"
+    target.mkdir()  # --export FILE names a directory's path only after the run began
+    exporter = _Exporter("csv", str(tmp_path / "taken.csv"), None)
+    exporter.target = target
+    exporter.collected.append((object(), "x.png"))
+    exporter.spec = type(exporter.spec)("csv", ".csv", "test", lambda results, sources: [b"a"])
+    exporter.finish()
+    assert exporter.failures == 1
+    assert f"{target}: export not written" in capsys.readouterr().err

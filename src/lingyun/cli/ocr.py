@@ -303,7 +303,7 @@ class _Exporter:
 
     def _stem(self, item: Any) -> str:
         key = (getattr(item.source, "source", None), getattr(item.source, "page", None))
-        return self.names.get(key) or f"image-{item.index + 1}"  # type: ignore[arg-type]
+        return self.names.get(key) or f"image-{item.index + 1}"
 
     def add(self, item: Any) -> None:
         """Write ``item``'s overlay and per-page export now, or keep it for :meth:`finish`.
@@ -356,12 +356,17 @@ class _Exporter:
             write_atomic(target.with_name(f"{target.stem}-{number:04d}{suffix}"), payload)
 
     def finish(self) -> None:
+        """Write the collected pages to ``--export FILE`` (or print them)."""
         if self.spec is None or self.per_page or not self.collected:
             return
         results = [result for result, _ in self.collected]
         sources = [label for _, label in self.collected]
         if self.target is not None:
-            self._write(self.spec.render(results, sources), self.target, self.spec.suffix)
+            try:
+                self._write(self.spec.render(results, sources), self.target, self.spec.suffix)
+            except (LingyunError, OSError) as exc:  # the records are written: say, exit 5
+                self.failures += 1
+                print(f"lingyun: {self.target}: export not written: {exc}", file=sys.stderr)
             return
         for payload in self.spec.render(results, sources):
             sys.stdout.write(payload.decode("utf-8"))
