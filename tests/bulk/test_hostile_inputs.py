@@ -12,6 +12,7 @@ import io
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -406,3 +407,19 @@ def test_overlapping_tiff_directories_are_refused(tmp_path: Path) -> None:
     (tmp_path / "overlap.tif").write_bytes(bytes(data))
     (page,) = expand(str(tmp_path / "overlap.tif"))
     assert "overlaps another" in (page.problem or "")
+
+
+@posix_only
+def test_client_batch_paths_refuse_fifos_and_device_links(
+    lingyun_client: Any, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "p.png"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.png"
+    zero.symlink_to("/dev/zero")
+    fine = tmp_path / "fine.png"
+    fine.write_bytes(png(4))
+    items = list(lingyun_client.batch([str(fifo), zero, str(fine)], "text.chinese",
+                                      ordered=True))
+    assert [item.ok for item in items] == [False, False, True]
+    assert "FIFO" in str(items[0].error) and "character device" in str(items[1].error)

@@ -34,7 +34,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..batch import BatchItem, run_batch
 from ..errors import ImageError, LingyunError, UsageError
-from .files import check_complete, describe, portable
+from .files import (
+    MAX_FILE_BYTES,
+    check_complete,
+    describe,
+    open_regular,
+    portable,
+    size_text,
+)
 from .fit import DEFAULT_LIMIT, Fitted, fit
 from .journal import Journal
 from .jsonl import Sink
@@ -147,6 +154,14 @@ class BulkRun:
     def _load(self, task: _Task) -> bytes:
         if isinstance(task.source, PageInput):
             return task.source.load()
+        if isinstance(task.source, str | os.PathLike) and os.path.lexists(task.source):
+            # A path on disk must be a regular file within the size limit before any reader
+            # (the built-in one or a plugin's) opens it: a FIFO would block it forever.
+            fd, size = open_regular(os.fspath(task.source))
+            os.close(fd)
+            if size > MAX_FILE_BYTES:
+                raise ImageError(f"{portable(task.label)} is {size_text(size)}, over the "
+                                 f"{size_text(MAX_FILE_BYTES)} a bulk input may be: not read")
         return self.client.read_image(task.source)
 
     def _prepare(self, task: _Task) -> Fitted:
