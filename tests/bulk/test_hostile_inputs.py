@@ -423,3 +423,13 @@ def test_client_batch_paths_refuse_fifos_and_device_links(
                                       ordered=True))
     assert [item.ok for item in items] == [False, False, True]
     assert "FIFO" in str(items[0].error) and "character device" in str(items[1].error)
+
+
+def test_only_real_png_and_jpeg_starts_are_judged_for_truncation() -> None:
+    from lingyun.bulk.files import check_complete
+
+    check_complete(b"\x89PNG\r\n\x1a\n" + b"test image", "fixture.png")  # not a PNG: not ours
+    check_complete(b"\xff\xd8\xff", "bare.jpg")
+    with pytest.raises(ImageError, match="PNG is truncated"):
+        check_complete(png(1)[:-12], "cut.png")
+    check_complete(png(1) + b"trailing", "whole.png")

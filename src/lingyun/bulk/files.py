@@ -179,14 +179,16 @@ def check_complete(data: bytes, name: str) -> None:
     ``IEND`` chunk, a JPEG's last scan (``FF DA``) is followed by the end-of-image marker
     ``FF D9`` (inside the entropy-coded scan a ``FF`` byte is always followed by ``00`` or a
     restart marker, so ``FF D9`` cannot occur there by chance; bytes a camera appends after
-    the image are allowed).  Other formats pass unchecked.
+    the image are allowed).  Only a file that *begins* as a real PNG (signature, then the
+    ``IHDR`` chunk) or JPEG (start of image, then a segment marker) is judged: what is not an
+    image at all is the client's header check to refuse.  Other formats pass unchecked.
     """
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+    if data.startswith(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR"):
         if data.rfind(b"\x00\x00\x00\x00IEND") < 0:
             raise ImageError(f"{portable(name)}: the PNG is truncated ({len(data)} bytes, no "
                              "IEND chunk at its end): an interrupted copy or download? "
                              "not sent")
-    elif data.startswith(b"\xff\xd8\xff"):
+    elif data[:3] == b"\xff\xd8\xff" and len(data) > 4 and 0xC0 <= data[3] <= 0xFE:
         scan = data.rfind(b"\xff\xda")
         if scan < 0:
             raise ImageError(f"{portable(name)}: the JPEG has no image data (no start of "
