@@ -31,13 +31,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..bulk import expand_all, list_inputs, parse_pages
+from ..bulk.files import portable
 from ..bulk.fit import DEFAULT_LIMIT
-from ..bulk.pages import DEFAULT_DPI
+from ..bulk.outputs import output_names, write_atomic
+from ..bulk.pages import DEFAULT_DPI, PageInput
 from ..bulk.progress import ProgressBar
 from ..bulk.records import FSYNC_POLICIES
 from ..bulk.runner import BulkRun, open_sink
 from ..client import DEFAULT_DOCUMENT_TYPE
-from ..errors import UsageError
+from ..errors import LingyunError, UsageError
 from . import EXIT_OK, EXIT_PARTIAL, exit_code_for
 from .common import add_client_arguments, client_from_args, parse_pairs
 from .render import render_positions, render_table
@@ -186,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
                              + (f" matching --glob {args.glob!r}" if args.glob else ""))
         selection = parse_pages(args.pages) if args.pages is not None else None
         pages = expand_all(files, selection, args.dpi)
+        if exporter is not None:
+            exporter.plan(pages)
         if client.embedded:
             print("lingyun: served by the embedded local engine (no endpoint configured)",
                   file=sys.stderr)
@@ -265,7 +269,7 @@ def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: lis
                   size_limit=args.max_bytes)
     status = EXIT_OK
     for item in run.run(pages):
-        label = item.source.label
+        label = portable(item.source.label)  # a non-UTF-8 name must not stop the printing
         if item.error is not None:
             print(f"lingyun: {label}: {item.error.__class__.__name__}: {item.error}",
                   file=sys.stderr)
@@ -278,6 +282,8 @@ def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: lis
             emit(item.result, None if lone else label, sys.stdout)
     if exporter is not None:
         exporter.finish()
+        if exporter.failures:
+            status = EXIT_PARTIAL
     if not lone:
         print(f"lingyun: {run.progress.summary()}", file=sys.stderr)
     return status
@@ -317,6 +323,8 @@ def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: li
                   "its page was sent again", file=sys.stderr)
     print(f"lingyun: {run.progress.summary()}", file=sys.stderr)
     progress = run.progress
+    if exporter is not None and exporter.failures:
+        return EXIT_PARTIAL
     if progress.failed == 0 and progress.not_sent == 0:
         return EXIT_OK
     return exit_code_for(first_error) if len(pages) == 1 and first_error else EXIT_PARTIAL
@@ -327,7 +335,8 @@ class _Exporter:
 
     One file per page (``--export DIR/``) and overlays are written as each page finishes, so a
     bulk run holds nothing; a single ``--export FILE`` or standard output collects the pages
-    and writes them together at the end.
+    and writes them together at the end.  Files are named uniquely per source and page and
+    written by rename, never through a symlink (:mod:`lingyun.bulk.outputs`).
     """
 
     def __init__(self, fmt: str | None, target: str | None, overlay: str | None) -> None:
@@ -342,6 +351,8 @@ class _Exporter:
         self.target = Path(target) if target else None
         self.overlay = Path(overlay) if overlay else None
         self.collected: list[tuple[Any, str]] = []
+        self.names: dict[tuple[str, int | None], str] = {}
+        self.failures = 0  # files that could not be written
         for folder in (self.overlay, self.target if self.per_page else None):
             if folder is not None:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -362,37 +373,77 @@ class _Exporter:
                              f"the {args.format} export")
         return cls(args.format if args.format in EXPORTS else None, args.export, args.overlay)
 
-    @staticmethod
-    def _stem(item: Any) -> str:
-        from pathlib import Path
+    def plan(self, pages: list[Any]) -> None:
+        """Name every page's files before the run: unique per source and page."""
+        self.names = output_names((page.source, page.page) for page in pages
+                                  if isinstance(page, PageInput))
 
-        name = Path(item.source.source).stem if hasattr(item.source, "source") \
-            else f"image-{item.index + 1}"
-        page = getattr(item.source, "page", None)
-        return name if page is None else f"{name}-p{page}"
+    def _stem(self, item: Any) -> str:
+        key = (getattr(item.source, "source", None), getattr(item.source, "page", None))
+        return self.names.get(key) or f"image-{item.index + 1}"
 
     def add(self, item: Any) -> None:
-        label = getattr(item.source, "label", str(item.source))
-        if self.overlay is not None:
-            image = item.source.load() if hasattr(item.source, "load") else item.source
-            self.exports.render_overlay(item.result, image,
-                                        self.overlay / f"{self._stem(item)}.png")
-        if self.spec is None:
+        """Write ``item``'s overlay and per-page export now, or keep it for :meth:`finish`.
+
+        A file that cannot be written is reported on stderr and counted in ``failures``; the
+        run and its records go on.
+        """
+        label = portable(getattr(item.source, "label", str(item.source)))
+        try:
+            if self.overlay is not None:
+                self._overlay(item)
+            if self.spec is None:
+                return
+            if self.per_page:
+                assert self.target is not None
+                self._write(self.spec.render([item.result], [label]),
+                            self.target / f"{self._stem(item)}{self.spec.suffix}",
+                            self.spec.suffix)
+            else:
+                self.collected.append((item.result, label))
+        except (LingyunError, OSError) as exc:
+            self.failures += 1
+            print(f"lingyun: {label}: export not written: {exc}", file=sys.stderr)
+
+    def _overlay(self, item: Any) -> None:
+        import io
+
+        result = item.result
+        layout = result if hasattr(result, "chars") else getattr(result, "layout", None)
+        if layout is None:
+            raise self.exports.ExportError("this result has no position layout: recognise "
+                                           "text with withPosition=True to draw an overlay")
+        image = item.source.load() if hasattr(item.source, "load") else item.source
+        buffer = io.BytesIO()
+        self.exports.draw(layout, image).save(buffer, format="PNG")
+        assert self.overlay is not None
+        write_atomic(self.overlay / f"{self._stem(item)}.png", buffer.getvalue())
+
+    @staticmethod
+    def _write(payloads: list[bytes], target: Any, suffix: str) -> None:
+        """One payload at ``target``; several beside it as ``<stem>-0001<suffix>``, ...
+
+        (the names :func:`lingyun.exports.write` gives), each by :func:`write_atomic`.
+        """
+        if len(payloads) == 1:
+            write_atomic(target, payloads[0])
             return
-        if self.per_page:
-            assert self.target is not None
-            self.exports.write(self.spec.name, [item.result], [label],
-                               self.target / f"{self._stem(item)}{self.spec.suffix}")
-        else:
-            self.collected.append((item.result, label))
+        suffix = target.suffix or suffix
+        for number, payload in enumerate(payloads, 1):
+            write_atomic(target.with_name(f"{target.stem}-{number:04d}{suffix}"), payload)
 
     def finish(self) -> None:
+        """Write the collected pages to ``--export FILE`` (or print them)."""
         if self.spec is None or self.per_page or not self.collected:
             return
         results = [result for result, _ in self.collected]
         sources = [label for _, label in self.collected]
         if self.target is not None:
-            self.exports.write(self.spec.name, results, sources, self.target)
+            try:
+                self._write(self.spec.render(results, sources), self.target, self.spec.suffix)
+            except (LingyunError, OSError) as exc:  # the records are written: say, exit 5
+                self.failures += 1
+                print(f"lingyun: {self.target}: export not written: {exc}", file=sys.stderr)
             return
         for payload in self.spec.render(results, sources):
             sys.stdout.write(payload.decode("utf-8"))
