@@ -51,6 +51,18 @@ def test_a_run_between_slabs_goes_to_the_nearest_and_no_box_becomes_a_speck():
     assert snapped[3].tolist() == [52, 0, 58, 30]
 
 
+def test_touching_letters_are_cut_at_the_edge_between_their_slabs():
+    # "10" joined by a stroke: one ink run over columns 10-39 holds both slabs' centres
+    image = np.full((30, 60), 255, np.uint8)
+    image[5:25, 10:14] = 0  # the 1
+    image[5:25, 26:40] = 0  # the 0
+    image[20:22, 14:26] = 0  # the stroke joining them
+    slabs = [(8, 0, 22, 30), (22, 0, 42, 30)]
+    snapped = snap(ink_mask(image), slabs, [0, 0])
+    assert snapped.tolist() == [[10, 5, 22, 25], [23, 5, 40, 25]]
+    assert snapped[0, 2] <= snapped[1, 0]  # side by side, never overlapping
+
+
 def test_bad_images_are_named():
     with pytest.raises(GeometryError, match="2-D uint8"):
         ink_mask(np.zeros((3, 3, 3), np.uint8))
