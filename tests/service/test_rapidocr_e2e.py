@@ -115,3 +115,21 @@ def test_missing_model_is_a_configuration_error_naming_it(tmp_path):
 
     with pytest.raises(ConfigurationError, match="PP-OCRv6_det_small.onnx is missing"):
         model_paths(tmp_path)
+
+
+def test_white_text_on_a_transparent_background_is_read(engine):
+    """The English sample as white strokes on a fully transparent sheet: composited on
+    white it would be white on white (read as empty); the decoder lays it on black."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    grey = np.asarray(Image.open(SAMPLES / "english.png").convert("L"))
+    alpha = 255 - grey  # opaque where the sample is inked
+    sheet = np.dstack([np.full_like(grey, 255)] * 3 + [alpha])
+    png = io.BytesIO()
+    Image.fromarray(sheet, "RGBA").save(png, "PNG")
+    _w, _h, lines = engine.read_lines(png.getvalue())
+    text = "".join(g.char for line in lines for g in line.glyphs)
+    assert text.replace(" ", "") == SAMPLE_INFO["english"]["text"].replace(" ", "")

@@ -33,7 +33,7 @@ import numpy as np
 from .errors import GeometryError
 from .order import as_boxes
 
-__all__ = ["ink_mask", "otsu_level", "snap", "tighten"]
+__all__ = ["backdrop", "ink_mask", "otsu_level", "snap", "tighten"]
 
 
 def otsu_level(gray: np.ndarray) -> int:
@@ -46,6 +46,24 @@ def otsu_level(gray: np.ndarray) -> int:
         between = (mean[-1] * weight - mean * total) ** 2 / (weight * (total - weight))
     return int(np.nanargmax(np.where(np.isfinite(between), between, np.nan))) \
         if np.isfinite(between).any() else 127
+
+
+def backdrop(rgba: np.ndarray) -> int:
+    """The grey level, 0 or 255, to lay a partly transparent H x W x 4 uint8 image on so its
+    ink stays readable: black when what is visible is light (white text on a transparent
+    ground), white otherwise.  "What is visible" is the mean luminance (ITU-R BT.601
+    weights) of the pixels weighted by their opacity; a fully opaque or fully transparent
+    image gets white."""
+    image = np.asarray(rgba)
+    if image.ndim != 3 or image.shape[2] != 4 or image.dtype != np.uint8:
+        raise GeometryError(f"backdrop: expected an H x W x 4 uint8 image, got {image.dtype} "
+                            f"{image.shape}")
+    alpha = image[:, :, 3].astype(np.float64)
+    total = float(alpha.sum())
+    if total == 0 or float(alpha.min()) == 255:
+        return 255
+    luminance = image[:, :, :3].astype(np.float64) @ np.array([0.299, 0.587, 0.114])
+    return 0 if float((luminance * alpha).sum()) / total > 127.5 else 255
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:

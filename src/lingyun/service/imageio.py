@@ -8,8 +8,9 @@ against :class:`ImageLimits` *before* a single pixel is decoded; a picture over 
 decisions").  Recognition engines want one 8-bit colour picture, whatever the file holds, so
 :func:`decode` also normalises what scanners and phones produce:
 
-* transparency (RGBA, LA, palette with a transparent colour) is composited on **white** --
-  dark text on a transparent background is dark text on paper, not on black;
+* transparency (RGBA, LA, palette with a transparent colour) is composited on the ground
+  that contrasts with what is visible (:func:`lingyun.geometry.ink.backdrop`): dark text
+  on a transparent background goes on white, white text on black -- never on its own colour;
 * 16-bit greyscale is scaled to 8 bits (not clipped), CMYK and other colour spaces become RGB;
 * an animated GIF/WebP or a multi-page TIFF gives its first frame;
 * an EXIF orientation is applied, as OpenCV's ``imdecode`` did before this module.
@@ -165,7 +166,7 @@ def check(data: bytes, limits: ImageLimits | None = None) -> ImageSize:
 
 
 def _to_rgb(image) -> np.ndarray:
-    """Any Pillow mode -> H x W x 3 uint8 RGB, alpha composited on white."""
+    """Any Pillow mode -> H x W x 3 uint8 RGB, alpha composited on a contrasting ground."""
     Image, _ = _pillow()
     mode = image.mode
     if mode == "P":
@@ -175,8 +176,11 @@ def _to_rgb(image) -> np.ndarray:
         image = image.convert("RGBA")
         mode = "RGBA"
     if mode == "RGBA":
-        white = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        return np.asarray(Image.alpha_composite(white, image).convert("RGB"))
+        from ..geometry.ink import backdrop
+
+        level = backdrop(np.asarray(image))
+        ground = Image.new("RGBA", image.size, (level, level, level, 255))
+        return np.asarray(Image.alpha_composite(ground, image).convert("RGB"))
     if mode.startswith("I;16") or mode == "I":
         values = np.asarray(image).astype(np.uint32)
         grey = (np.clip(values, 0, 65535) // 257).astype(np.uint8)
