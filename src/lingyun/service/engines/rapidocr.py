@@ -86,7 +86,11 @@ def _glyphs(text: str, score: float, chars: Sequence[Any],
             line_box: Box) -> list[Glyph]:
     """Per-character glyphs from rapidocr's single-character boxes ``(char, conf, quad)``;
     ``candidates[i]`` (the recogniser's ranked classes) belongs to the i-th character.
-    Without character boxes, the line box is split evenly among the characters."""
+    Without character boxes, the line box is split evenly among the characters.
+
+    The spaces the recogniser read are kept: rapidocr gives no box for them, so each becomes
+    a space glyph between its neighbours (the stream's ``nSpaceBefore``).
+    """
     if not chars:
         inked = [ch for ch in text if not ch.isspace()] or [" "]
         left, top, right, bottom = line_box
@@ -97,11 +101,34 @@ def _glyphs(text: str, score: float, chars: Sequence[Any],
     ranked = list(candidates or ())
     if len(ranked) != len(chars):
         ranked = []
-    glyphs: list[Glyph] = []
+    inked_glyphs: list[Glyph] = []
     for i, (char, conf, quad) in enumerate(chars):
         alternatives = tuple(c for c in ranked[i][1:] if c[0] != char) if ranked else ()
         for ch in str(char) or " ":
-            glyphs.append(Glyph(ch, _box(quad), float(conf), alternatives))
+            inked_glyphs.append(Glyph(ch, _box(quad), float(conf), alternatives))
+    return _with_read_spaces(text, inked_glyphs)
+
+
+def _with_read_spaces(text: str, inked: list[Glyph]) -> list[Glyph]:
+    """``inked`` with a space glyph wherever ``text`` has white space between two of its
+    characters (only when the characters agree, else ``inked`` as it is)."""
+    if [ch for ch in text if not ch.isspace()] != [g.char for g in inked]:
+        return inked
+    glyphs: list[Glyph] = []
+    position = 0
+    pending = False
+    for ch in text:
+        if ch.isspace():
+            pending = True
+            continue
+        glyph = inked[position]
+        position += 1
+        if pending and glyphs:
+            last = glyphs[-1]
+            glyphs.append(Glyph(" ", (last.box[2], last.box[1], max(last.box[2], glyph.box[0]),
+                                      last.box[3]), 1.0))
+        pending = False
+        glyphs.append(glyph)
     return glyphs
 
 
