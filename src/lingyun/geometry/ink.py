@@ -96,7 +96,7 @@ def _window_sums(integral: np.ndarray, lo: np.ndarray, hi: np.ndarray, across_lo
 
 def _extent(sums: np.ndarray, lo: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     has = sums > 0
-    any_ink = has.any(axis=1)
+    any_ink: np.ndarray = np.asarray(has.any(axis=1))
     first = np.argmax(has, axis=1)
     last = sums.shape[1] - 1 - np.argmax(has[:, ::-1], axis=1)
     return any_ink, lo + first, lo + last + 1
@@ -170,7 +170,8 @@ def snap(mask: np.ndarray, boxes: object, line: object) -> np.ndarray:
     height, width = ink.shape
     out = box.copy()
     without = np.zeros(box.shape[0], dtype=bool)
-    bounds = np.flatnonzero(np.diff(np.concatenate(([-1], index, [-1])))) if index.size else []
+    bounds: list[int] = np.flatnonzero(np.diff(np.concatenate(([-1], index, [-1])))).tolist() \
+        if index.size else []
     for first, stop in itertools.pairwise(bounds):
         chars = box[first:stop]
         left, right = int(np.clip(chars[:, 0].min(), 0, width)), int(
@@ -179,7 +180,7 @@ def snap(mask: np.ndarray, boxes: object, line: object) -> np.ndarray:
             np.clip(chars[:, 3].max(), 0, height))
         if right <= left or bottom <= top:
             continue
-        profile = ink[top:bottom, left:right].any(axis=0)
+        profile: np.ndarray = np.asarray(ink[top:bottom, left:right].any(axis=0))
         slabs = np.asarray(boxes, dtype=np.int64).reshape(-1, 4)[first:stop]
         starts, ends = _split_touching(profile, *_runs(profile), slabs - [left, 0, left, 0])
         starts, ends = starts + left, ends + left

@@ -134,7 +134,7 @@ def _with_read_spaces(text: str, inked: list[Glyph]) -> list[Glyph]:
 
 def _session(path: str, providers: list[str], threads: int | None) -> Any:
     """An onnxruntime session on ``providers`` (threads: intra-op, ``None`` = all cores)."""
-    import onnxruntime
+    import onnxruntime  # type: ignore[import-untyped]
 
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3
@@ -154,18 +154,19 @@ def load_rapidocr(threads: int | None = None, providers: list[str] | None = None
 
     from .candidates import KeepCandidates
 
-    class KeepingRapidOCR(RapidOCR):  # type: ignore[misc]
+    class KeepingRapidOCR(RapidOCR):
         last_rec: Any = None
 
         def recognize_txt(self, img: list[np.ndarray]) -> Any:
             found = super().recognize_txt(img)
             # a copy: rapidocr replaces these members while it builds its output
-            self.last_rec = (tuple(found.txts), tuple(found.scores), tuple(found.word_results))
+            self.last_rec = (tuple(found.txts or ()), tuple(found.scores),
+                             tuple(found.word_results))
             return found
 
     paths = model_paths()
     chosen = providers if providers is not None else ["CPUExecutionProvider"]
-    ocr = KeepingRapidOCR(params=rapidocr_params(paths))
+    ocr: Any = KeepingRapidOCR(params=rapidocr_params(paths))
     for section, path in ((ocr.cfg.Det, paths.detection), (ocr.cfg.Rec, paths.recognition)):
         section._set_flag("allow_objects", True)  # so rapidocr takes our own session
         section.session = _session(str(path), chosen, threads)
@@ -306,5 +307,5 @@ class MissingRapidOCR:
 
 
 @hookimpl
-def lingyun_register_engines(register) -> None:
+def lingyun_register_engines(register: Any) -> None:
     register("rapidocr", RapidOCREngine)
