@@ -107,6 +107,10 @@ def test_engine_loads_the_pp_ocrv6_small_models_from_the_installed_package(engin
     assert ocr.cfg.Det.model_path == str(paths.detection)
     assert ocr.cfg.Rec.model_path == str(paths.recognition)
     assert ocr.text_cls is None  # no angle classifier is ever loaded
+    # both sessions are ours, on the providers of --device (the CPU by default)
+    for part in (ocr.text_det, ocr.text_rec):
+        assert part.session.session.get_providers() == engine.providers == [
+            "CPUExecutionProvider"]
 
 
 def test_missing_model_is_a_configuration_error_naming_it(tmp_path):
