@@ -21,7 +21,8 @@ split that fits the machine (``lingyun serve --processes/--threads``), and the b
 and the candidates the engine gives on the Chinese samples: the share of characters with two
 or more candidates whose distances rise, and the distances per slot (quartiles).
 
-Run: ``python benchmarks/engine_speed.py [--runs 3] [--scribe DIR] [--pool-pages 6]``.
+Run: ``python benchmarks/engine_speed.py [--runs 3] [--scribe DIR] [--scribe-pages 2]
+[--variants 'bare rapidocr 3,lingyun layer'] [--pool-pages 6] [--no-pool]``.
 """
 
 from __future__ import annotations
@@ -70,12 +71,13 @@ def a4_page() -> bytes:
     return out.getvalue()
 
 
-def images(scribe: Path | None) -> list[tuple[str, bytes]]:
+def images(scribe: Path | None, pages: int) -> list[tuple[str, bytes]]:
     found = [(p.stem, p.read_bytes()) for p in sorted(SAMPLES.glob("*.png"))]
-    found.append(("a4_300dpi", a4_page()))
+    if not os.environ.get("ENGINE_SPEED_NO_A4"):
+        found.append(("a4_300dpi", a4_page()))
     if scribe is not None and (scribe / "img").is_dir():
         found += [(p.stem, p.read_bytes()) for p in sorted((scribe / "img").glob("*"))
-                  if p.stem.split("_")[0] in ("multicol", "singlecol", "deposition")][:4]
+                  if p.stem.split("_")[0] in ("singlecol", "multicol")][:pages]
     return found
 
 
@@ -102,11 +104,11 @@ def _reader(variant: str) -> Any:
     return lambda data: engine.recognise(Job(capability, data))
 
 
-def worker(variant: str, runs: int, scribe: Path | None) -> None:
+def worker(variant: str, runs: int, scribe: Path | None, pages: int) -> None:
     """In a child process: time ``variant`` on every image, print one JSON line."""
     read = _reader(variant)
     timings: dict[str, float] = {}
-    for name, data in images(scribe):
+    for name, data in images(scribe, pages):
         read(data)  # warm: first-call allocations, caches
         seconds = []
         for _ in range(runs):
@@ -118,8 +120,10 @@ def worker(variant: str, runs: int, scribe: Path | None) -> None:
     print(json.dumps({"variant": variant, "seconds": timings, "peak_mb": peak}))
 
 
-def run_variant(variant: str, runs: int, scribe: Path | None) -> dict[str, Any] | None:
-    command = [sys.executable, __file__, "--worker", variant, "--runs", str(runs)]
+def run_variant(variant: str, runs: int, scribe: Path | None,
+                pages: int) -> dict[str, Any] | None:
+    command = [sys.executable, __file__, "--worker", variant, "--runs", str(runs),
+               "--scribe-pages", str(pages)]
     if scribe is not None:
         command += ["--scribe", str(scribe)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -192,15 +196,26 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--scribe", type=Path, default=Path("/work/data/scribe"))
     parser.add_argument("--pool-pages", type=int, default=6)
+    parser.add_argument("--scribe-pages", type=int, default=2,
+                        help="how many Scribe pages (singlecol_*, multicol_*) to add")
+    parser.add_argument("--variants", default=",".join(VARIANTS),
+                        help="comma list of the variants to run (default: all three)")
+    parser.add_argument("--no-pool", action="store_true", help="skip the pool splits")
+    parser.add_argument("--no-a4", action="store_true",
+                        help="leave the A4 page out of the per-image timings")
     parser.add_argument("--worker", choices=VARIANTS)
     args = parser.parse_args()
     scribe = args.scribe if args.scribe.is_dir() else None
     if args.worker:
-        worker(args.worker, args.runs, scribe)
+        worker(args.worker, args.runs, scribe, args.scribe_pages)
         return 0
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; "
           f"median of {args.runs} runs per image, each variant in its own process")
-    results = {v: r for v in VARIANTS if (r := run_variant(v, args.runs, scribe)) is not None}
+    if args.no_a4:
+        os.environ["ENGINE_SPEED_NO_A4"] = "1"  # the worker processes inherit it
+    chosen = [v.strip() for v in args.variants.split(",")]
+    results = {v: r for v in VARIANTS if v in chosen
+               and (r := run_variant(v, args.runs, scribe, args.scribe_pages)) is not None}
     names = list(next(iter(results.values()))["seconds"]) if results else []
     print(f"{'image':<16}" + "".join(f"{v:>18}" for v in results))
     for name in names:
@@ -221,8 +236,9 @@ def main() -> int:
               f"{statistics.median(new.values()) / statistics.median(old.values()):.2f}")
     print("candidates:")
     candidate_figures()
-    print("engine pool:")
-    pool_rates(args.pool_pages)
+    if not args.no_pool:
+        print("engine pool:")
+        pool_rates(args.pool_pages)
     return 0
 
 
