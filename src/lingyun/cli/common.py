@@ -11,8 +11,8 @@ from ..errors import UsageError
 __all__ = ["EMBEDDED_TIMEOUT", "add_client_arguments", "client_from_args", "parse_pairs"]
 
 #: Default deadline of one call on the embedded engine (no endpoint): no network to wait
-#: for, only CPU.  A dense 300-dpi A4 page costs about 15 CPU-seconds (benchmarks/
-#: engine_speed.py) and took 92 s on a 2-core machine at load 10-14: 120 s was too close.
+#: for, only CPU.  ``lingyun ocr`` on a dense 300-dpi A4 page used 26 CPU-seconds and took
+#: 92 s on a 2-core machine at load 10-14 (docs/engine.md): 120 s was too close.
 EMBEDDED_TIMEOUT = 900.0
 
 
