@@ -16,7 +16,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "src" / "lingyun" / "samples"
 INFO = json.loads((SAMPLES / "samples.json").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.skipif(not rapidocr_available(),
-                                reason="needs the local extra (rapidocr-onnxruntime)")
+                                reason="needs the local extra (rapidocr 3 + onnxruntime)")
 
 
 @pytest.fixture(autouse=True)

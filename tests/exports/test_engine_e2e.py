@@ -25,7 +25,7 @@ from lingyun.service.engines.rapidocr import rapidocr_available
 from .validators import hocr_problems, xsd_problems
 
 pytestmark = [
-    pytest.mark.skipif(not rapidocr_available(), reason="rapidocr-onnxruntime is not "
+    pytest.mark.skipif(not rapidocr_available(), reason="rapidocr 3 / onnxruntime is not "
                        "importable (pip install 'lingyun[local]')"),
     pytest.mark.local_engine,
     pytest.mark.integration,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("ocrmypdf")
-pytest.importorskip("rapidocr_onnxruntime")
+pytest.importorskip("rapidocr")
 
 from ocrmypdf.exceptions import BadArgsError
 from pdfminer.high_level import extract_text

@@ -8,8 +8,9 @@ against :class:`ImageLimits` *before* a single pixel is decoded; a picture over 
 decisions").  Recognition engines want one 8-bit colour picture, whatever the file holds, so
 :func:`decode` also normalises what scanners and phones produce:
 
-* transparency (RGBA, LA, palette with a transparent colour) is composited on **white** --
-  dark text on a transparent background is dark text on paper, not on black;
+* transparency (RGBA, LA, palette with a transparent colour) is composited on the ground
+  that contrasts with what is visible (:func:`lingyun.geometry.ink.backdrop`): dark text
+  on a transparent background goes on white, white text on black -- never on its own colour;
 * 16-bit greyscale is scaled to 8 bits (not clipped), CMYK and other colour spaces become RGB;
 * an animated GIF/WebP or a multi-page TIFF gives its first frame;
 * an EXIF orientation is applied, as OpenCV's ``imdecode`` did before this module.
@@ -277,7 +278,7 @@ def _wide_to_grey(image: Any) -> np.ndarray:
 
 
 def _to_bgr(image: Any) -> np.ndarray:
-    """Any Pillow mode -> H x W x 3 uint8 **BGR**, alpha composited on white.
+    """Any Pillow mode -> H x W x 3 uint8 **BGR**, alpha composited on the ground that contrasts with its ink.
 
     Greyscale stays one channel until the end (one third of the memory); colour is swapped
     to BGR in place, without a second full-size copy.
@@ -291,8 +292,11 @@ def _to_bgr(image: Any) -> np.ndarray:
         image = image.convert("RGBA")
         mode = "RGBA"
     if mode == "RGBA":
-        white = Image.new("RGBA", image.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(white, image).convert("RGB")
+        from ..geometry.ink import backdrop
+
+        level = backdrop(np.asarray(image))
+        ground = Image.new("RGBA", image.size, (level, level, level, 255))
+        image = Image.alpha_composite(ground, image).convert("RGB")
         mode = "RGB"
     if sample_bytes(mode) > 1:
         grey = _wide_to_grey(image)

@@ -9,18 +9,28 @@ LINE and CHAR nodes of 48 bytes, little-endian, in document order (the order imp
 tree).  :func:`page_text` is the same page as text, so the JSON text and the text rebuilt
 from the stream agree.
 
-Mapping from engine confidence ``conf`` (0..1) to the vendor's fields:
+Mapping from the engine's probabilities to the vendor's fields:
 
-* ``nDistance[0] = round((1 - conf) * 254)`` -- 0 is most certain, 254 least; slots 1-4
-  are 255 (invalid) and ``wCandidate[1:]`` are 0, since the engine gives one candidate;
-* ``bSuspect = 1`` when ``conf < SUSPECT_BELOW`` (0.8), else 0;
+* a glyph carries its character's probability ``p`` (``confidence``, 0..1) and up to four
+  alternatives ``(character, probability)``, most probable first -- the recogniser's
+  top classes for that character (:mod:`lingyun.service.engines.candidates`);
+* ``wCandidate[0]`` is the character, ``wCandidate[1:]`` the alternatives, ``nDistance[k]``
+  the distance of slot ``k``: the probability in decibels below certainty,
+  ``round(-20 * log10(p))`` clamped to 0..254 (:func:`distance`): 0 for p = 1, 6 for
+  p = 0.5, 20 for p = 0.1, 60 for p = 0.001, 254 for p <= 10**-12.7;
+* distances rise strictly with rank: an alternative whose rounded distance does not exceed
+  the slot before gets that distance + 1; an alternative that would pass 254 is dropped;
+* an unused slot is ``wCandidate = 0``, ``nDistance = 255``;
+* ``bSuspect = 1`` when ``p < SUSPECT_BELOW`` (0.8), else 0;
 * a space the engine reads is not a CHAR node: it becomes ``nSpaceBefore`` of the next
   character, as the vendor's text rebuild (spaces before each character) expects;
-* a character outside the BMP becomes two CHAR nodes (a UTF-16 surrogate pair) sharing a box.
+* a character outside the BMP becomes two CHAR nodes (a UTF-16 surrogate pair) sharing a box
+  (an alternative outside the BMP cannot be stored in ``wCandidate`` and is skipped).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -32,22 +42,23 @@ from ..geometry.words import is_wide, word_starts
 from ..iread import encode
 
 __all__ = ["SUSPECT_BELOW", "Box", "Glyph", "Line", "arrange", "distance", "encode_page",
-           "page_skew", "page_text"]
+           "page_skew", "page_text", "slots"]
 
 SUSPECT_BELOW = 0.8
 _U16 = 0xFFFF
-_UNUSED = [255, 255, 255, 255]
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom
 
 
 @dataclass(frozen=True)
 class Glyph:
-    """One recognised character with its box and the engine's confidence (0..1)."""
+    """One recognised character with its box, the engine's confidence (0..1) and the
+    recogniser's alternatives ``(character, probability)``, most probable first."""
 
     char: str
     box: Box
     confidence: float
+    candidates: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,9 +79,34 @@ def page_skew(lines: Sequence[Line]) -> float:
     return float(np.median(angles)) if angles else 0.0
 
 
-def distance(confidence: float) -> int:
-    """``round((1 - conf) * 254)``, clamped to 0..254."""
-    return max(0, min(254, round((1.0 - confidence) * 254)))
+#: Distance byte per factor of ten in probability: ``round(-20 * log10(p))`` (decibels).
+DECIBELS = 20.0
+
+
+def distance(probability: float) -> int:
+    """The distance byte of a probability: ``round(-20 * log10(p))`` clamped to 0..254
+    (p <= 0 -> 254, p >= 1 -> 0)."""
+    if not probability > 0:
+        return 254
+    return max(0, min(254, round(-DECIBELS * math.log10(min(probability, 1.0)))))
+
+
+def slots(glyph: Glyph) -> tuple[list[int], list[int]]:
+    """The five ``(wCandidate, nDistance)`` slots of a glyph (see the module docstring)."""
+    codes = [ord(glyph.char) if ord(glyph.char) <= _U16 else 0]
+    distances = [distance(glyph.confidence)]
+    for char, probability in glyph.candidates:
+        if len(codes) == 5:
+            break
+        if len(char) != 1 or ord(char) > _U16 or ord(char) in codes:
+            continue
+        rank = max(distance(probability), distances[-1] + 1)
+        if rank > 254:
+            break
+        codes.append(ord(char))
+        distances.append(rank)
+    unused = 5 - len(codes)
+    return codes + [0] * unused, distances + [255] * unused
 
 
 def _u16(value: float) -> int:
@@ -83,11 +119,11 @@ def _box(box: Box) -> dict[str, int]:
 
 def _char(glyph: Glyph, spaces: int) -> dict[str, Any]:
     # ``text`` lets the encoder split a character outside the BMP into a surrogate pair.
-    code = ord(glyph.char) if ord(glyph.char) <= _U16 else 0
+    codes, distances = slots(glyph)
     return {
         "type": "char", "text": glyph.char, "space_before": spaces, **_box(glyph.box),
         "suspect": 1 if glyph.confidence < SUSPECT_BELOW else 0,
-        "candidates": [code, 0, 0, 0, 0], "distances": [distance(glyph.confidence), *_UNUSED],
+        "candidates": codes, "distances": distances,
     }
 
 

@@ -71,7 +71,7 @@ class TemplateEngine:
 
             if not rapidocr_available():
                 raise ConfigurationError(f"the {ENGINE_NAME} engine reads lines with "
-                                         f"rapidocr-onnxruntime: {INSTALL_HINT}")
+                                         f"rapidocr 3 and onnxruntime: {INSTALL_HINT}")
         self.reader = reader
         self._lookup = lookup
         self._reader_lock = threading.Lock()
