@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from ..geometry.order import reading_order
 from ..geometry.words import is_wide, word_starts
 from ..iread import encode
+from .layouts import layout_engine
 
 __all__ = ["SUSPECT_BELOW", "Box", "Glyph", "Line", "arrange", "distance", "encode_page",
            "page_skew", "page_text"]
@@ -136,16 +136,20 @@ def _with_word_spaces(lines: Sequence[Line]) -> list[Line]:
     return spaced
 
 
-def arrange(lines: Sequence[Line], *, skew: float = 0.0) -> list[list[Line]]:
+def arrange(lines: Sequence[Line], *, skew: float = 0.0,
+            layout: str | None = None) -> list[list[Line]]:
     """Lines in reading order, grouped in blocks: ``blocks[k]`` is the k-th block's lines.
 
-    Detection boxes on one row of a block (a line the detector split, a receipt's item and
-    price) become one line; missing word spaces are added from the character gaps.  ``skew``
-    (degrees, :func:`page_skew`) turns the boxes back before the XY-cut.
+    The order comes from the layout engine named ``layout`` (default: ``LINGYUN_LAYOUT``,
+    else ``columns``; see :mod:`lingyun.service.layouts`), given ``skew`` (degrees,
+    :func:`page_skew`).  Detection boxes on one row of a block (a line the detector split,
+    a receipt's item and price) become one line; missing word spaces are added from the
+    character gaps.
     """
     if not lines:
         return []
-    found = reading_order([line.box for line in lines], skew=skew if abs(skew) < 45 else None)
+    boxes = np.array([line.box for line in lines], dtype=np.int64).reshape(-1, 4)
+    found = layout_engine(layout)(boxes, skew=skew)
     rows: dict[int, list[Line]] = {}
     blocks: dict[int, list[int]] = {}
     for index in found.order.tolist():
