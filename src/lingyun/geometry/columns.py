@@ -16,6 +16,9 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    height are text columns on both sides: at least two lines each side *border* it (end, or
    start, within ``border * h`` of its middle) and a quarter of them at least
    ``column_width * h`` wide (a column may hold a table or short lines; not a quarter).
+   The separator then runs from the first to the last line where *both* sides have text:
+   where one column ends, the lines below it are read after both columns, as a reader (and
+   the XY-cut) would.
    A table's columns of figures, a receipt's prices, are narrower: they make no separator,
    so tables and receipts keep being read row by row.
 2. **Line precedence.**  Line ``a`` comes before line ``b`` when
@@ -76,7 +79,8 @@ class Separators:
         inside = (cy[None, :] >= self.top[:, None]) & (cy[None, :] <= self.bottom[:, None])
         left = inside & (box[None, :, 2] <= self.x[:, None])
         right = inside & (box[None, :, 0] >= self.x[:, None])
-        return (left.T.astype(np.int32) @ right.astype(np.int32)) > 0
+        together: np.ndarray = (left.T.astype(np.int32) @ right.astype(np.int32)) > 0
+        return together
 
 
 def _same_row(box: np.ndarray, same_row: float) -> np.ndarray:
@@ -84,7 +88,8 @@ def _same_row(box: np.ndarray, same_row: float) -> np.ndarray:
     height = np.maximum(bottom - top, 1)
     overlap = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None],
                                                                         top[None, :])
-    return overlap >= same_row * np.minimum(height[:, None], height[None, :])
+    shared: np.ndarray = overlap >= same_row * np.minimum(height[:, None], height[None, :])
+    return shared
 
 
 def _masked_quartile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -98,7 +103,7 @@ def _masked_quartile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
-               gutter_rows: float = 3.0, column_width: float = 8.0,
+               gutter_rows: float = 2.0, column_width: float = 8.0,
                same_row: float = 0.5, border: float = 4.0) -> Separators:
     """The column separators of one page's boxes (``(n, 4)``, float), ``unit`` the line
     height; see the module docstring (step 1)."""
@@ -140,7 +145,16 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
     ok = tall & (on_left.sum(axis=1) >= 2) & (on_right.sum(axis=1) >= 2)
     for side in (on_left, on_right):
         ok &= _masked_quartile(np.broadcast_to(width, side.shape), side) >= wide
-    return Separators(mid[ok], band_top[ok], band_bottom[ok])
+    # a separator runs only where both of its columns have text: where one column ends,
+    # the lines below are read after both (as a reader, and the XY-cut, does)
+    left_side = inside & (right[None, :] <= mid[:, None])
+    right_side = inside & (left[None, :] >= mid[:, None])
+    first = np.maximum(np.where(left_side, top[None, :], np.inf).min(axis=1),
+                       np.where(right_side, top[None, :], np.inf).min(axis=1))
+    last = np.minimum(np.where(left_side, bottom[None, :], -np.inf).max(axis=1),
+                      np.where(right_side, bottom[None, :], -np.inf).max(axis=1))
+    ok &= last - first >= gutter_rows * unit
+    return Separators(mid[ok], first[ok], last[ok])
 
 
 def _spans(a: np.ndarray, b: np.ndarray, gutters: np.ndarray) -> bool:
@@ -218,7 +232,7 @@ def column_order(
     *,
     skew: object = None,
     gutter: float = 0.8,
-    gutter_rows: float = 3.0,
+    gutter_rows: float = 2.0,
     column_width: float = 8.0,
     same_row: float = 0.5,
     block_gap: float = 1.0,
@@ -236,8 +250,12 @@ def column_order(
     n = box.shape[0]
     group, group_count = _groups(groups, n)
     if skew is not None:
-        angles = np.broadcast_to(np.asarray(skew, dtype=np.float64), (group_count,)) \
-            if np.ndim(skew) == 0 or np.size(skew) == group_count else None
+        try:
+            given = np.asarray(skew, dtype=np.float64)
+        except (TypeError, ValueError):
+            given = np.full(group_count + 1, np.nan)  # reported just below
+        angles = np.broadcast_to(given, (group_count,)) \
+            if given.ndim == 0 or given.size == group_count else None
         if angles is None or not np.all(np.abs(angles) < 45):
             raise GeometryError(f"skew: expected one angle or {group_count} angles, each "
                                 f"between -45 and 45 degrees, got {skew!r}")
