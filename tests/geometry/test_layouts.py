@@ -159,3 +159,21 @@ def test_a_layout_name_registered_twice_is_an_error_naming_both_plugins():
             layout_engines()
     finally:
         pm.unregister(plugin)
+
+
+def test_a_table_of_figures_beside_a_text_column_is_read_before_it():
+    """Figures on the left, a text column on the right at its own line pitch: the table
+    (row by row) comes first, then the column -- but a table whose last column is wide
+    text (rows shared with the figures) stays one table, read row by row."""
+    table = []
+    for r in range(6):
+        y = 40 + 30 * r
+        table += [((20, y, 200, y + H), f"label{r}"), ((240, y, 290, y + H), f"n{r}a"),
+                  ((330, y, 380, y + H), f"n{r}b")]
+    text = [((430, 44 + 26 * r, 800, 44 + 26 * r + H), f"text{r}") for r in range(7)]
+    lines = table + text
+    assert read(lines[::-1]) == [t for _, t in table] + [t for _, t in text]
+    wide_last = [*table, *[((430, 40 + 30 * r, 800, 40 + 30 * r + H), f"note{r}")
+                           for r in range(6)]]
+    by_rows = sorted(wide_last, key=lambda item: (item[0][1], item[0][0]))
+    assert read(wide_last) == [t for _, t in by_rows]

@@ -15,7 +15,10 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    separator* when it is at least ``gutter_rows * h`` tall and the lines beside it over its
    height are text columns on both sides: at least two lines each side *border* it (end, or
    start, within ``border * h`` of its middle) and a quarter of them at least
-   ``column_width * h`` wide (a column may hold a table or short lines; not a quarter).
+   ``column_width * h`` wide (a column may hold a table or short lines; not a quarter) --
+   on the left side too, unless most lines on the right are not centred on a row of the
+   narrow ones on the left (within ``aligned_rows * h``): a table of figures beside a text
+   column, not a table's last, wide column.
    The separator then runs from the first to the last line where *both* sides have text:
    where one column ends, the lines below it are read after both columns, as a reader (and
    the XY-cut) would.
@@ -104,7 +107,8 @@ def _masked_quartile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
                gutter_rows: float = 2.0, column_width: float = 8.0,
-               same_row: float = 0.5, border: float = 4.0) -> Separators:
+               same_row: float = 0.5, border: float = 4.0,
+               aligned_rows: float = 0.15) -> Separators:
     """The column separators of one page's boxes (``(n, 4)``, float), ``unit`` the line
     height; see the module docstring (step 1)."""
     n = box.shape[0]
@@ -143,8 +147,18 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
     on_right = inside & (left[None, :] >= mid[:, None]) & (left[None, :] <= mid[:, None] + reach)
     wide = column_width * unit
     ok = tall & (on_left.sum(axis=1) >= 2) & (on_right.sum(axis=1) >= 2)
-    for side in (on_left, on_right):
-        ok &= _masked_quartile(np.broadcast_to(width, side.shape), side) >= wide
+    widths = np.broadcast_to(width, on_left.shape)
+    ok &= _masked_quartile(widths, on_right) >= wide
+    # narrow lines on the left (figures) are a column of their own when the text on the
+    # right does not follow their rows; a table's last, wide column does
+    narrow_left = np.flatnonzero(ok & (_masked_quartile(widths, on_left) < wide))
+    if narrow_left.size:
+        centre_y = (top + bottom) / 2
+        aligned = np.abs(centre_y[:, None] - centre_y[None, :]) <= aligned_rows * unit
+        row_mates = (on_left[narrow_left].astype(np.float32)
+                     @ aligned.astype(np.float32)) > 0
+        followed = (row_mates & on_right[narrow_left]).sum(axis=1)
+        ok[narrow_left] = followed <= on_right[narrow_left].sum(axis=1) / 2
     # a separator runs only where both of its columns have text: where one column ends,
     # the lines below are read after both (as a reader, and the XY-cut, does)
     left_side = inside & (right[None, :] <= mid[:, None])
