@@ -6,24 +6,23 @@ columns, text wraps around a picture, the gutter narrows -- and the cut then rea
 columns.  This module follows Breuel (2002, "Two geometric algorithms for layout analysis";
 2003, "High performance document layout analysis", as OCRopus did):
 
-1. **Column separators from whitespace.**  Every pair of lines on one text row with a gap of
-   at least ``gutter * h`` between them (``h``: the page's median line height) seeds a
-   candidate separator: a narrow vertical band (``±h/4``) in the middle of the gap.  The band
-   grows up and down until a line crosses it (a heading over both columns, a caption, a
-   picture's text) -- so a gutter that narrows still passes as long as its middle stays
-   white, and an interrupted one ends where it is interrupted.  A candidate is a *column
-   separator* when it is at least ``gutter_rows * h`` tall and the lines beside it over its
-   height are text columns on both sides: at least two lines each side *border* it (end, or
-   start, within ``border * h`` of its middle) and a quarter of them at least
-   ``column_width * h`` wide (a column may hold a table or short lines; not a quarter) --
-   on the left side too, unless most lines on the right are not centred on a row of the
-   narrow ones on the left (within ``aligned_rows * h``): a table of figures beside a text
-   column, not a table's last, wide column.
-   The separator then runs from the first to the last line where *both* sides have text:
-   where one column ends, the lines below it are read after both columns, as a reader (and
-   the XY-cut) would.
-   A table's columns of figures, a receipt's prices, are narrower: they make no separator,
-   so tables and receipts keep being read row by row.
+1. **Column separators from whitespace.** Every line and its nearest neighbour to the right
+   on its text row, with a gap of at least ``gutter * h`` between them (``h``: the page's
+   median line height), seed a candidate separator: a narrow vertical band (``±h/4``) in the
+   middle of the gap. The band grows up and down until a line crosses it (a heading over
+   both columns, a caption, a picture's text) -- so a gutter that narrows still passes as
+   long as its middle stays white, and an interrupted one ends where it is interrupted. A
+   candidate is a *column separator* when it is at least ``gutter_rows * h`` tall and the
+   lines beside it over its height are text columns on both sides: at least two lines each
+   side *border* it (end, or start, within ``border * h`` of its middle) and a quarter of
+   them at least ``column_width * h`` wide (a column may hold a table or short lines; not a
+   quarter) -- on the left side too, unless most lines on the right are not centred on a row
+   of the narrow ones on the left (within ``aligned_rows * h``): a table of figures beside a
+   text column, not a table's last, wide column. The separator then runs from the first to
+   the last line where *both* sides have text: where one column ends, the lines below it are
+   read after both columns, as a reader (and the XY-cut) would. A table's columns of
+   figures, a receipt's prices, are narrower: they make no separator, so tables and receipts
+   keep being read row by row.
 2. **Line precedence.**  Line ``a`` comes before line ``b`` when
    (i) ``a`` is above ``b`` and they overlap horizontally (one column, top to bottom),
    (ii) a column separator has ``a`` on its left and ``b`` on its right over its height
@@ -118,7 +117,13 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
     left, top, right, bottom = box.T
     row = _same_row(box, same_row)
     gap = left[None, :] - right[:, None]  # gap[i, j]: from the right of i to the left of j
-    seed_i, seed_j = np.nonzero(row & (gap >= gutter * unit))
+    # each line seeds with its nearest neighbour to the right on its row (a farther one has
+    # that neighbour in its gap, which blocks the band anyway)
+    ahead = np.where(row & (gap >= 0) & (left[None, :] > left[:, None]), gap, np.inf)
+    nearest = np.argmin(ahead, axis=1)
+    seed_i = np.flatnonzero(ahead[np.arange(n), nearest] >= gutter * unit)
+    seed_i = seed_i[np.isfinite(ahead[seed_i, nearest[seed_i]])]
+    seed_j = nearest[seed_i]
     if seed_i.size == 0:
         return empty
     half = unit / 4
