@@ -177,3 +177,28 @@ def test_a_table_of_figures_beside_a_text_column_is_read_before_it():
                            for r in range(6)]]
     by_rows = sorted(wide_last, key=lambda item: (item[0][1], item[0][0]))
     assert read(wide_last) == [t for _, t in by_rows]
+
+
+def spaced_line(words: list[str], y: int, *, split_at: int = -1) -> Line:
+    """Words with engine spaces between them; ``split_at`` opens a wide gap inside the
+    second word before that letter (letters standing apart, as in a spaced-out title)."""
+    glyphs, x = [], 10
+    for w, word in enumerate(words):
+        if glyphs:
+            glyphs.append(Glyph(" ", (x, y, x + 8, y + 20), 1.0))
+            x += 8
+        for i, ch in enumerate(word):
+            if w == 1 and i == split_at:
+                x += 9
+            glyphs.append(Glyph(ch, (x, y, x + 10, y + 20), 0.99))
+            x += 11
+    return Line((10, y, x, y + 20), glyphs)
+
+
+def test_a_row_with_engine_word_spaces_keeps_them_and_no_more():
+    lines = [spaced_line(["SOURCE", "INDEX", "DATA"], 10, split_at=2),
+             spaced_line(["plain", "words", "here"], 40)]
+    assert page_text(arrange(lines)) == "SOURCE INDEX DATA\nplain words here"
+    # the same letters without engine spaces are still spaced from their gaps
+    unmarked = Line(lines[1].box, [g for g in lines[1].glyphs if not g.char.isspace()])
+    assert page_text(arrange([unmarked])) == "plain words here"

@@ -143,8 +143,9 @@ def arrange(lines: Sequence[Line], *, skew: float = 0.0,
     The order comes from the layout engine named ``layout`` (default: ``LINGYUN_LAYOUT``,
     else ``columns``; see :mod:`lingyun.service.layouts`), given ``skew`` (degrees,
     :func:`page_skew`).  Detection boxes on one row of a block (a line the detector split,
-    a receipt's item and price) become one line; missing word spaces are added from the
-    character gaps.
+    a receipt's item and price) become one line; in a row where the engine marked no word
+    boundary, word spaces are added from the character gaps (a row with engine spaces keeps
+    them as they are).
     """
     if not lines:
         return []
@@ -159,8 +160,22 @@ def arrange(lines: Sequence[Line], *, skew: float = 0.0,
             blocks.setdefault(int(found.block[index]), []).append(row)
         rows[row].append(lines[index])
     merged = {row: _joined(members) for row, members in rows.items()}
-    spaced = dict(zip(merged, _with_word_spaces(list(merged.values())), strict=True))
-    return [[spaced[row] for row in blocks[block]] for block in sorted(blocks)]
+    # a row whose engine marked word boundaries (rapidocr 3's words) keeps the engine's
+    # spaces: gap statistics would split words whose letters stand apart ("IN DEX")
+    unmarked = [row for row, members in rows.items()
+                if not any(g.char.isspace() for line in members for g in line.glyphs)]
+    spaced = dict(zip(unmarked, _with_word_spaces([merged[row] for row in unmarked]),
+                      strict=True))
+    return [[spaced.get(row) or _trimmed(merged[row]) for row in blocks[block]]
+            for block in sorted(blocks)]
+
+
+def _trimmed(line: Line) -> Line:
+    """``line`` without trailing spaces."""
+    glyphs = list(line.glyphs)
+    while glyphs and glyphs[-1].char.isspace():
+        glyphs.pop()
+    return line if len(glyphs) == len(line.glyphs) else Line(line.box, glyphs, line.angle)
 
 
 def page_text(blocks: Sequence[Sequence[Line]]) -> str:
