@@ -8,7 +8,8 @@ not in this repository: their licence does not allow it).
 Columns, per page and as the mean of the pages:
 
 * **lingyun**: the bare rapidocr-3 reading below, put in reading order and word-spaced by
-  :func:`lingyun.service.positions.arrange` (the layout engine named by ``--layout``) after
+  :func:`lingyun.service.positions.arrange` (the layout engine named by ``--layout``;
+  ``engine_spaces=True``: rapidocr 3 marks its words) after
   each word's character slabs are snapped to their ink, as the service does;
 * **rapidocr**: bare rapidocr 3 -- lines in its detection order, its own words;
 * **tesseract**: the ``tesseract`` CLI with its own page layout (hOCR).
@@ -131,8 +132,7 @@ def lingyun_lines(run: dict[str, Any], gray: np.ndarray) -> list[Line]:
 
 def lingyun_page(lines: list[Line], layout: str | None) -> Page:
     """Arranged lines as lines of words (a word's box: the union of its glyphs')."""
-    options = {} if layout is None else {"layout": layout}
-    blocks = arrange(lines, skew=page_skew(lines), **options)
+    blocks = arrange(lines, skew=page_skew(lines), layout=layout, engine_spaces=True)
     page: Page = []
     for block in blocks:
         for line in block:

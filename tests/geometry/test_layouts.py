@@ -195,10 +195,13 @@ def spaced_line(words: list[str], y: int, *, split_at: int = -1) -> Line:
     return Line((10, y, x, y + 20), glyphs)
 
 
-def test_a_row_with_engine_word_spaces_keeps_them_and_no_more():
+def test_with_engine_spaces_a_row_keeps_them_and_gets_no_more():
     lines = [spaced_line(["SOURCE", "INDEX", "DATA"], 10, split_at=2),
              spaced_line(["plain", "words", "here"], 40)]
-    assert page_text(arrange(lines)) == "SOURCE INDEX DATA\nplain words here"
-    # the same letters without engine spaces are still spaced from their gaps
+    assert page_text(arrange(lines, engine_spaces=True)) == \
+        "SOURCE INDEX DATA\nplain words here"
+    # without the promise, the gaps speak too (an engine that drops some spaces)
+    assert page_text(arrange(lines)) == "SOURCE IN DEX DATA\nplain words here"
+    # letters without engine spaces are spaced from their gaps either way
     unmarked = Line(lines[1].box, [g for g in lines[1].glyphs if not g.char.isspace()])
-    assert page_text(arrange([unmarked])) == "plain words here"
+    assert page_text(arrange([unmarked], engine_spaces=True)) == "plain words here"

@@ -136,16 +136,19 @@ def _with_word_spaces(lines: Sequence[Line]) -> list[Line]:
     return spaced
 
 
-def arrange(lines: Sequence[Line], *, skew: float = 0.0,
-            layout: str | None = None) -> list[list[Line]]:
+def arrange(lines: Sequence[Line], *, skew: float = 0.0, layout: str | None = None,
+            engine_spaces: bool = False) -> list[list[Line]]:
     """Lines in reading order, grouped in blocks: ``blocks[k]`` is the k-th block's lines.
 
     The order comes from the layout engine named ``layout`` (default: ``LINGYUN_LAYOUT``,
     else ``columns``; see :mod:`lingyun.service.layouts`), given ``skew`` (degrees,
     :func:`page_skew`).  Detection boxes on one row of a block (a line the detector split,
-    a receipt's item and price) become one line; in a row where the engine marked no word
-    boundary, word spaces are added from the character gaps (a row with engine spaces keeps
-    them as they are).
+    a receipt's item and price) become one line; missing word spaces are added from the
+    character gaps.  With ``engine_spaces`` (an engine that marks every word boundary, like
+    rapidocr 3's words) a row with engine spaces keeps them and gets no more: gap statistics
+    would split words whose letters stand apart ("IN DEX"); rows without any are spaced from
+    their gaps all the same.  Leave it off for an engine that drops some spaces
+    (rapidocr-onnxruntime 1.x: "geometrytells").
     """
     if not lines:
         return []
@@ -162,8 +165,8 @@ def arrange(lines: Sequence[Line], *, skew: float = 0.0,
     merged = {row: _joined(members) for row, members in rows.items()}
     # a row whose engine marked word boundaries (rapidocr 3's words) keeps the engine's
     # spaces: gap statistics would split words whose letters stand apart ("IN DEX")
-    unmarked = [row for row, members in rows.items()
-                if not any(g.char.isspace() for line in members for g in line.glyphs)]
+    unmarked = [row for row, members in rows.items() if not engine_spaces
+                or not any(g.char.isspace() for line in members for g in line.glyphs)]
     spaced = dict(zip(unmarked, _with_word_spaces([merged[row] for row in unmarked]),
                       strict=True))
     return [[spaced.get(row) or _trimmed(merged[row]) for row in blocks[block]]
