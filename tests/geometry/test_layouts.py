@@ -205,3 +205,31 @@ def test_with_engine_spaces_a_row_keeps_them_and_gets_no_more():
     # letters without engine spaces are spaced from their gaps either way
     unmarked = Line(lines[1].box, [g for g in lines[1].glyphs if not g.char.isspace()])
     assert page_text(arrange([unmarked], engine_spaces=True)) == "plain words here"
+
+
+@pytest.mark.parametrize("answer", [None, "short", "not a permutation"])
+def test_a_layout_engine_with_a_bad_answer_is_named(answer):
+    def broken(boxes, *, skew=0.0):
+        n = len(boxes)
+        if answer == "short":
+            return ReadingOrder(order=np.arange(n), block=np.zeros(n - 1, np.int64),
+                                row=np.zeros(n, np.int64), columns=np.ones(1, np.int64))
+        if answer == "not a permutation":
+            return ReadingOrder(order=np.zeros(n, np.int64), block=np.zeros(n, np.int64),
+                                row=np.zeros(n, np.int64), columns=np.ones(1, np.int64))
+        return None
+
+    class Plugin:
+        @hookimpl
+        def lingyun_register_layouts(self, register):
+            register("broken", broken)
+
+    lines = [glyph_line("first", (10, 10, 110, 30)), glyph_line("second", (10, 40, 130, 60))]
+    pm = get_plugin_manager()
+    plugin = Plugin()
+    pm.register(plugin, name="broken-layout")
+    try:
+        with pytest.raises(ConfigurationError, match="layout engine 'broken'"):
+            arrange(lines, layout="broken")
+    finally:
+        pm.unregister(plugin)

@@ -35,7 +35,7 @@ from ..geometry.columns import column_order
 from ..geometry.order import ReadingOrder, reading_order
 from ..hookspecs import hookimpl
 
-__all__ = ["DEFAULT_LAYOUT", "LayoutEngine", "layout_engine", "layout_engines"]
+__all__ = ["DEFAULT_LAYOUT", "LayoutEngine", "layout_engine", "layout_engines", "run_layout"]
 
 #: What runs when neither the caller nor ``LINGYUN_LAYOUT`` names a layout engine.
 DEFAULT_LAYOUT = "columns"
@@ -84,3 +84,25 @@ def layout_engine(name: str | None = None) -> LayoutEngine:
         raise ConfigurationError(
             f"unknown layout engine {chosen!r}; registered layout engines: "
             f"{', '.join(engines) or 'none'}") from None
+
+
+def run_layout(name: str | None, boxes: np.ndarray, *, skew: float = 0.0) -> ReadingOrder:
+    """Run the layout engine called ``name`` (see :func:`layout_engine`) on ``boxes`` and
+    check its answer: a :class:`~lingyun.geometry.order.ReadingOrder` whose ``order`` is a
+    permutation of the lines and whose ``block`` and ``row`` have one entry per line --
+    anything else is a :class:`~lingyun.errors.ConfigurationError` naming the engine (a
+    plugin's bug must not turn into an IndexError deep in the position stream)."""
+    chosen = name or os.environ.get("LINGYUN_LAYOUT", "").strip() or DEFAULT_LAYOUT
+    found = layout_engine(chosen)(boxes, skew=skew)
+    n = boxes.shape[0]
+    if not isinstance(found, ReadingOrder):
+        raise ConfigurationError(f"layout engine {chosen!r} returned {type(found).__name__}, "
+                                 f"not a ReadingOrder")
+    order, block, row = (np.asarray(a) for a in (found.order, found.block, found.row))
+    if order.shape != (n,) or not np.array_equal(np.sort(order), np.arange(n)):
+        raise ConfigurationError(f"layout engine {chosen!r}: order is not a permutation of "
+                                 f"the {n} lines")
+    if block.shape != (n,) or row.shape != (n,):
+        raise ConfigurationError(f"layout engine {chosen!r}: block and row need one entry "
+                                 f"per line ({n}), got {block.shape} and {row.shape}")
+    return found

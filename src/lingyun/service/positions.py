@@ -29,7 +29,7 @@ import numpy as np
 
 from ..geometry.words import is_wide, word_starts
 from ..iread import encode
-from .layouts import layout_engine
+from .layouts import run_layout
 
 __all__ = ["SUSPECT_BELOW", "Box", "Glyph", "Line", "arrange", "distance", "encode_page",
            "page_skew", "page_text"]
@@ -153,7 +153,7 @@ def arrange(lines: Sequence[Line], *, skew: float = 0.0, layout: str | None = No
     if not lines:
         return []
     boxes = np.array([line.box for line in lines], dtype=np.int64).reshape(-1, 4)
-    found = layout_engine(layout)(boxes, skew=skew)
+    found = run_layout(layout, boxes, skew=skew)
     rows: dict[int, list[Line]] = {}
     blocks: dict[int, list[int]] = {}
     for index in found.order.tolist():
