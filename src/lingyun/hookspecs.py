@@ -78,3 +78,17 @@ def lingyun_register_engines(register: Callable[[str, Callable[[], Any]], None])
     :mod:`lingyun.service.engines`).  The built-in ``rapidocr`` and ``replay`` engines are
     registered through this hook exactly as a third-party engine is.
     """
+
+
+@hookspec
+def lingyun_register_layouts(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register layout engines (reading order) for the embedded engine:
+    ``register(name, layout)``.
+
+    ``layout(boxes, *, skew)`` gets the page's line boxes (an ``(n, 4)`` int64 array: left,
+    top, right, bottom, in detection order) and its skew in degrees, and returns a
+    :class:`~lingyun.geometry.order.ReadingOrder` (order, block and row per line).  The
+    built-in ``columns`` and ``xycut`` engines are registered through this hook exactly as a
+    third-party one is (see :mod:`lingyun.service.layouts`); ``LINGYUN_LAYOUT=name`` or
+    ``arrange(..., layout=name)`` chooses one.
+    """

@@ -37,9 +37,9 @@ from typing import Any
 
 import numpy as np
 
-from ..geometry.order import reading_order
 from ..geometry.words import is_wide, word_starts
 from ..iread import encode
+from .layouts import run_layout
 
 __all__ = ["SUSPECT_BELOW", "Box", "Glyph", "Line", "arrange", "distance", "encode_page",
            "page_skew", "page_text", "slots"]
@@ -172,16 +172,24 @@ def _with_word_spaces(lines: Sequence[Line]) -> list[Line]:
     return spaced
 
 
-def arrange(lines: Sequence[Line], *, skew: float = 0.0) -> list[list[Line]]:
+def arrange(lines: Sequence[Line], *, skew: float = 0.0, layout: str | None = None,
+            engine_spaces: bool = False) -> list[list[Line]]:
     """Lines in reading order, grouped in blocks: ``blocks[k]`` is the k-th block's lines.
 
-    Detection boxes on one row of a block (a line the detector split, a receipt's item and
-    price) become one line; missing word spaces are added from the character gaps.  ``skew``
-    (degrees, :func:`page_skew`) turns the boxes back before the XY-cut.
+    The order comes from the layout engine named ``layout`` (default: ``LINGYUN_LAYOUT``,
+    else ``columns``; see :mod:`lingyun.service.layouts`), given ``skew`` (degrees,
+    :func:`page_skew`).  Detection boxes on one row of a block (a line the detector split,
+    a receipt's item and price) become one line; missing word spaces are added from the
+    character gaps.  With ``engine_spaces`` (an engine that marks every word boundary, like
+    rapidocr 3's words) a row with engine spaces keeps them and gets no more: gap statistics
+    would split words whose letters stand apart ("IN DEX"); rows without any are spaced from
+    their gaps all the same.  Leave it off for an engine that drops some spaces
+    (rapidocr-onnxruntime 1.x: "geometrytells").
     """
     if not lines:
         return []
-    found = reading_order([line.box for line in lines], skew=skew if abs(skew) < 45 else None)
+    boxes = np.array([line.box for line in lines], dtype=np.int64).reshape(-1, 4)
+    found = run_layout(layout, boxes, skew=skew)
     rows: dict[int, list[Line]] = {}
     blocks: dict[int, list[int]] = {}
     for index in found.order.tolist():
@@ -191,8 +199,22 @@ def arrange(lines: Sequence[Line], *, skew: float = 0.0) -> list[list[Line]]:
             blocks.setdefault(int(found.block[index]), []).append(row)
         rows[row].append(lines[index])
     merged = {row: _joined(members) for row, members in rows.items()}
-    spaced = dict(zip(merged, _with_word_spaces(list(merged.values())), strict=True))
-    return [[spaced[row] for row in blocks[block]] for block in sorted(blocks)]
+    # a row whose engine marked word boundaries (rapidocr 3's words) keeps the engine's
+    # spaces: gap statistics would split words whose letters stand apart ("IN DEX")
+    unmarked = [row for row, members in rows.items() if not engine_spaces
+                or not any(g.char.isspace() for line in members for g in line.glyphs)]
+    spaced = dict(zip(unmarked, _with_word_spaces([merged[row] for row in unmarked]),
+                      strict=True))
+    return [[spaced.get(row) or _trimmed(merged[row]) for row in blocks[block]]
+            for block in sorted(blocks)]
+
+
+def _trimmed(line: Line) -> Line:
+    """``line`` without trailing spaces."""
+    glyphs = list(line.glyphs)
+    while glyphs and glyphs[-1].char.isspace():
+        glyphs.pop()
+    return line if len(glyphs) == len(line.glyphs) else Line(line.box, glyphs, line.angle)
 
 
 def page_text(blocks: Sequence[Sequence[Line]]) -> str:
