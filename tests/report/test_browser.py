@@ -59,7 +59,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1400,1000", "--force-device-scale-factor=1"):
+                     "--window-size=1400,1400", "--force-device-scale-factor=1"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     env = _cjk_fonts(tmp_path_factory.mktemp("fonts")) or None
@@ -91,7 +91,7 @@ def test_report_renders_without_console_errors_and_is_not_blank(
         browser: Any, recorded_run: RecordedRun, tmp_path: Path) -> None:
     from PIL import Image, ImageStat
 
-    _open(browser, recorded_run)
+    report = _open(browser, recorded_run)
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
     # The hostile file name was shown as text, not turned into an <img> that ran a handler.
@@ -100,10 +100,10 @@ def test_report_renders_without_console_errors_and_is_not_blank(
         "return document.querySelectorAll('img[src=x], script').length") == 1
     shot = _screenshot_path(tmp_path)
     shot.parent.mkdir(parents=True, exist_ok=True)
-    first = browser.find_element("css selector", "section.page figure.sheet")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
+    browser.execute_script("window.scrollTo(0, 0)")
     assert browser.save_screenshot(str(shot))
-    print(f"report screenshot: {shot}")
+    shutil.copy(report, shot.with_suffix(".html"))
+    print(f"report screenshot: {shot} (the report beside it: {shot.with_suffix('.html')})")
     with Image.open(shot) as image:
         stddev = ImageStat.Stat(image.convert("L")).stddev[0]
         images_drawn = browser.execute_script(
