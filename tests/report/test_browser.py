@@ -84,7 +84,7 @@ def _open(browser: Any, run: RecordedRun) -> Path:
 
 def _screenshot_path(tmp_path: Path) -> Path:
     wanted = os.environ.get("LINGYUN_REPORT_SCREENSHOT")
-    return Path(wanted) if wanted else tmp_path / "report.png"
+    return Path(wanted) if wanted else tmp_path / "shot" / "report.png"
 
 
 def test_report_renders_without_console_errors_and_is_not_blank(

@@ -142,8 +142,19 @@ def _controls(summary: Summary) -> str:
         '<span class="layers">show: '
         + "".join(f'<label><input type="checkbox" class="layer-toggle" value="{name}" checked>'
                   f" {name}</label> " for name in ("glyphs", "lines", "regions", "fields"))
-        + '</span>\n<span id="shown"></span>\n</nav>\n'
+        + '</span>\n<span id="shown"></span>\n' + _LEGEND + "</nav>\n"
     )
+
+
+#: What the colours over the images mean (the same classes as the drawn shapes).
+_LEGEND = (
+    '<div id="legend"><span class="key glyph-sure"></span>character, sure '
+    '<span class="key glyph-unsure"></span>unsure (green to red by confidence; '
+    'shaded: below the threshold) '
+    '<span class="key line"></span>line <span class="key region"></span>region '
+    '<span class="key cell"></span>table cell <span class="key field"></span>field '
+    '<span class="key field-issue"></span>field with issues</div>\n'
+)
 
 
 def _page(view: PageView, image: PageImage | None, note: str | None, threshold: float) -> str:
