@@ -262,3 +262,17 @@ def test_a_records_file_that_is_not_json_lines_exits_2(
     bad.write_bytes(b"\x89PNG not records\n")
     assert main(["report", str(bad), "--html", str(tmp_path / "r.html")]) == 2
     assert "line 1 is not JSON" in capsys.readouterr().err
+
+
+def test_a_pdf_page_is_rasterised_again_and_embedded(tmp_path: Path) -> None:
+    pytest.importorskip("pypdfium2", reason="PDF pages need pypdfium2")
+    from PIL import Image
+
+    pages = [Image.new("RGB", (200, 100), "white"), Image.new("RGB", (300, 120), "black")]
+    pages[0].save(tmp_path / "scan.pdf", save_all=True, append_images=pages[1:],
+                  resolution=72)
+    image, note = ImageFinder(records_dir=tmp_path, link_from=tmp_path).find("scan.pdf", 2)
+    assert note is None and image is not None
+    assert image.src.startswith("data:image/png;base64,")  # embedded even when linking
+    assert image.width is not None and image.height is not None
+    assert image.width / image.height == pytest.approx(300 / 120, rel=0.02)

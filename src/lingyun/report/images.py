@@ -134,7 +134,7 @@ class ImageFinder:
         if kind in ("pdf", "tiff"):
             from ..bulk.pages import PageInput
 
-            data = PageInput(str(path), page or 1, kind).load()
+            data = PageInput(source=str(path), page=page or 1, kind=kind).load()
             kind = "png"
         elif self.link_from is not None:
             width, height = _size(data)
