@@ -102,8 +102,9 @@ def run_records() -> list[dict[str, Any]]:
     """The records of the test run, in the order the runner would have written them."""
     chinese = text_layout_records("北京捷通华声科技", CHINESE_BOXES, width=380, height=120,
                                   distances=DISTANCES, alternatives=ALTERNATIVES)
-    hostile = text_layout_records("<&>", [(30, 40, 60, 80), (70, 40, 100, 80),
-                                          (110, 40, 140, 80)], width=504, height=120)
+    hostile = text_layout_records("<&'>", [(30, 40, 60, 80), (70, 40, 100, 80),
+                                           (110, 40, 140, 80), (150, 40, 180, 80)],
+                                  width=504, height=120)
     options = {"withPosition": True}
     return [
         timed(make_record("images/chinese.png", None, "a" * 64, "text.chinese", options,

@@ -81,9 +81,11 @@ def test_hostile_names_and_text_are_shown_escaped_never_as_markup(
     assert all("__hostile" not in text for text in elements.script_text)
     assert html.escape(HOSTILE_NAME) in page and HOSTILE_NAME not in page
     assert HOSTILE_TEXT not in page and "<script>window" not in page
-    # the glyphs of "<&>" round-trip through their attributes
-    texts = [g["data-text"] for g in elements.find("rect", class_="glyph")]
-    assert texts[-3:] == ["<", "&", ">"]
+    # the glyphs of "<&'>" round-trip through their attributes, candidates included
+    glyphs = elements.find("rect", class_="glyph")[-4:]
+    assert [g["data-text"] for g in glyphs] == ["<", "&", "'", ">"]
+    assert [json.loads(g["data-cands"]) for g in glyphs] == [
+        [["<", 0]], [["&", 0]], [["'", 0]], [[">", 0]]]
 
 
 def test_summary_counts_records_failures_by_class_and_pages_per_second() -> None:

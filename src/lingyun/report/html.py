@@ -230,8 +230,16 @@ def _shape(shape: Shape) -> str:
     return f'<rect class="{shape.kind}" {_rect(shape.box)}{text}/>'
 
 
+def _json_attr(value: object) -> str:
+    """``value`` as JSON for a *single-quoted* attribute: the JSON's double quotes stay as
+    they are (a third of the size of ``&quot;``), everything else that matters is escaped."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("'", "&#x27;"))
+
+
 def _cands(glyph: GlyphView) -> str:
-    return esc(json.dumps([[c, d] for c, d in glyph.candidates], ensure_ascii=False))
+    return _json_attr([[c, d] for c, d in glyph.candidates])
 
 
 def _glyph(glyph: GlyphView, threshold: float) -> str:
@@ -242,12 +250,12 @@ def _glyph(glyph: GlyphView, threshold: float) -> str:
         classes += " suspect"
     return (f'<rect class="{classes}" {_rect(glyph.box)} data-i="{glyph.index}" '
             f'data-text="{esc(glyph.text)}" data-conf="{_conf(glyph.confidence)}" '
-            f'data-cands="{_cands(glyph)}" style="stroke:{_colour(glyph.confidence)}"/>')
+            f"data-cands='{_cands(glyph)}' "
+            f'style="stroke:{_colour(glyph.confidence)}"/>')
 
 
 def _issues_attr(item: FieldView) -> str:
-    return esc(json.dumps([f"{i['message']} [{i['check']}]" for i in item.issues],
-                          ensure_ascii=False))
+    return _json_attr([f"{i['message']} [{i['check']}]" for i in item.issues])
 
 
 def _field_box(item: FieldView, threshold: float) -> str:
@@ -257,7 +265,7 @@ def _field_box(item: FieldView, threshold: float) -> str:
         classes += " low"
     return (f'<rect class="{classes}" {_rect(item.box)} data-field="{esc(item.path)}" '
             f'data-value="{esc(item.value)}" data-conf="{_conf(item.confidence)}" '
-            f'data-issues="{_issues_attr(item)}"/>')
+            f"data-issues='{_issues_attr(item)}'/>")
 
 
 def _fields_table(fields: list[FieldView], threshold: float) -> str:
@@ -280,7 +288,8 @@ def _fields_table(fields: list[FieldView], threshold: float) -> str:
 
 
 def _glyph_text(view: PageView, threshold: float) -> str:
-    """The page's text, one span per glyph (hover: candidates; low ones marked)."""
+    """The page's text, one span per glyph (low ones marked); hovering a span shows the
+    candidates held by the glyph's box (same ``data-i``), which is highlighted with it."""
     out = ['<div class="text">']
     for indices in view.line_glyphs:
         out.append('<div class="tline">')
@@ -289,9 +298,8 @@ def _glyph_text(view: PageView, threshold: float) -> str:
             if glyph.space_before:
                 out.append(" ")
             low = " low" if glyph.confidence is not None and glyph.confidence < threshold else ""
-            out.append(f'<span class="g{low}" data-i="{i}" data-text="{esc(glyph.text)}" '
-                       f'data-conf="{_conf(glyph.confidence)}" data-cands="{_cands(glyph)}">'
-                       f"{esc(glyph.text)}</span>")
+            out.append(f'<span class="g{low}" data-i="{i}" '
+                       f'data-conf="{_conf(glyph.confidence)}">{esc(glyph.text)}</span>')
         out.append("</div>")
     out.append("</div>\n")
     return "".join(out)

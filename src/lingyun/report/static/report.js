@@ -67,10 +67,16 @@
   function show(event) {
     var target = event.target.closest ? event.target.closest(".glyph, .g, .field") : null;
     if (!target) return;
+    var others = related(target);
+    var source = target;
+    if (target.classList.contains("g")) {
+      source = others.filter(function (node) { return node.classList.contains("glyph"); })[0];
+      if (!source) return;
+    }
     tip.textContent = "";
-    if (target.classList.contains("field")) fieldTip(target.dataset);
-    else glyphTip(target.dataset);
-    related(target).forEach(function (node) { node.classList.add("hot"); });
+    if (target.classList.contains("field")) fieldTip(source.dataset);
+    else glyphTip(source.dataset);
+    others.forEach(function (node) { node.classList.add("hot"); });
     tip.hidden = false;
     move(event);
   }
