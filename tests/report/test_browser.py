@@ -128,6 +128,14 @@ def test_hovering_a_glyph_shows_its_candidates_and_distances(
     # the same glyph in the page's text listing is highlighted with it
     assert "hot" in browser.find_element(
         "css selector", "#page-1 .text .g[data-i='2']").get_attribute("class")
+    # hovering the character in the text listing shows the same box's candidates
+    ActionChains(browser).move_to_element(
+        browser.find_element("css selector", "#page-1 .text .g[data-i='6']")).perform()
+    rows = [[cell.text for cell in row.find_elements("css selector", "td")]
+            for row in tip.find_elements("css selector", "tr.cand")]
+    assert rows == [["科", "80", "0.685"], ["料", "90", "0.646"]]
+    assert "hot" in browser.find_element(
+        "css selector", "#page-1 rect.glyph[data-i='6']").get_attribute("class")
     ActionChains(browser).move_to_element(
         browser.find_element("css selector", "#failures")).perform()
     assert not tip.is_displayed()

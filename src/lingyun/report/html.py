@@ -101,7 +101,8 @@ def _summary(summary: Summary) -> str:
     out = ['<section id="summary"><h2>Summary</h2>\n<div class="cards">\n']
     for name, number, note in cards:
         slug = name.replace(" ", "-").replace("/", "-per-")
-        out.append(f'<div class="card" id="sum-{slug}"><div class="num">{number}</div>'
+        bad = " bad" if name == "failed" and summary.failed else ""
+        out.append(f'<div class="card{bad}" id="sum-{slug}"><div class="num">{number}</div>'
                    f'<div class="what">{name}</div><div class="note">{note}</div></div>\n')
     out.append("</div>\n")
     if summary.failed_by_type:
