@@ -278,3 +278,47 @@ def test_a_pdf_page_is_rasterised_again_and_embedded(tmp_path: Path) -> None:
     assert image.src.startswith("data:image/png;base64,")  # embedded even when linking
     assert image.width is not None and image.height is not None
     assert image.width / image.height == pytest.approx(300 / 120, rel=0.02)
+
+
+def test_a_large_image_is_downscaled_for_embedding_but_boxes_keep_its_pixels(
+        tmp_path: Path) -> None:
+    import base64
+    import io
+
+    from PIL import Image
+
+    Image.new("RGB", (3000, 1000), "white").save(tmp_path / "wide.png")
+    image, _ = ImageFinder(records_dir=tmp_path, max_side=500).find("wide.png", None)
+    assert image is not None and (image.width, image.height) == (3000, 1000)
+    data = base64.b64decode(image.src.split(",", 1)[1])
+    with Image.open(io.BytesIO(data)) as embedded:
+        assert max(embedded.size) == 500
+
+
+def test_records_from_a_parquet_dataset_make_the_same_pages(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    from lingyun.bulk.records import ParquetSink
+
+    with ParquetSink(tmp_path / "run.parquet") as sink:
+        for record in run_records():
+            sink.write(record)
+    target = tmp_path / "report.html"
+    run = write_report(tmp_path / "run.parquet", target)
+    assert (run.summary.ok, run.summary.failed) == (3, 2)
+    assert run.summary.pages_per_second is None  # Parquet records keep no timing
+    assert len(_parse(target.read_text("utf-8")).find("section", class_="page")) == 3
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_not_fatal(tmp_path: Path) -> None:
+    record = run_records()[0]
+    record["source"] = "scans/caf\udce9.png"  # how a non-UTF-8 byte survives in a str
+    target = tmp_path / "report.html"
+    write_report(_write(tmp_path / "run.jsonl", [record]), target, link_images=True)
+    assert "scans/caf\\xe9.png" in target.read_text("utf-8")
+
+
+def _write(path: Path, records: list[dict[str, object]]) -> Path:
+    with open(path, "w", encoding="utf-8", errors="surrogatepass") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=True) + "\n")
+    return path

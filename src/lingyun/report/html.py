@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable
 from importlib import resources
 
@@ -77,7 +78,18 @@ def render_html(run: Run, images: dict[int, tuple[PageImage | None, str | None]]
         '<div id="tip" role="tooltip" hidden></div>\n',
         f"<script>\n{_asset('report.js')}</script>\n</body>\n</html>\n",
     ]
-    return "".join(parts)
+    return _SURROGATE.sub(_shown_surrogate, "".join(parts))
+
+
+#: A lone surrogate: what a file name's undecodable byte becomes in a Python string.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown_surrogate(match: re.Match[str]) -> str:
+    """``\\xe9`` for a byte kept by ``surrogateescape`` (U+DC80..U+DCFF), else U+FFFD:
+    UTF-8 cannot carry a lone surrogate, and the byte is what a person can look for."""
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else "\ufffd"
 
 
 def _summary(summary: Summary) -> str:
