@@ -322,3 +322,21 @@ def _write(path: Path, records: list[dict[str, object]]) -> Path:
         for record in records:
             out.write(json.dumps(record, ensure_ascii=True) + "\n")
     return path
+
+
+def test_a_bank_card_shows_its_rows_digit_boxes_and_issues() -> None:
+    from lingyun.fields import Issue
+    from lingyun.results import BankCardResult, Box, Digit, FieldValue
+
+    card = BankCardResult(
+        "bankcard", digits=[Digit("6", Box(10, 20, 30, 50)), Digit("2", None)],
+        raw={"error": 0}, number="62", bank_name="演示银行",
+        values={"number": FieldValue("number", "62", None,
+                                     [Issue("number", "luhn", "the Luhn check fails")])})
+    record = make_record("card.png", None, "f" * 64, "bankcard", {}, result=card)
+    page, run = build_report([record])
+    view = run.pages[0]
+    assert [(g.text, g.box) for g in view.glyphs] == [("6", (10, 20, 30, 50))]
+    assert "number  62" in view.text and "演示银行" in view.text
+    assert "number: the Luhn check fails <code>luhn</code>" in page
+    assert 'data-issues="1"' in page

@@ -193,6 +193,10 @@ def _page(view: PageView, image: PageImage | None, note: str | None, threshold: 
         out.append(_glyph_text(view, threshold))
     elif view.text and not view.fields:
         out.append(f'<pre class="text">{esc(view.text)}</pre>\n')
+    if view.issues and not view.fields:
+        out.append('<ul class="issues">' + "".join(
+            f"<li>{esc(i['field'])}: {esc(i['message'])} <code>{esc(i['check'])}</code></li>"
+            for i in view.issues) + "</ul>\n")
     out.append("</div>\n</div>\n</section>\n")
     return "".join(out)
 

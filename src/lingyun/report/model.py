@@ -280,8 +280,7 @@ def page_view(record: Mapping[str, Any], number: int) -> PageView:
         elif view.kind == "template":
             _fill_template(view, result)
         else:
-            view.text = "\n".join("  ".join(part for part in row if part)
-                                  for row in result.rows())
+            _fill_other(view, result)
     except LingyunError as exc:
         view.problem = str(exc)
     except (KeyError, TypeError, ValueError, IndexError) as exc:
@@ -325,6 +324,18 @@ def _fill_template(view: PageView, result: Any) -> None:
     for path, issues in issues_by_path.items():
         view.fields.append(FieldView(path, path, None, None, None, tuple(issues)))
     view.text = "\n".join(f"{f.path}: {f.value}" for f in view.fields if f.value)
+
+
+def _fill_other(view: PageView, result: Any) -> None:
+    """Bank cards, business cards, plug-in kinds: their table rows as text, and the boxes
+    of whatever they place (a bank card's digits) as glyphs without candidates."""
+    view.text = "\n".join("  ".join(part for part in row if part) for row in result.rows())
+    for digit in getattr(result, "digits", None) or ():
+        box = getattr(digit, "box", None)
+        if box is not None:
+            view.glyphs.append(GlyphView(len(view.glyphs), str(digit.char),
+                                         tuple(int(v) for v in box),  # type: ignore[arg-type]
+                                         None, False, ()))
 
 
 def _walk(fields: Sequence[Any], parents: tuple[Any, ...]) -> Iterable[tuple[str, Any]]:
