@@ -94,6 +94,9 @@ def test_report_renders_without_console_errors_and_is_not_blank(
     report = _open(browser, recorded_run)
     errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == []
+    # nothing was fetched: every image is a data: URI, styles and script are inline
+    assert browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)") == []
     # The hostile file name was shown as text, not turned into an <img> that ran a handler.
     assert browser.execute_script("return window.__hostile === undefined")
     assert browser.execute_script(

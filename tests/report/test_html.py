@@ -88,6 +88,14 @@ def test_hostile_names_and_text_are_shown_escaped_never_as_markup(
         [["<", 0]], [["&", 0]], [["'", 0]], [[">", 0]]]
 
 
+def test_the_report_refers_to_nothing_outside_itself(report: tuple[str, _Elements]) -> None:
+    page, elements = report
+    assert "http://" not in page and "https://" not in page and "@import" not in page
+    assert not elements.find("link") and not [a for _, a in elements.tags if "href" in a]
+    assert all(attrs["src"].startswith("data:") for attrs in elements.find("img"))
+    assert not [a for tag, a in elements.tags if tag == "script" and "src" in a]
+
+
 def test_summary_counts_records_failures_by_class_and_pages_per_second() -> None:
     run = read_run(run_records())
     summary = run.summary

@@ -222,8 +222,7 @@ def _figure(view: PageView, image: PageImage | None, note: str | None,
         out.append(f'<img src="{esc(image.src)}" alt="{esc(view.label)}">')
     else:
         out.append('<div class="blank"></div>')
-    out.append(f'<svg class="overlay"{box} preserveAspectRatio="none" '
-               'xmlns="http://www.w3.org/2000/svg">\n')
+    out.append(f'<svg class="overlay"{box} preserveAspectRatio="none">\n')
     out.append(_layer("regions", (_shape(s) for s in view.shapes if s.kind != "line")))
     out.append(_layer("lines", (_shape(s) for s in view.shapes if s.kind == "line")))
     out.append(_layer("glyphs", (_glyph(g, threshold) for g in view.glyphs)))
