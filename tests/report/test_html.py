@@ -348,3 +348,12 @@ def test_a_bank_card_shows_its_rows_digit_boxes_and_issues() -> None:
     assert "number  62" in view.text and "演示银行" in view.text
     assert "number: the Luhn check fails <code>luhn</code>" in page
     assert 'data-issues="1"' in page
+
+
+def test_only_problems_leaves_out_pages_with_nothing_to_review() -> None:
+    page, run = build_report(run_records(), only_problems=True)
+    assert [view.label for view in run.pages] == ["images/chinese.png", "images/page.png"]
+    assert run.omitted == 1 and run.summary.ok == 3  # the summary still counts every page
+    assert len(_parse(page).find("section", class_="page")) == 2
+    assert "1 page(s) with nothing to review left out" in page
+    assert "left out" not in build_report(run_records())[0]

@@ -40,13 +40,16 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     parser.add_argument("--low", type=float, default=DEFAULT_LOW_CONFIDENCE, metavar="C",
                         help="confidence below which a character or field is marked "
                         f"(0..1, default {DEFAULT_LOW_CONFIDENCE}); the page can change it")
+    parser.add_argument("--only-problems", action="store_true",
+                        help="leave out pages with nothing to review (no character or field "
+                        "below --low, no failed check); the summary still counts them")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     result = write_report(args.records, args.html, images=args.images,
                           link_images=args.link_images, max_side=args.max_side,
-                          low_threshold=args.low)
+                          low_threshold=args.low, only_problems=args.only_problems)
     summary = result.summary
     print(f"lingyun: wrote {args.html}: {summary.records} record(s), {summary.ok} ok, "
           f"{summary.failed} failed", file=sys.stderr)

@@ -69,15 +69,20 @@ def read_records_any(path: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
 
 def build_report(records: Iterable[Mapping[str, Any]], *, finder: ImageFinder | None = None,
                  title: str = "lingyun report",
-                 low_threshold: float = DEFAULT_LOW_CONFIDENCE) -> tuple[str, Run]:
+                 low_threshold: float = DEFAULT_LOW_CONFIDENCE,
+                 only_problems: bool = False) -> tuple[str, Run]:
     """The report's HTML for ``records`` and the :class:`Run` it shows.
 
     ``finder`` locates the page images; without one, pages are drawn without their image.
+    ``only_problems`` leaves out the pages with nothing to review (:meth:`Run.keep_problems`)
+    -- for runs too large to page through, where the HTML would otherwise be huge.
     """
     if not 0.0 <= low_threshold <= 1.0:
         raise ReportError(f"the low-confidence threshold must be between 0 and 1, "
                           f"got {low_threshold}")
     run = read_run(records, low_threshold=low_threshold)
+    if only_problems:
+        run.keep_problems()
     images: dict[int, tuple[PageImage | None, str | None]] = {}
     for view in run.pages:
         images[view.number] = finder.find(view.source, view.page) if finder else (None, None)
@@ -87,7 +92,8 @@ def build_report(records: Iterable[Mapping[str, Any]], *, finder: ImageFinder | 
 def write_report(records_path: str | os.PathLike[str], html_path: str | os.PathLike[str], *,
                  images: str | os.PathLike[str] | None = None, link_images: bool = False,
                  max_side: int = DEFAULT_MAX_SIDE,
-                 low_threshold: float = DEFAULT_LOW_CONFIDENCE) -> Run:
+                 low_threshold: float = DEFAULT_LOW_CONFIDENCE,
+                 only_problems: bool = False) -> Run:
     """Write the report of the run recorded at ``records_path`` to ``html_path``.
 
     ``images`` is the folder holding the inputs (default: where the records say, relative
@@ -109,7 +115,8 @@ def write_report(records_path: str | os.PathLike[str], html_path: str | os.PathL
     finder = ImageFinder(images=images, records_dir=source.parent,
                          link_from=target.parent if link_images else None, max_side=max_side)
     page, run = build_report(read_records_any(source), finder=finder,
-                             title=f"lingyun report: {source.name}", low_threshold=low_threshold)
+                             title=f"lingyun report: {source.name}", low_threshold=low_threshold,
+                             only_problems=only_problems)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
                                          dir=target.parent)
     try:

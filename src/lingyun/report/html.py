@@ -70,7 +70,7 @@ def render_html(run: Run, images: dict[int, tuple[PageImage | None, str | None]]
         f"<header><h1>{esc(title)}</h1></header>\n",
         _summary(summary),
         _failures(run),
-        _controls(summary),
+        _controls(summary, run.omitted),
         '<main id="pages">\n',
         *(_page(view, *images.get(view.number, (None, None)), summary.low_threshold)
           for view in run.pages),
@@ -145,7 +145,9 @@ def _failures(run: Run) -> str:
     return "".join(out)
 
 
-def _controls(summary: Summary) -> str:
+def _controls(summary: Summary, omitted: int) -> str:
+    left_out = (f'<p id="omitted" class="note">{omitted} page(s) with nothing to review left '
+                "out of this report (made with --only-problems)</p>\n") if omitted else ""
     return (
         '<nav id="controls"><h2>Pages</h2>\n'
         '<label><input type="checkbox" id="only-low"> only pages with confidence below</label> '
@@ -155,7 +157,7 @@ def _controls(summary: Summary) -> str:
         '<span class="layers">show: '
         + "".join(f'<label><input type="checkbox" class="layer-toggle" value="{name}" checked>'
                   f" {name}</label> " for name in ("glyphs", "lines", "regions", "fields"))
-        + '</span>\n<span id="shown"></span>\n' + _LEGEND + "</nav>\n"
+        + '</span>\n<span id="shown"></span>\n' + _LEGEND + left_out + "</nav>\n"
     )
 
 

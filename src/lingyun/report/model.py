@@ -170,6 +170,18 @@ class Run:
     summary: Summary
     pages: list[PageView]
     failures: list[Failure]
+    #: Successful pages left out of ``pages`` (see :meth:`keep_problems`).
+    omitted: int = 0
+
+    def keep_problems(self) -> None:
+        """Keep only the pages a reviewer must look at: a character or field below the
+        threshold, a failed check, an unreadable result or a replayed answer.  The summary
+        still counts every page; ``omitted`` says how many were left out."""
+        threshold = self.summary.low_threshold
+        kept = [view for view in self.pages if view.issues or view.problem or view.replayed
+                or view.low_confidence(threshold)]
+        self.omitted += len(self.pages) - len(kept)
+        self.pages = kept
 
 
 def busy_seconds(intervals: Iterable[tuple[float, float]]) -> float:
