@@ -13,6 +13,9 @@ For every input page, on one of ``workers`` threads (:func:`lingyun.batch.run_ba
    row), then recognise,
 5. map the result's coordinates back to the original pixels.
 
+A record of a page that was sent carries ``timing``: ``{"started", "finished"}`` in Unix
+seconds around the call (retries included), from which ``lingyun report`` computes pages/s.
+
 The consuming thread then appends the page's record to the sink and updates the progress,
 so records are written by one thread, in the order outcomes arrive.  An account error
 (240) stops the run as in :func:`~lingyun.batch.run_batch`: pages never attempted get no
@@ -27,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
@@ -68,6 +72,8 @@ class _Task:
     label: str
     fitted: Fitted | None = None
     sha256: str | None = None
+    started: float | None = None
+    finished: float | None = None
 
 
 def _refuse_too_many_pixels(data: bytes, label: str) -> None:
@@ -197,7 +203,11 @@ class BulkRun:
             return _SKIPPED
         if claim == "new" and self.journal is not None:
             self.journal.start(key, task.label, task.page)
-        result = self.client.recognize(fitted.data, self.document_type, self.options)
+        task.started = time.time()
+        try:
+            result = self.client.recognize(fitted.data, self.document_type, self.options)
+        finally:
+            task.finished = time.time()
         return fitted.map_result(result)
 
     # -- consumer side -------------------------------------------------------------------
@@ -243,6 +253,9 @@ class BulkRun:
                 record = make_record(task.label, task.page, task.sha256, self.document_type,
                                      self.options, result=item.result, error=item.error,
                                      fit=task.fitted.info() if task.fitted else None)
+                if task.started is not None and task.finished is not None:
+                    record["timing"] = {"started": round(task.started, 3),
+                                        "finished": round(task.finished, 3)}
                 self.sink.write(record)
             self.progress.count(ok=item.error is None, error=item.error)
             outcome = BatchItem(**common, result=item.result, error=item.error,
