@@ -160,7 +160,7 @@ def page_overlay(analysis: Analysis, page: int, path: Path, *, image: Any = None
     axis.set_title(f"page {page} of {analysis.corpus.documents[layout.page_document[page]]}")
 
     regions = layout.regions[layout.regions["page"] == page]
-    axis.add_collection(PolyCollection(_rectangles(regions), facecolor="none",
+    axis.add_collection(PolyCollection(list(_rectangles(regions)), facecolor="none",
                                        edgecolor="#2050c0", linewidth=1.5))
     for number, region in enumerate(regions):
         axis.text(region["left"], region["top"], str(number), color="#2050c0", fontsize=9,
@@ -169,7 +169,7 @@ def page_overlay(analysis: Analysis, page: int, path: Path, *, image: Any = None
     chars = layout.chars[on_page]
     distance = chars["distances"][:, 0].astype(float)
     distance[distance == 255] = np.nan
-    glyph_boxes = PolyCollection(_rectangles(chars), facecolor="none", linewidth=0.6,
+    glyph_boxes = PolyCollection(list(_rectangles(chars)), facecolor="none", linewidth=0.6,
                                  cmap="viridis", clim=(0, 254))
     glyph_boxes.set_array(distance)
     glyph_boxes.set_edgecolor(plt.get_cmap("viridis")(np.nan_to_num(distance) / 254))
@@ -181,7 +181,7 @@ def page_overlay(analysis: Analysis, page: int, path: Path, *, image: Any = None
     ends = [np.stack([x, lines["baseline"] + lines["slope"] * (x - middle)], -1)
             for x in (lines["left"], lines["right"])]
     segments = np.stack(ends, axis=1)
-    axis.add_collection(LineCollection(segments, colors="#c03030", linewidths=0.8))
+    axis.add_collection(LineCollection(list(segments), colors="#c03030", linewidths=0.8))
     if font and chars.size <= MAX_LABELS:
         from matplotlib.font_manager import FontProperties
 

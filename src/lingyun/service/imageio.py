@@ -278,7 +278,8 @@ def _wide_to_grey(image: Any) -> np.ndarray:
 
 
 def _to_bgr(image: Any) -> np.ndarray:
-    """Any Pillow mode -> H x W x 3 uint8 **BGR**, alpha composited on the ground that contrasts with its ink.
+    """Any Pillow mode -> H x W x 3 uint8 **BGR**, alpha composited on a ground that contrasts
+    with its ink.
 
     Greyscale stays one channel until the end (one third of the memory); colour is swapped
     to BGR in place, without a second full-size copy.

@@ -44,7 +44,7 @@ def device_from_env() -> str | None:
 
 
 def _installed() -> list[str]:
-    import onnxruntime  # type: ignore[import-untyped]
+    import onnxruntime
 
     return list(onnxruntime.get_available_providers())
 

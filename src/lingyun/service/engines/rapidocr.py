@@ -134,7 +134,7 @@ def _with_read_spaces(text: str, inked: list[Glyph]) -> list[Glyph]:
 
 def _session(path: str, providers: list[str], threads: int | None) -> Any:
     """An onnxruntime session on ``providers`` (threads: intra-op, ``None`` = all cores)."""
-    import onnxruntime  # type: ignore[import-untyped]
+    import onnxruntime
 
     options = onnxruntime.SessionOptions()
     options.log_severity_level = 3

@@ -119,5 +119,5 @@ def share_reader(engines: Sequence[Engine]) -> None:
 
 
 @hookimpl
-def lingyun_register_engines(register) -> None:
+def lingyun_register_engines(register: Any) -> None:
     register(ENGINE_NAME, TemplateEngine)
