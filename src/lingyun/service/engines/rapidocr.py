@@ -249,7 +249,7 @@ class RapidOCREngine:
     def recognise(self, job: Job) -> Answer:
         width, height, lines = self.read_lines(job.image)
         skew = page_skew(lines)
-        blocks = arrange(lines, skew=skew)
+        blocks = arrange(lines, skew=skew, engine_spaces=True)
         positions = (encode_page(width, height, blocks, skew=skew)
                      if job.capability.with_position else None)
         return Answer(data={"forms": {"form": page_text(blocks)}}, positions=positions)
