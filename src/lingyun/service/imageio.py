@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from .engines import BadImage
+from .engines.base import BadImage
 
 __all__ = [
     "DECODE_BUDGET",

@@ -29,7 +29,7 @@ from typing import Any
 from ...digits import BadNumber, parse_uint
 from ...errors import ConfigurationError
 from ..validation import Capability, Refusal
-from . import Answer, BadImage, Engine, Job
+from .base import Answer, BadImage, Engine, Job
 
 __all__ = ["EnginePool", "default_split", "split_from_env"]
 
@@ -79,9 +79,9 @@ def _start_worker(engine_names: tuple[str, ...], threads: int, parent_pid: int) 
 
     die_with_parent(parent_pid)
     os.environ["LINGYUN_ENGINE_THREADS"] = str(threads)
-    from . import make_engines
+    from .registry import build
 
-    _worker_engines = make_engines(list(engine_names))
+    _worker_engines = build(list(engine_names))
     for engine in _worker_engines:
         warm_up = getattr(engine, "warm_up", None)
         if warm_up is not None:
@@ -110,7 +110,7 @@ class EnginePool:
 
     def __init__(self, engine: str | Sequence[str] = "rapidocr", *,
                  processes: int | None = None, threads: int | None = None) -> None:
-        from . import engine_factories
+        from .registry import engine_factories
 
         names = (engine,) if isinstance(engine, str) else tuple(engine)
         factories = engine_factories()

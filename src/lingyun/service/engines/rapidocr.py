@@ -34,7 +34,7 @@ from ...geometry.ink import ink_mask, snap
 from ...hookspecs import hookimpl
 from ..positions import Box, Glyph, Line, arrange, encode_page, page_skew, page_text
 from ..validation import Capability, Refusal
-from . import Answer, Job
+from .base import Answer, Job
 from .providers import device_from_env, resolve_providers
 from .rapidocr_models import INSTALL_HINT, model_paths, rapidocr_params
 

@@ -25,7 +25,7 @@ from typing import Any
 from ...errors import ConfigurationError
 from ...hookspecs import hookimpl
 from ..validation import Capability
-from . import Answer, Job
+from .base import Answer, Job
 
 __all__ = ["EXAMPLES", "ReplayEngine"]
 

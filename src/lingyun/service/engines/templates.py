@@ -23,7 +23,7 @@ from ...hookspecs import hookimpl
 from ...recognisers.page import Page
 from ..positions import Line
 from ..validation import Capability
-from . import Answer, Engine, Job
+from .base import Answer, Engine, Job
 
 __all__ = ["ENGINE_NAME", "LineReader", "TemplateEngine", "page_from_lines", "share_reader"]
 
