@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .errors import ImageError
+from .files import check_complete, read_file
 from .hookspecs import hookimpl
 from .protocol import require_image
 
@@ -29,17 +30,10 @@ def read_image(source: Any) -> bytes | None:
         where = f"{type(source).__name__} given"
     elif isinstance(source, str | os.PathLike):
         path = os.fspath(source)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except FileNotFoundError:
-            raise ImageError(f"image file not found: {path}") from None
-        except IsADirectoryError:
-            raise ImageError(f"image path is a directory: {path}") from None
-        except OSError as exc:
-            raise ImageError(f"cannot read image file {path}: {exc.strerror}") from None
-        except ValueError as exc:  # e.g. an embedded NUL in the path
-            raise ImageError(f"cannot open image path {path!r}: {exc}") from None
+        # a regular file only, sized before it is read (a FIFO, /dev/zero or a sparse
+        # 20 GB file is refused, not read), and a PNG or JPEG cut short is refused too
+        data = read_file(path)
+        check_complete(data, path)
         where = f"file {path}"
     elif hasattr(source, "read"):
         if isinstance(source, io.TextIOBase):

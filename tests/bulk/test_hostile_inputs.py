@@ -17,10 +17,10 @@ from typing import Any
 import pytest
 
 from lingyun.bulk import expand
-from lingyun.bulk.files import from_name_bytes, portable, read_file
 from lingyun.bulk.records import key_of, read_records
 from lingyun.cli import EXIT_PARTIAL, main
 from lingyun.errors import ImageError
+from lingyun.files import from_name_bytes, portable, read_file
 from lingyun.pytest_plugin import LingyunService
 
 from .conftest import png
@@ -426,7 +426,7 @@ def test_client_batch_paths_refuse_fifos_and_device_links(
 
 
 def test_only_real_png_and_jpeg_starts_are_judged_for_truncation() -> None:
-    from lingyun.bulk.files import check_complete
+    from lingyun.files import check_complete
 
     check_complete(b"\x89PNG\r\n\x1a\n" + b"test image", "fixture.png")  # not a PNG: not ours
     check_complete(b"\xff\xd8\xff", "bare.jpg")

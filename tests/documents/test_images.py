@@ -43,7 +43,7 @@ def test_refusals_name_the_path(tmp_path: Path) -> None:
     missing = tmp_path / "nope.png"
     with pytest.raises(ImageError, match=f"not found: {missing}"):
         read_image(missing)
-    with pytest.raises(ImageError, match=f"directory: {tmp_path}"):
+    with pytest.raises(ImageError, match=f"{tmp_path} is a directory"):
         read_image(tmp_path)
     empty = tmp_path / "empty.png"
     empty.write_bytes(b"")
@@ -58,7 +58,7 @@ def test_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "locked.png"
     path.write_bytes(PNG)
     path.chmod(0)
-    with pytest.raises(ImageError, match=f"cannot read image file {path}"):
+    with pytest.raises(ImageError, match="cannot open .*locked.png"):
         read_image(path)
 
 

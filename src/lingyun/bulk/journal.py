@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .files import portable
+from ..files import portable
 from .record import RecordsError
 
 __all__ = ["InFlight", "Journal"]

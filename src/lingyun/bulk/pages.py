@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ImageError, LingyunError, UsageError
-from .files import (
+from ..files import (
     MAX_DOCUMENT_BYTES,
     describe,
     portable,

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..errors import ImageError
-from .files import describe, open_regular, portable
+from ..files import describe, open_regular, portable
 
 __all__ = ["MAX_PIXELS", "MIN_DPI", "page_count", "render_page", "render_scale"]
 

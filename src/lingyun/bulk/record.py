@@ -14,7 +14,7 @@ options)`` (:func:`record_key`), so a renamed or moved file is not sent again.  
 counted, not just collected: two inputs with identical bytes each need their own record.
 An input whose bytes could not even be read has no sha256 and is keyed by its source and
 page instead.  A file name that is not UTF-8 is shown escaped in ``source`` and carried
-exactly in ``path_bytes`` (see :mod:`lingyun.bulk.files`), and keys use the exact name.
+exactly in ``path_bytes`` (see :mod:`lingyun.files`), and keys use the exact name.
 
 Where records go is the job of the sinks (:mod:`~lingyun.bulk.jsonl`,
 :mod:`~lingyun.bulk.parquet`); which calls were in flight, of the
@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..errors import LingyunError, ServiceError, UsageError
-from .files import from_name_bytes, name_bytes, portable
+from ..files import from_name_bytes, name_bytes, portable
 
 __all__ = [
     "RecordsError",

@@ -3,7 +3,7 @@
 For every input page, on one of ``workers`` threads (:func:`lingyun.batch.run_batch`):
 
 1. load its bytes (a file, a PDF or TIFF page, bytes, a file object) and, for a file, check
-   that a PNG or JPEG is whole (:func:`~lingyun.bulk.files.check_complete`: a truncated file
+   that a PNG or JPEG is whole (:func:`~lingyun.files.check_complete`: a truncated file
    is an :class:`~lingyun.errors.ImageError`, never sent; bytes in memory are the client's
    to check),
 2. :func:`~lingyun.bulk.fit.fit` them under the size limit,
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..batch import BatchItem, register_bulk_runner, run_batch
 from ..errors import ImageError, LingyunError, UsageError
-from .files import (
+from ..files import (
     MAX_FILE_BYTES,
     check_complete,
     describe,
@@ -167,7 +167,7 @@ class BulkRun:
             os.close(fd)
             if size > MAX_FILE_BYTES:
                 raise ImageError(f"{portable(task.label)} is {size_text(size)}, over the "
-                                 f"{size_text(MAX_FILE_BYTES)} a bulk input may be: not read")
+                                 f"{size_text(MAX_FILE_BYTES)} an input may be: not read")
         return self.client.read_image(task.source)
 
     def _prepare(self, task: _Task) -> Fitted:

@@ -26,7 +26,7 @@ from collections import OrderedDict
 from typing import Any
 
 from ..errors import ImageError
-from .files import describe, open_regular, portable
+from ..files import describe, open_regular, portable
 
 __all__ = ["frame_png", "frame_sizes", "release"]
 

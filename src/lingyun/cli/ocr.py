@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..bulk import expand_all, list_inputs, parse_pages
-from ..bulk.files import portable
 from ..bulk.fit import DEFAULT_LIMIT
 from ..bulk.outputs import output_names, write_atomic
 from ..bulk.pages import DEFAULT_DPI, PageInput
@@ -40,6 +39,7 @@ from ..bulk.records import FSYNC_POLICIES
 from ..bulk.runner import BulkRun, open_sink
 from ..client import DEFAULT_DOCUMENT_TYPE
 from ..errors import LingyunError, UsageError
+from ..files import portable
 from . import EXIT_OK, EXIT_PARTIAL, exit_code_for
 from .common import add_client_arguments, client_from_args, parse_pairs
 from .render import render_positions, render_table

@@ -1,9 +1,11 @@
-"""Reading a bulk run's input files safely, and naming them in text that can always be written.
+"""Reading input files safely, and naming them in text that can always be written.
 
-A folder given to ``lingyun ocr`` may hold anything: a FIFO called ``p.png`` (reading it
-blocks forever), a symlink to ``/dev/zero`` (reading it never ends), a sparse file that claims
-20 GB, a file whose name is not UTF-8.  Each must become *one error record* for that input,
-never a hang, a run out of memory, or a crash of the run.  So:
+Used by the client for every image given as a path (:mod:`lingyun.images`) and by bulk runs
+for every input they list.  A path -- or a folder given to ``lingyun ocr`` -- may be
+anything: a FIFO called ``p.png`` (reading it blocks forever), a symlink to ``/dev/zero``
+(reading it never ends), a sparse file that claims 20 GB, a file whose name is not UTF-8.
+Each must become a named error (in a bulk run, *one error record* for that input), never a
+hang, a run out of memory, or a crash of the run.  So:
 
 * :func:`open_regular` opens without blocking (``O_NONBLOCK``: a FIFO with no writer opens at
   once) and accepts only a *regular file* -- judged by ``fstat`` on the opened descriptor, so
@@ -23,7 +25,7 @@ import base64
 import os
 import stat
 
-from ..errors import ImageError
+from .errors import ImageError
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -37,8 +39,8 @@ __all__ = [
     "read_head",
 ]
 
-#: The largest input file read whole into memory (an image; PDF and TIFF pages are read by
-#: page).  Far above any photo or scan; a file over it is an error record, not a read.
+#: The largest input file read whole into memory (an image; a bulk run reads PDF and TIFF
+#: pages by page).  Far above any photo or scan; a file over it is an error record, not a read.
 MAX_FILE_BYTES = 256 * 1024 * 1024
 #: The largest PDF or TIFF listed (they are read page by page, never whole): a sparse file
 #: claiming more is an error record, not minutes of a parser reading zeros.
@@ -138,8 +140,8 @@ def read_file(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
     fd, size = open_regular(path)
     try:
         if size > limit:
-            raise ImageError(f"{shown} is {size_text(size)}, over the {size_text(limit)} a "
-                             "bulk input may be: not read")
+            raise ImageError(f"{shown} is {size_text(size)}, over the {size_text(limit)} an "
+                             "input may be: not read")
         if size == 0:
             raise ImageError(f"image is empty: file {shown}")
         chunks: list[bytes] = []
