@@ -152,3 +152,34 @@ def test_a_bug_in_a_plugin_is_one_line_without_debug(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "RuntimeError: plugin bug" in err
+
+
+def test_error_text_is_escaped_once_on_stderr_and_in_jsonl(
+    capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LINGYUN_ENDPOINT", "LINGYUN_APP_KEY", "LINGYUN_DEV_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    text = tmp_path / "note.png"
+    text.write_bytes(b"hello, I am text\n")
+    assert main(["ocr", str(text)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "'hello, I am text\\n'" in err and "\\\\n" not in err
+    out = tmp_path / "run.jsonl"
+    assert main(["ocr", str(text), "--out", str(out), "--progress", "never"]) == EXIT_USAGE
+    line = out.read_text(encoding="utf-8")
+    assert r"text\\n'" in line and r"text\\\\n" not in line  # JSON escapes repr's one \
+    assert "'hello, I am text\\n'" in json.loads(line)["error"]["message"]
+
+
+def test_decode_on_an_image_is_a_usage_error_naming_what_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    image = tmp_path / "page.png"
+    image.write_bytes(IMAGE)
+    assert main(["decode", str(image)]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("is not an IREAD_NODE position stream: it is a PNG image"), err
+    garbage = tmp_path / "odd.bin"
+    garbage.write_bytes(b"\x07" * 53)
+    assert main(["decode", str(garbage)]) == EXIT_USAGE
+    assert "not an IREAD_NODE position stream" in capsys.readouterr().err
