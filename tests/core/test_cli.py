@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from lingyun import hookimpl
@@ -183,3 +185,35 @@ def test_decode_on_an_image_is_a_usage_error_naming_what_it_is(
     garbage.write_bytes(b"\x07" * 53)
     assert main(["decode", str(garbage)]) == EXIT_USAGE
     assert "not an IREAD_NODE position stream" in capsys.readouterr().err
+
+
+def test_types_fits_a_100_column_terminal_and_wide_shows_everything(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lingyun.cli.table import display_width
+
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["types"]) == 0
+    out = capsys.readouterr().out
+    assert max(display_width(line) for line in out.splitlines()) <= 100
+    names = {line.split()[0] for line in out.splitlines() if line and not line[0].isspace()}
+    assert {"idcard.front", "bizcard", "text.english", "hm2"} <= names
+    assert "--wide" in out.splitlines()[-1]
+    assert main(["types", "--wide"]) == 0
+    wide = capsys.readouterr().out
+    assert "capkey=ocr.cloud.template,property=idcard,templateIndex=0,templatePageIndex=1" in wide
+    assert len(wide.splitlines()) == len(json.loads(_types_json(capsys))) + 1
+
+
+def _types_json(capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["types", "--format", "json"]) == 0
+    return capsys.readouterr().out
+
+
+@given(st.text(st.sampled_from("ab,| /中文x-"), max_size=60), st.integers(1, 30))
+def test_wrapped_cells_fit_their_column_and_keep_every_character(text: str, width: int) -> None:
+    from lingyun.cli.table import display_width, wrap_cell
+
+    lines = wrap_cell(text, width)
+    assert all(display_width(line) <= max(width, 2) for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
