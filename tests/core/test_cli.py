@@ -217,3 +217,53 @@ def test_wrapped_cells_fit_their_column_and_keep_every_character(text: str, widt
     lines = wrap_cell(text, width)
     assert all(display_width(line) <= max(width, 2) for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def _records_with_positions(tmp_path) -> tuple[str, int]:
+    """A run's records: two pages with positions, one failed, one without positions."""
+    import base64
+
+    from ..geometry.conftest import page_records, stream, text_line
+
+    page = page_records(400, 100, [[text_line("export me", 10, 40)]])
+    positions = base64.b64encode(stream(page)).decode()
+    records = [
+        {"source": "a.png", "page": None, "ok": True, "result": {"positions": positions}},
+        {"source": "b.pdf", "page": 2, "ok": False, "error": {"type": "TransientError"}},
+        {"source": "b.pdf", "page": 3, "ok": True, "result": {"positions": positions}},
+        {"source": "c.png", "page": None, "ok": True, "result": {"text": "no boxes"}},
+    ]
+    path = tmp_path / "run.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return str(path), len("exportme")
+
+
+def test_export_writes_every_format_from_records_and_says_what_it_left_out(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    records, glyphs = _records_with_positions(tmp_path)
+    assert main(["export", records, "--format", "hocr"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count('class="ocr_page"') == 2
+    assert captured.out.count('class="ocrx_cinfo"') == 2 * glyphs
+    assert "left out 2 record(s): b.pdf#2 (failed), c.png (no positions)" in captured.err
+    out = tmp_path / "glyphs.csv"
+    assert main(["export", records, "--format", "csv", "--out", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 2 * glyphs
+    assert main(["export", records, "--format", "page", "--out", str(tmp_path / "p.xml")]) == 0
+    assert sorted(p.name for p in tmp_path.glob("p-*.xml")) == ["p-0001.xml", "p-0002.xml"]
+    assert main(["export", records, "--format", "alto"]) == 0
+    assert capsys.readouterr().out.count("<Page ") == 2
+
+
+def test_export_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    records, _ = _records_with_positions(tmp_path)
+    assert main(["export", records, "--format", "parquet"]) == EXIT_USAGE
+    assert "add --out FILE.parquet" in capsys.readouterr().err
+    assert main(["export", str(tmp_path / "none.jsonl"), "--format", "csv"]) == EXIT_USAGE
+    assert "no such records file" in capsys.readouterr().err
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text('{"source": "x.png", "ok": true, "result": {"text": "t"}}\n',
+                    encoding="utf-8")
+    assert main(["export", str(bare), "--format", "csv"]) == EXIT_USAGE
+    assert "no record has positions" in capsys.readouterr().err
