@@ -267,3 +267,31 @@ def test_export_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path) -> No
                     encoding="utf-8")
     assert main(["export", str(bare), "--format", "csv"]) == EXIT_USAGE
     assert "no record has positions" in capsys.readouterr().err
+
+
+def test_page_prints_rows_lines_and_characters_with_boxes(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from lingyun.service.engines.rapidocr import rapidocr_available
+
+    if not rapidocr_available():
+        pytest.skip("needs the local extra (rapidocr)")
+    image = Path(__file__).parents[1] / "recognisers" / "images" / "idcard-front-00.png"
+    assert main(["page", "--format", "json", str(image)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["width"], data["height"]) == (688, 452)
+    first_row = [line["text"] for line in data["rows"][0]]
+    assert first_row == ["姓名", "罗示例"]  # label and value: one row, left to right
+    for row in data["rows"]:
+        for line in row:
+            left, _, right, _ = line["box"]
+            for char in line["chars"]:
+                c_left, _, c_right, _ = char["box"]
+                assert left <= c_left <= c_right <= right and 0 <= char["confidence"] <= 1
+    assert main(["page", str(image)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("page 688x452") and out[1] == "row 0"
+    assert any(line.startswith("  line [") and line.endswith("罗示例") for line in out)
+    assert any(line.strip().startswith("罗  [") for line in out)

@@ -36,7 +36,7 @@ EXIT_NETWORK = 4
 EXIT_PARTIAL = 5
 
 #: Sub-command modules, in the order ``lingyun --help`` lists them.
-COMMANDS: tuple[str, ...] = ("ocr", "export", "types", "decode", "analyze", "serve")
+COMMANDS: tuple[str, ...] = ("ocr", "export", "types", "page", "decode", "analyze", "serve")
 
 
 def exit_code_for(error: BaseException) -> int:
