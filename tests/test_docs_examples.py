@@ -10,8 +10,10 @@ Three kinds of fenced block are examples:
   confidences may change with the OCR model, the 北京捷通华声 sample line may not;
 * ``bash`` / ``sh`` -- commands shown without output: each must exit 0.
 
-Commands run from the repository root (the examples name ``src/lingyun/samples/...``) with
-the installed ``lingyun`` on ``PATH`` and no ``LINGYUN_*`` variables, so the embedded local
+Commands and Python run in a fresh directory that links the repository's ``src``, ``tests``
+and ``examples`` (the examples name ``src/lingyun/samples/...`` and write their outputs where
+they stand, never into the checkout), with the installed ``lingyun`` on ``PATH`` and no
+``LINGYUN_*`` variables, so the embedded local
 engine answers -- no account, no network.  A block that needs an account, a network or files
 that stand for the reader's own is preceded by sybil's skip directive with its reason,
 ``<!-- skip: next "needs a Lingyun account" -->``; the reason shows in pytest's skip report.
@@ -48,10 +50,14 @@ def _environment() -> dict[str, str]:
 _NEVER = re.compile(r"pip install|-m venv|apt-get|mkdocs serve")
 
 
+#: Where the examples of the page under test run (set by the test for each page).
+_WORKDIR: list[Path] = [ROOT]
+
+
 def _run(command: str) -> subprocess.CompletedProcess[str]:
     if _NEVER.search(command):
         raise AssertionError(f"not run here, add a skip directive with a reason: {command!r}")
-    return subprocess.run(["bash", "-c", command], cwd=ROOT, env=_environment(), text=True,
+    return subprocess.run(["bash", "-c", command], cwd=_WORKDIR[0], env=_environment(), text=True,
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                           timeout=COMMAND_TIMEOUT, check=False)
 
@@ -113,11 +119,14 @@ SYBIL = Sybil(parsers=[
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_example_on_the_page_runs_as_shown(page: Path,
+def test_every_example_on_the_page_runs_as_shown(page: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     for name in [k for k in os.environ if k.startswith("LINGYUN_")]:
         monkeypatch.delenv(name)
-    monkeypatch.chdir(ROOT)  # the examples name files relative to the repository root
+    for name in ("src", "tests", "examples"):
+        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)  # the examples name files relative to the repository root
+    monkeypatch.setattr(sys.modules[__name__], "_WORKDIR", [tmp_path])
     document = SYBIL.parse(page)
     failures: list[str] = []
     ran = 0
