@@ -12,7 +12,7 @@ import json
 import sys
 
 from ..errors import UsageError
-from ..iread import decode
+from ..iread import Layout, decode
 from ..iread.dtypes import OUTPUT
 from ..iread.errors import StreamError
 from ..protocol import split_position_body
@@ -71,7 +71,7 @@ _NOT_A_STREAM: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def _decode_file(path: str, data: bytes):
+def _decode_file(path: str, data: bytes) -> Layout:
     """The layout of a stream file; a file that is not a stream is the user's error (exit 2).
 
     The decoder's own message (which node, which byte) follows, so a damaged stream can be

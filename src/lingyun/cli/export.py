@@ -22,7 +22,7 @@ from ..iread.errors import StreamError
 __all__ = ["add_parser", "load_layouts", "run"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "export",
         help="glyph exports (hOCR, ALTO, PAGE-XML, CSV, Parquet) from a run's records",

@@ -22,7 +22,7 @@ from ..recognisers.page import Page, TextLine
 __all__ = ["add_parser", "page_dict", "run"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "page",
         help="print the lines, rows and characters (with boxes) a local recogniser reads",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from ..plugins import get_plugin_manager
 from .table import print_table, table_width, terminal_width
@@ -62,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _short_plugin(plugin: dict, label: str) -> str:
+def _short_plugin(plugin: dict[str, Any], label: str) -> str:
     """``built-in`` for the package's own types, the full label for a plugin's."""
     return "built-in" if plugin.get("builtin") else label
 
