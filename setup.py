@@ -13,11 +13,23 @@ The extension uses only the limited API (see csrc/build_iread.py), so the wheel 
 (docs/release.md says how release wheels are built, repaired and tested).
 """
 
+import importlib.util
 import os
 import sys
+from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
+
+
+def _compile_args(compiler_type: str) -> list[str]:
+    """The C flags for this compiler, from csrc/build_iread.py (one table for both builds)."""
+    path = Path(__file__).resolve().parent / "csrc" / "build_iread.py"
+    spec = importlib.util.spec_from_file_location("_lingyun_build_iread", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.compile_args(compiler_type)
 
 
 class OptionalBuildExt(build_ext):
@@ -30,6 +42,12 @@ class OptionalBuildExt(build_ext):
             self._skip(exc)
 
     def build_extension(self, ext) -> None:
+        # Flags per compiler: GCC/clang's -std=c11 means nothing to MSVC (it needs /std:c11
+        # for _Static_assert), so they are chosen here, where the compiler is known.
+        compiler_type = self.compiler.compiler_type
+        ext.extra_compile_args = [*_compile_args(compiler_type), *ext.extra_compile_args]
+        sys.stderr.write(f"lingyun: building {ext.name} with the {compiler_type} compiler, "
+                         f"flags {' '.join(ext.extra_compile_args)}\n")
         try:
             super().build_extension(ext)
         except Exception as exc:

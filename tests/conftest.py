@@ -30,6 +30,9 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     ):
         monkeypatch.delenv(name, raising=False)
 
-#: The smallest body the client accepts as an image: a PNG signature and some bytes.  Tests
-#: that only exercise the protocol send it; the service-side tests send real images.
-IMAGE = b"\x89PNG\r\n\x1a\n" + b"test image"
+#: The smallest body the client accepts as an image: a PNG signature and IHDR chunk (1 x 1
+#: pixel; the client checks the header structure) and some bytes.  Tests that only exercise
+#: the protocol send it; the service-side tests send real images.
+PNG_HEADER = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+              b"\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU")
+IMAGE = PNG_HEADER + b"test image"

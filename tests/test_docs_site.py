@@ -31,6 +31,8 @@ MKDOCS_YML = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 DOCUMENTED_ELSEWHERE = {
     "lingyun.__main__": "`python -m lingyun` is the CLI (docs/cli.md)",
     "lingyun.cli": "the command line is documented by its help texts (docs/cli.md)",
+    "lingyun.fields.normalisers": "the deprecated spelling of lingyun.fields.normalizers, "
+    "which is the same module object",
     "lingyun.documents.*": "each built-in document type is a row of docs/documents.md, "
     "generated from the registry; only documents.template is API",
 }

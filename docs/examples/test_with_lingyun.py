@@ -8,11 +8,14 @@ with httpx); ``anyio_backend`` below keeps it on asyncio.
 
 from __future__ import annotations
 
+from importlib.resources import files
+
 import pytest
 
 from lingyun.errors import AccountError, DeadlineExceeded
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)  # the service checks the image type, not its content
+# A real image: the client checks an image's header before sending it
+PNG = (files("lingyun.samples") / "english.png").read_bytes()
 
 
 @pytest.fixture

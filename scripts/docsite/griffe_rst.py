@@ -108,8 +108,9 @@ def _comment_docstring(obj: griffe.Object) -> str | None:
     except (AttributeError, OSError, griffe.BuiltinModuleError):
         return None
     found: list[str] = []
-    index = obj.lineno - 2  # the line above, 0-based
-    while index >= 0 and lines[index].strip().startswith("#:"):
+    # the line above, 0-based (a stub merged into a compiled module may have no lines)
+    index = obj.lineno - 2
+    while 0 <= index < len(lines) and lines[index].strip().startswith("#:"):
         found.insert(0, lines[index].strip()[2:].strip())
         index -= 1
     return "\n".join(found) or None

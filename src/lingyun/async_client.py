@@ -19,16 +19,19 @@ from __future__ import annotations
 import asyncio
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from .batch import BatchAborted, BatchItem, release
 from .client import DEFAULT_DOCUMENT_TYPE, BaseClient
 from .errors import AccountError, ServiceError, TransportError, UsageError
+from .fit import DEFAULT_LIMIT, DEFAULT_PIXEL_LIMIT, needs_fitting
 from .protocol import Reply, Request, read_reply
 from .transports import AsyncTransport, ThreadedTransport, Transport
+from .transports._body import call_cap
 
 if TYPE_CHECKING:
-    from .results import Result
+    from .results import BankCardResult, BizCardResult, Result, TemplateResult, TextResult
+    from .types import BankCardName, BizCardName, DocumentName, ResultT, TemplateName, TextName
 
 __all__ = ["AsyncClient"]
 
@@ -43,9 +46,9 @@ class AsyncClient(BaseClient):
     coroutine is awaited; one with only a blocking ``acquire`` waits on a worker thread.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("sleep", asyncio.sleep)
-        super().__init__(*args, **kwargs)
+    #: Backoff waits on the event loop (the constructor is :class:`BaseClient`'s, so a
+    #: misspelt keyword is a TypeError and a type error).
+    default_sleep = staticmethod(asyncio.sleep)
 
     @staticmethod
     def _http_transport(session: Any, **settings: Any) -> AsyncTransport:
@@ -83,18 +86,43 @@ class AsyncClient(BaseClient):
     async def send(self, request: Request, *, deadline: float | None = None) -> Reply:
         """Send ``request`` (re-signed per attempt) under the retry rules and the deadline."""
         attempts = self._attempts(deadline)
-        while True:
-            try:
-                attempts.check_time("before the request could be sent")
-                await self._acquire(attempts.deadline)
-                raw = await self.transport.send(self.endpoint, self.signed_headers(request),
-                                                request.body, deadline=attempts.deadline)
-                reply = read_reply(raw)
-            except (TransportError, ServiceError) as exc:
-                await self._wait(self._failed(attempts, request, exc))
-                continue
-            return self._succeeded(reply)
+        cap = call_cap.set(self.reply_cap(request))
+        try:
+            while True:
+                try:
+                    attempts.check_time("before the request could be sent")
+                    await self._acquire(attempts.deadline)
+                    raw = await self.transport.send(self.endpoint, self.signed_headers(request),
+                                                    request.body, deadline=attempts.deadline)
+                    reply = read_reply(raw)
+                except (TransportError, ServiceError) as exc:
+                    await self._wait(self._failed(attempts, request, exc))
+                    continue
+                return self._succeeded(reply)
+        finally:
+            call_cap.reset(cap)
 
+    @overload
+    async def recognize(self, image: Any, document_type: DocumentName[ResultT],
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> ResultT: ...
+    @overload
+    async def recognize(self, image: Any, document_type: TemplateName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> TemplateResult: ...
+    @overload
+    async def recognize(self, image: Any, document_type: TextName = ...,
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> TextResult: ...
+    @overload
+    async def recognize(self, image: Any, document_type: BankCardName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> BankCardResult: ...
+    @overload
+    async def recognize(self, image: Any, document_type: BizCardName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> BizCardResult: ...
+    @overload
+    async def recognize(self, image: Any, document_type: str = ...,
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> Result: ...
     async def recognize(
         self,
         image: Any,
@@ -105,14 +133,19 @@ class AsyncClient(BaseClient):
         """Recognise one image as ``document_type`` (see :meth:`lingyun.Client.recognize`).
 
         Reading a file and checking it run on a worker thread, off the event loop; bytes in
-        memory are checked in place (a header check: no I/O to wait for).
+        memory are checked in place (a header check: no I/O to wait for).  An image over the
+        service's limits is shrunk on a worker thread too, and its coordinates mapped back.
         """
         merged = {**(options or {}), **more_options}
         if isinstance(image, bytes | bytearray | memoryview):
             request = self.prepare(image, document_type, merged)
         else:
             request = await asyncio.to_thread(self.prepare, image, document_type, merged)
-        return self.parse(await self.send(request), request.document_type)
+        fitted = None
+        if self.fit and needs_fitting(request.body, DEFAULT_LIMIT, DEFAULT_PIXEL_LIMIT):
+            fitted = await asyncio.to_thread(self.fit_request, request)  # decoding: CPU
+        return self._mapped(self.parse(await self.send(request), request.document_type),
+                            fitted)
 
     async def batch(
         self,

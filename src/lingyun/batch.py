@@ -18,7 +18,8 @@ from typing import Any
 
 from .errors import AccountError, LingyunError, UsageError
 
-__all__ = ["BatchAborted", "BatchItem", "release", "run_batch"]
+__all__ = ["BatchAborted", "BatchItem", "BatchRunner", "bulk_runner", "register_bulk_runner",
+           "release", "run_batch"]
 
 
 class BatchAborted(LingyunError):
@@ -57,6 +58,29 @@ class BatchItem:
             f"{self.error.__class__.__name__}"
         page = "" if self.page is None else f", page={self.page}"
         return f"BatchItem(index={self.index}, source={_short(self.source)}{page}, {outcome})"
+
+
+#: How :meth:`lingyun.Client.batch` hands a batch to the bulk runner:
+#: ``runner(client, images, document_type, options, *, workers, ordered, progress, sink,
+#: resume, size_limit)``.
+BatchRunner = Callable[..., Iterator[BatchItem]]
+
+_bulk_runner: list[BatchRunner] = []
+
+
+def register_bulk_runner(runner: BatchRunner) -> None:
+    """Let :meth:`lingyun.Client.batch` run batches with ``runner`` -- what
+    :mod:`lingyun.bulk` does when it is imported (sinks, resume, progress, PDF pages).
+
+    The client's layer sits below ``lingyun.bulk`` and never imports it; the layer above
+    plugs itself in instead, so the import graph points one way.
+    """
+    _bulk_runner[:] = [runner]
+
+
+def bulk_runner() -> BatchRunner | None:
+    """The runner registered by :func:`register_bulk_runner`, if any."""
+    return _bulk_runner[0] if _bulk_runner else None
 
 
 def _short(source: Any) -> str:
@@ -98,7 +122,7 @@ def run_batch(
     if workers < 1:
         raise UsageError(f"workers must be >= 1, got {workers}")
     pending_sources = enumerate(sources)
-    in_flight: dict[Future, tuple[int, Any]] = {}
+    in_flight: dict[Future[Any], tuple[int, Any]] = {}
     finished: dict[int, BatchItem] = {}
     next_to_yield = 0
     stop: BaseException | None = None

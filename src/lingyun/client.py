@@ -18,14 +18,23 @@ import logging
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, overload
 
 from . import signing
-from .batch import BatchItem
-from .errors import ConfigurationError, ImageError, LingyunError, ServiceError, TransportError
+from .batch import BatchItem, bulk_runner, run_batch
+from .errors import (
+    ConfigurationError,
+    ImageError,
+    LingyunError,
+    ServiceError,
+    TransportError,
+    UsageError,
+)
+from .fit import DEFAULT_LIMIT, DEFAULT_PIXEL_LIMIT, Fitted, needs_fitting
+from .fit import fit as fit_image
+from .images import inspect_header
 from .plugins import LingyunPluginManager, get_plugin_manager
 from .protocol import (
-    DEFAULT_MAX_RESPONSE_BYTES,
     RESERVED_HEADERS,
     Credentials,
     Reply,
@@ -33,17 +42,18 @@ from .protocol import (
     Secret,
     ascii_header,
     read_reply,
-    require_image,
     signed_headers,
 )
 from .retry import Attempts, Limiter, RetryPolicy, is_busy
 from .transports import Transport
+from .transports._body import DEFAULT_REPLY_BUDGET, call_cap, reply_cap
 
 if TYPE_CHECKING:
     import requests
 
-    from .results import Result
+    from .results import BankCardResult, BizCardResult, Result, TemplateResult, TextResult
     from .service.core import ServiceCore
+    from .types import BankCardName, BizCardName, DocumentName, ResultT, TemplateName, TextName
 
 __all__ = ["DEFAULT_DOCUMENT_TYPE", "DEFAULT_TIMEOUT", "BaseClient", "Client", "Secret"]
 
@@ -84,7 +94,15 @@ class BaseClient:
     a read timeout or a reply broken mid-read is not (the service may have billed the call)
     unless ``retry_read_errors=True``.  ``limiter`` is a shared client-side rate limit
     (:class:`lingyun.retry.Limiter`), consulted before every attempt.
+
+    ``fit`` (on by default): an image over the service's limits -- 10 MiB, or 50 megapixels
+    by its header -- is turned upright, shrunk to fit and sent as JPEG, and every coordinate
+    of its result is mapped back to the original's pixels (:mod:`lingyun.fit`); the CLI and
+    bulk runs do the same.  ``fit=False`` sends every image as it is.
     """
+
+    #: How backoff waits when no ``sleep=`` is given (``sleep`` exists for tests).
+    default_sleep: Callable[[float], Any] = staticmethod(time.sleep)
 
     def __init__(
         self,
@@ -102,12 +120,14 @@ class BaseClient:
         backoff: float = 0.5,
         retry_read_errors: bool = False,
         limiter: Limiter | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_response_bytes: int | None = None,
+        reply_budget: int = DEFAULT_REPLY_BUDGET,
         pool_size: int = 10,
         clock: signing.Clock = _dt.datetime.now,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], Any] | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         plugin_manager: LingyunPluginManager | None = None,
+        fit: bool = True,
     ) -> None:
         self.credentials = Credentials.of(app_key, dev_key, sdk_version)
         self.timeout, connect_timeout = _deadline_settings(timeout, connect_timeout)
@@ -129,7 +149,7 @@ class BaseClient:
                     "for the in-process service)")
             transport = self._http_transport(session, connect_timeout=connect_timeout,
                                              max_response_bytes=max_response_bytes,
-                                             pool_size=pool_size)
+                                             reply_budget=reply_budget, pool_size=pool_size)
         elif session is not None:
             raise ConfigurationError("session= configures the default HTTP transport; "
                                      "configure your own transport instead")
@@ -139,9 +159,11 @@ class BaseClient:
         self.endpoint = endpoint
         self.transport = transport
         self._clock = clock
-        self._sleep = sleep
+        # the class's own default: time.sleep, or asyncio.sleep for the AsyncClient
+        self._sleep = sleep if sleep is not None else self.default_sleep
         self._monotonic = monotonic
         self.plugins = plugin_manager if plugin_manager is not None else get_plugin_manager()
+        self.fit = bool(fit)
 
     # -- construction -------------------------------------------------------------------
     @staticmethod
@@ -156,7 +178,7 @@ class BaseClient:
 
     @classmethod
     def local(cls, engines: Sequence[str] | None = None, *, core: ServiceCore | None = None,
-              processes: int | None = None, **kwargs: Any) -> Any:
+              processes: int | None = None, **kwargs: Any) -> Self:
         """A client for the local service in this process (no account, no socket).
 
         ``engines`` picks the local engines by name (default: the ones that really
@@ -164,16 +186,17 @@ class BaseClient:
         every result then says (``result.replayed``).  ``processes`` > 1 recognises in that
         many worker processes (bulk runs; see :mod:`lingyun.service.engines.pool`).
         """
-        from .service.transport import DEFAULT_APP_KEY, DEFAULT_DEV_KEY, LocalTransport
+        from .transports.local import LocalTransport, development_keys
 
         transport = cls._local_transport(
             LocalTransport(core, engines=engines, processes=processes))
-        kwargs.setdefault("app_key", DEFAULT_APP_KEY)
-        kwargs.setdefault("dev_key", DEFAULT_DEV_KEY)
+        app_key, dev_key = development_keys()
+        kwargs.setdefault("app_key", app_key)
+        kwargs.setdefault("dev_key", dev_key)
         return cls(transport=transport, **kwargs)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Any:
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
         """A client configured from the environment.
 
         ``LINGYUN_ENDPOINT`` (full URL), ``LINGYUN_APP_KEY``, ``LINGYUN_DEV_KEY`` and
@@ -218,7 +241,7 @@ class BaseClient:
     @property
     def embedded(self) -> bool:
         """True when calls are served in this process by the local service (no network)."""
-        return self.transport.in_process
+        return bool(self.transport.in_process)
 
     def __repr__(self) -> str:
         return (f"Client(app_key={self.app_key!r}, endpoint={self.endpoint!r}, "
@@ -251,8 +274,35 @@ class BaseClient:
         task_config = doc.build_task_config(options)
         request = Request(doc.name, task_config, self.read_image(image), dict(self.headers))
         self.plugins.hook.lingyun_prepare_request(request=request)
-        require_image(request.body, _label(image))
+        inspect_header(request.body, _label(image))
         return request
+
+    @staticmethod
+    def reply_cap(request: Request) -> int:
+        """The largest reply ``request`` can be answered with (its image's pixels, whether
+        it asks for positions): the transport refuses a bigger one as a ProtocolError."""
+        try:
+            pixels = inspect_header(request.body).pixels
+        except ImageError:  # a plugin changed the body after the check: no bound from it
+            pixels = None
+        positions = request.task_config.get("withPosition", "0") not in ("0", "false", "")
+        return reply_cap(positions, pixels)
+
+    def fit_request(self, request: Request,
+                    size_limit: int | None = DEFAULT_LIMIT) -> Fitted | None:
+        """Shrink ``request``'s image in place if it is over ``size_limit`` bytes or the
+        pixel limit (see :mod:`lingyun.fit`), returning how to map its result back; ``None``
+        when it goes as it is (it fits, ``size_limit`` is ``None`` or ``fit=False``)."""
+        if not self.fit or size_limit is None or not needs_fitting(
+                request.body, size_limit, DEFAULT_PIXEL_LIMIT):
+            return None
+        fitted = fit_image(request.body, size_limit, DEFAULT_PIXEL_LIMIT)
+        request.body = fitted.data
+        return fitted
+
+    @staticmethod
+    def _mapped(result: Result, fitted: Fitted | None) -> Result:
+        return result if fitted is None else fitted.map_result(result)
 
     def signed_headers(self, request: Request) -> dict[str, str]:
         """The full header set for ``request``, signed now (by the client's clock)."""
@@ -307,19 +357,44 @@ class Client(BaseClient):
         """Send ``request`` (re-signed per attempt) until it succeeds, fails for good, or
         the deadline passes; see :class:`lingyun.retry.RetryPolicy`."""
         attempts = self._attempts(deadline)
-        while True:
-            try:
-                attempts.check_time("before the request could be sent")
-                if self.limiter is not None:
-                    self.limiter.acquire(attempts.deadline)
-                raw = self.transport.send(self.endpoint, self.signed_headers(request),
-                                          request.body, deadline=attempts.deadline)
-                reply = read_reply(raw)
-            except (TransportError, ServiceError) as exc:
-                self._sleep(self._failed(attempts, request, exc))
-                continue
-            return self._succeeded(reply)
+        cap = call_cap.set(self.reply_cap(request))
+        try:
+            while True:
+                try:
+                    attempts.check_time("before the request could be sent")
+                    if self.limiter is not None:
+                        self.limiter.acquire(attempts.deadline)
+                    raw = self.transport.send(self.endpoint, self.signed_headers(request),
+                                              request.body, deadline=attempts.deadline)
+                    reply = read_reply(raw)
+                except (TransportError, ServiceError) as exc:
+                    self._sleep(self._failed(attempts, request, exc))
+                    continue
+                return self._succeeded(reply)
+        finally:
+            call_cap.reset(cap)
 
+    @overload
+    def recognize(self, image: Any, document_type: DocumentName[ResultT],
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> ResultT: ...
+    @overload
+    def recognize(self, image: Any, document_type: TemplateName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> TemplateResult: ...
+    @overload
+    def recognize(self, image: Any, document_type: TextName = ...,
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> TextResult: ...
+    @overload
+    def recognize(self, image: Any, document_type: BankCardName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> BankCardResult: ...
+    @overload
+    def recognize(self, image: Any, document_type: BizCardName,
+                  options: Mapping[str, Any] | None = None,
+                  **more_options: Any) -> BizCardResult: ...
+    @overload
+    def recognize(self, image: Any, document_type: str = ...,
+                  options: Mapping[str, Any] | None = None, **more_options: Any) -> Result: ...
     def recognize(
         self,
         image: Any,
@@ -329,11 +404,18 @@ class Client(BaseClient):
     ) -> Result:
         """Recognise one image as ``document_type`` and return its typed result.
 
-        Options may be given as a mapping or as keywords (``withPosition=True``).
+        Options may be given as a mapping or as keywords (``withPosition=True``).  An image
+        over the service's limits is shrunk to fit and its coordinates mapped back, unless
+        the client was made with ``fit=False``.
         """
         merged = {**(options or {}), **more_options}
-        request = self.prepare(image, document_type, merged)
-        return self.parse(self.send(request), request.document_type)
+        return self._recognize(image, document_type, merged, DEFAULT_LIMIT)
+
+    def _recognize(self, image: Any, document_type: str, options: Mapping[str, Any],
+                   size_limit: int | None) -> Result:
+        request = self.prepare(image, document_type, options)
+        fitted = self.fit_request(request, size_limit)
+        return self._mapped(self.parse(self.send(request), request.document_type), fitted)
 
     def batch(
         self,
@@ -353,21 +435,43 @@ class Client(BaseClient):
         Every image yields one :class:`~lingyun.batch.BatchItem`, as it finishes (in input
         order with ``ordered=True``); an account error (240) stops the batch without losing
         anything (see :func:`lingyun.batch.run_batch`).  Images over ``size_limit`` bytes
-        are shrunk to fit and their coordinates mapped back (:mod:`lingyun.bulk.fit`).
+        or the pixel limit are shrunk to fit and their coordinates mapped back
+        (:mod:`lingyun.fit`; ``size_limit=None`` sends them as they are).  The rate limit is
+        the client's own ``limiter``.
 
-        ``sink``: a ``.jsonl`` path (a directory or ``.parquet`` path gives a Parquet
-        dataset, with pyarrow) or a :class:`lingyun.bulk.records.Sink`; one record per image
-        is appended, and a journal beside a path notes started calls.  ``resume=True``
-        continues an earlier run into the same sink, skipping images already recorded
-        (yielded with ``skipped=True``).  ``progress``: a callback taking
-        :class:`lingyun.bulk.Progress` after every image, or ``True`` for a tqdm bar on
-        standard error.  The rate limit is the client's own ``limiter``.
+        What bulk runs add -- ``sink`` (a ``.jsonl`` path, a directory or ``.parquet`` path
+        for a Parquet dataset, or a :class:`lingyun.bulk.records.Sink`: one record per
+        image, and a journal of started calls), ``resume=True`` (skip images the sink
+        already holds, yielded with ``skipped=True``), ``progress`` (a callback taking
+        :class:`lingyun.bulk.Progress` after every image, or ``True`` for a bar), PDF and
+        TIFF pages, ``sha256`` and ``record`` on every item -- is done by
+        :mod:`lingyun.bulk`, which sits above the client and registers its runner here
+        when it is imported (:func:`lingyun.batch.register_bulk_runner`).  This layer
+        never imports it: ``import lingyun.bulk`` before asking for those.
         """
-        from .bulk.runner import batch_items
+        runner = bulk_runner()
+        if runner is not None:
+            return runner(self, images, document_type, options, workers=workers,
+                          ordered=ordered, progress=progress, sink=sink, resume=resume,
+                          size_limit=size_limit)
+        asked = [name for name, value in (("sink", sink), ("resume", resume),
+                                          ("progress", progress)) if value]
+        if asked:
+            raise UsageError(
+                f"{', '.join(f'{name}=' for name in asked)} {'is' if len(asked) == 1 else 'are'}"
+                " a bulk-run feature: import lingyun.bulk first (it registers the bulk runner "
+                "that Client.batch then uses)")
+        settings = dict(options or {})
+        # A bad type, option or worker count fails here, before any image is read.
+        self.plugins.document_type(document_type).build_task_config(settings)
+        if workers < 1:
+            raise UsageError(f"workers must be >= 1, got {workers}")
+        self.transport.reserve(workers)  # a pooled connection per worker
 
-        return batch_items(self, images, document_type, options, workers=workers,
-                           ordered=ordered, progress=progress, sink=sink, resume=resume,
-                           size_limit=size_limit)
+        def one(image: Any) -> Result:
+            return self._recognize(image, document_type, settings, size_limit)
+
+        return run_batch(one, images, workers=workers, ordered=ordered)
 
     def close(self) -> None:
         self.transport.close()

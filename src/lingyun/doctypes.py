@@ -8,14 +8,14 @@ anything is sent), and a parser that turns the service's reply into a typed resu
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import OptionError, UsageError
 from .fields import Field
 from .fields.declare import check_unique, fields_from_keys
-from .hookspecs import hookimpl
+from .markers import hookimpl
 from .taskconfig import TaskConfig
 
 if TYPE_CHECKING:
@@ -23,10 +23,12 @@ if TYPE_CHECKING:
     from .recognisers.page import Page
     from .results import Result
 
-__all__ = ["DocumentType", "Option", "Parser", "registering"]
+__all__ = ["DocumentType", "LocalRecognizer", "Option", "Parser", "registering"]
 
 #: ``parse(reply) -> Result``: turns a successful reply into the document's result type.
 Parser = Callable[["Reply"], "Result"]
+#: ``read(page) -> data``: reads the document offline for the local service.
+LocalRecognizer = Callable[["Page"], dict[str, Any]]
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -103,18 +105,23 @@ class Option:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class DocumentType:
     """A document the service can read, as registered by a plugin.
 
-    ``task_config`` is sent as is; options the caller gives are appended after validation.
+    ``task_config`` is sent as is (a :class:`~lingyun.TaskConfig` or any ``{name: value}``
+    mapping of strings); options the caller gives are appended after validation.
     ``fields`` declares the template's fields (:class:`lingyun.fields.Field`: key, Chinese
     name, kind, checks); ``keys`` maps the service's (Chinese) field names to the English keys
     and is derived from ``fields`` -- or given alone as a shorthand for text fields.
     ``deprecated`` is a message: when set, using the type warns.
-    ``local_recogniser`` reads the document offline: ``Page -> data`` (the envelope's
+    ``local_recognizer`` reads the document offline: ``Page -> data`` (the envelope's
     ``data`` in the vendor's shape, see :mod:`lingyun.recognisers`); the local service's
     ``local-templates`` engine serves the type exactly when it has one.
+    (``local_recogniser=``, the earlier spelling, still works and warns.)
+
+    Sequences may be given as lists; the attributes keep tuples, a :class:`TaskConfig` and
+    a plain ``dict`` of keys, so a registered type is immutable and hashable.
     """
 
     name: str
@@ -122,28 +129,63 @@ class DocumentType:
     title_zh: str
     task_config: TaskConfig
     parse: Parser
-    options: tuple[Option, ...] = ()
-    keys: Mapping[str, str] = field(default_factory=dict)
-    deprecated: str | None = None
-    description: str = ""
-    fields: tuple[Field, ...] = ()
-    local_recogniser: Callable[[Page], dict[str, Any]] | None = None
+    options: tuple[Option, ...]
+    keys: Mapping[str, str]
+    deprecated: str | None
+    description: str
+    fields: tuple[Field, ...]
+    local_recognizer: LocalRecognizer | None
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.task_config, TaskConfig):
-            object.__setattr__(self, "task_config", TaskConfig(self.task_config))
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        title_zh: str,
+        task_config: Mapping[str, str] | TaskConfig,
+        parse: Parser,
+        options: Sequence[Option] = (),
+        keys: Mapping[str, str] | None = None,
+        deprecated: str | None = None,
+        description: str = "",
+        fields: Sequence[Field] = (),
+        local_recognizer: LocalRecognizer | None = None,
+        *,
+        local_recogniser: LocalRecognizer | None = None,
+    ) -> None:
+        if local_recogniser is not None:
+            warnings.warn("DocumentType(local_recogniser=...) is deprecated: use "
+                          "local_recognizer=", DeprecationWarning, stacklevel=2)
+            if local_recognizer is not None:
+                raise UsageError(f"{name}: give local_recognizer= only, not local_recogniser=")
+            local_recognizer = local_recogniser
+        config = task_config if isinstance(task_config, TaskConfig) else TaskConfig(task_config)
         # One mechanism: the declarations are the truth, ``keys`` is their name -> key view.
-        declared = tuple(self.fields)
-        if self.keys and not declared:
-            declared = fields_from_keys(self.keys)
-        check_unique(declared, self.name)
+        declared = tuple(fields)
+        if keys and not declared:
+            declared = fields_from_keys(keys)
+        check_unique(declared, name)
         derived = {f.name: f.key for f in declared}
-        if self.keys and dict(self.keys) != derived:
-            raise UsageError(
-                f"{self.name}: keys= disagrees with fields=; give the fields only"
-            )
-        object.__setattr__(self, "fields", declared)
-        object.__setattr__(self, "keys", derived)
+        if keys and dict(keys) != derived:
+            raise UsageError(f"{name}: keys= disagrees with fields=; give the fields only")
+        set_ = object.__setattr__
+        set_(self, "name", name)
+        set_(self, "title", title)
+        set_(self, "title_zh", title_zh)
+        set_(self, "task_config", config)
+        set_(self, "parse", parse)
+        set_(self, "options", tuple(options))
+        set_(self, "keys", derived)
+        set_(self, "deprecated", deprecated)
+        set_(self, "description", description)
+        set_(self, "fields", declared)
+        set_(self, "local_recognizer", local_recognizer)
+
+    @property
+    def local_recogniser(self) -> LocalRecognizer | None:
+        """Deprecated spelling of :attr:`local_recognizer`."""
+        warnings.warn("DocumentType.local_recogniser is deprecated: use local_recognizer",
+                      DeprecationWarning, stacklevel=2)
+        return self.local_recognizer
 
     def option(self, name: str) -> Option:
         for opt in self.options:
@@ -179,7 +221,7 @@ class DocumentType:
             "keys": dict(self.keys),
             "fields": [f.describe() for f in self.fields],
             "deprecated": self.deprecated,
-            "local_recogniser": self.local_recogniser is not None,
+            "local_recognizer": self.local_recognizer is not None,
         }
 
 

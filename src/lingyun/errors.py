@@ -19,7 +19,7 @@ config, unknown document type).  No message ever contains the developer key.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 __all__ = [
     "ERROR_CODES",
@@ -99,8 +99,27 @@ def excerpt(data: bytes | str, limit: int = 80) -> str:
     return repr(text[:limit]) + ("…" if len(text) > limit else "")
 
 
+def _rebuild(cls: type[BaseException], args: tuple[Any, ...],
+             state: dict[str, Any]) -> BaseException:
+    """Unpickle an error without calling its ``__init__`` (see :meth:`LingyunError.__reduce__`)."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
 class LingyunError(Exception):
-    """Base class of every error this package raises."""
+    """Base class of every error this package raises.
+
+    Every error survives pickling unchanged (a batch on processes or on Dask workers ships
+    them back): the default ``Exception`` pickling calls ``cls(*args)``, which breaks for a
+    subclass whose ``__init__`` takes keyword-only arguments (``OptionError``) or builds its
+    message from its arguments (``BatchAborted`` would double it).  So unpickling here
+    rebuilds the error from its ``args`` and attributes without calling ``__init__`` again.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (type(self), self.args, dict(self.__dict__)))
 
 
 class UsageError(LingyunError, ValueError):
@@ -185,12 +204,6 @@ class ServiceError(LingyunError):
         self.meaning = meaning if meaning is not None else ERROR_CODES.get(code, "unknown code")
         super().__init__(f"error {code} ({self.meaning}): {text}" if text else
                          f"error {code} ({self.meaning})")
-
-    def __reduce__(self):
-        return (type(self), (self.code, self.text), {"meaning": self.meaning})
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
 
 
 class CredentialsError(ServiceError):

@@ -11,15 +11,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import pluggy
+from .markers import hookimpl, hookspec
 
 if TYPE_CHECKING:
     from .doctypes import DocumentType
     from .protocol import Request
     from .results import Result
 
-hookspec = pluggy.HookspecMarker("lingyun")
-hookimpl = pluggy.HookimplMarker("lingyun")
+__all__ = [
+    "hookimpl",
+    "hookspec",
+    "lingyun_prepare_request",
+    "lingyun_process_result",
+    "lingyun_read_image",
+    "lingyun_register_document_types",
+    "lingyun_register_engines",
+]
 
 
 @hookspec
@@ -44,7 +51,7 @@ def lingyun_prepare_request(request: Request) -> None:
 
 @hookspec
 def lingyun_process_result(result: Result, document_type: DocumentType) -> None:
-    """Post-process a parsed result in place (normalise values, add derived fields).
+    """Post-process a parsed result in place (normalize values, add derived fields).
 
     Called once per successful call, after the document type's parser, before the result is
     returned to the caller.  Implementations mutate ``result``; return values are ignored.
@@ -67,7 +74,21 @@ def lingyun_register_engines(register: Callable[[str, Callable[[], Any]], None])
 
     ``factory()`` builds the engine when a service starts with it (so an engine whose
     optional dependency is missing costs nothing until chosen).  The engine has a ``name``,
-    ``serves(capability) -> bool`` and ``recognise(job) -> Answer`` (see
+    ``serves(capability) -> bool`` and ``recognize(job) -> Answer`` (see
     :mod:`lingyun.service.engines`).  The built-in ``rapidocr`` and ``replay`` engines are
     registered through this hook exactly as a third-party engine is.
+    """
+
+
+@hookspec
+def lingyun_register_layouts(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register layout engines (reading order) for the embedded engine:
+    ``register(name, layout)``.
+
+    ``layout(boxes, *, skew)`` gets the page's line boxes (an ``(n, 4)`` int64 array: left,
+    top, right, bottom, in detection order) and its skew in degrees, and returns a
+    :class:`~lingyun.geometry.order.ReadingOrder` (order, block and row per line).  The
+    built-in ``columns`` and ``xycut`` engines are registered through this hook exactly as a
+    third-party one is (see :mod:`lingyun.service.layouts`); ``LINGYUN_LAYOUT=name`` or
+    ``arrange(..., layout=name)`` chooses one.
     """

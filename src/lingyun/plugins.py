@@ -213,7 +213,7 @@ def _load_entry_points(pm: LingyunPluginManager) -> None:
     if os.environ.get("LINGYUN_DISABLE_PLUGIN_AUTOLOAD"):
         return
     only = _env_list("LINGYUN_PLUGINS")
-    names: list[str | None] = [None] if only is None else sorted(only)
+    names: list[str | None] = [None] if only is None else [*sorted(only)]
     for name in names:
         try:
             pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP, name=name)

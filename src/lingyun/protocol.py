@@ -1,7 +1,7 @@
 """The Lingyun protocol without I/O: requests and replies as data, signing, reply reading.
 
 Like h11, this module never touches a socket and imports no HTTP library.  Whoever moves the
-bytes -- the ``requests`` transport, the local service's in-process transport, the async
+bytes -- the ``requests`` transport, the local service's transport (``Client.local()``), the async
 ``httpx`` transport, a test -- calls the same pure functions:
 
 * :func:`signed_headers` -- the full header set of one attempt (SPEC §2), signed now;
@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from . import digits, signing
 from .errors import ConfigurationError, ImageError, ProtocolError, error_for_code, excerpt
@@ -50,7 +50,7 @@ NODE_SIZE = 48
 #: Replies larger than this are refused rather than read into memory.
 DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024
 #: Set by the local service on every canned or recorded answer (replay engine, scripted test
-#: replies): such an answer was not recognised from the image.  Value: who answered.
+#: replies): such an answer was not recognized from the image.  Value: who answered.
 REPLAY_HEADER = "x-lingyun-replay"
 #: Headers the client computes itself; a caller cannot override them.
 RESERVED_HEADERS = frozenset(
@@ -76,7 +76,7 @@ class Secret:
 
     __str__ = __repr__
 
-    def __reduce__(self):
+    def __reduce__(self) -> NoReturn:
         raise TypeError("a Secret cannot be pickled")
 
 
@@ -167,7 +167,7 @@ _IMAGE_MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"GIF87a", "GIF"), (b"GIF89a", "GIF"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
 )
 _OTHER_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF document (rasterise its pages first: `lingyun ocr` does)"),
+    (b"%PDF-", "a PDF document (rasterize its pages first: `lingyun ocr` does)"),
     (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
     (b"\x1f\x8b", "gzip-compressed data"), (b"\x00\x00\x00\x0cjP  ", "a JPEG 2000 image"),
     (b"<?xml", "an XML document"), (b"<svg", "an SVG drawing (a vector format)"),
@@ -250,7 +250,7 @@ class Reply:
 
     @property
     def replayed(self) -> str | None:
-        """Who replayed this answer (canned or recorded, not recognised), or ``None``."""
+        """Who replayed this answer (canned or recorded, not recognized), or ``None``."""
         return self.headers.get(REPLAY_HEADER) or None
 
     def __repr__(self) -> str:

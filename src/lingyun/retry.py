@@ -92,7 +92,7 @@ class RetryPolicy:
     def delay(self, attempt: int) -> float:
         """The wait before retry number ``attempt`` (1-based): capped exponential, jittered."""
         ceiling = min(self.max_backoff, self.backoff * (2 ** (attempt - 1)))
-        return ceiling * (0.5 + self.jitter() / 2)
+        return float(ceiling * (0.5 + self.jitter() / 2))
 
 
 class Attempts:

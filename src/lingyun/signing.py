@@ -26,8 +26,12 @@ def format_request_date(moment: _dt.datetime) -> str:
 
 
 def session_key(request_date: str, dev_key: str) -> str:
-    """``md5(request_date + dev_key)`` as lowercase hex, over the UTF-8 bytes."""
-    return hashlib.md5((request_date + dev_key).encode("utf-8")).hexdigest()
+    """``md5(request_date + dev_key)`` as lowercase hex, over the UTF-8 bytes.
+
+    The protocol chose MD5; it is not used here for security, and saying so
+    (``usedforsecurity=False``) keeps it working on FIPS systems, which refuse it otherwise.
+    """
+    return hashlib.md5((request_date + dev_key).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
 def sign(dev_key: str, clock: Clock = _dt.datetime.now) -> dict[str, str]:

@@ -18,7 +18,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from lingyun.bulk.fit import Fitted, fit, scale_positions
-from lingyun.errors import ImageError
+from lingyun.client import Client
+from lingyun.errors import ImageError, RequestError
+from lingyun.fit import DEFAULT_LIMIT, DEFAULT_PIXEL_LIMIT
 from lingyun.iread import decode, encode
 from lingyun.pytest_plugin import LingyunService
 from lingyun.results import Result
@@ -169,3 +171,67 @@ def test_a_large_scan_gets_boxes_on_its_own_glyphs(lingyun_service: LingyunServi
     for char in chars:
         patch = pixels[char["top"]:char["bottom"], char["left"]:char["right"]]
         assert patch.size and patch.min() < 100, f"no glyph under {char['text']!r}"
+
+
+def _bankcard_envelope() -> dict:
+    return json.loads(
+        (Path(__file__).parents[2] / "src/lingyun/service/examples/bankcard.json").read_text())
+
+
+def test_client_recognize_fits_a_small_file_with_too_many_pixels(
+        lingyun_service: LingyunService, lingyun_client) -> None:
+    # A white 9000 x 9000 page: a small file, but 81 megapixels -- over the pixel limit.
+    big = _png_bytes(Image.new("L", (9000, 9000), 255), optimize=True)
+    assert len(big) < 200_000
+    lingyun_service.queue_reply("bankcard", envelope=_bankcard_envelope())
+    result = lingyun_client.recognize(big, "bankcard")
+    sent = Image.open(io.BytesIO(lingyun_service.requests[-1].body))
+    assert sent.width * sent.height <= DEFAULT_PIXEL_LIMIT
+    scale = 9000 / sent.width
+    # the same answer about the sent image, unmapped, to compare the boxes with
+    lingyun_service.queue_reply("bankcard", envelope=_bankcard_envelope())
+    as_sent = Client(lingyun_service.app_key, lingyun_service.dev_key, lingyun_service.url,
+                     fit=False).recognize(lingyun_service.requests[-1].body, "bankcard")
+    pairs = [(a.box, b.box) for a, b in zip(result.digits, as_sent.digits, strict=True) if b.box]
+    assert pairs
+    for mapped, original in pairs:
+        assert list(mapped) == [round(value * scale) for value in original]
+
+
+def test_client_recognize_fits_a_15_mb_jpeg_as_the_cli_does(
+        lingyun_service: LingyunService, lingyun_client) -> None:
+    rng = np.random.default_rng(7)
+    noise = Image.fromarray(rng.integers(0, 256, (3000, 3200, 3), dtype=np.uint8))
+    buffer = io.BytesIO()
+    noise.save(buffer, format="JPEG", quality=100)
+    big = buffer.getvalue()
+    assert len(big) > 15 * 1024 * 1024 > DEFAULT_LIMIT
+    lingyun_service.queue_reply("bankcard", envelope=_bankcard_envelope())
+    lingyun_client.recognize(big, "bankcard")
+    sent = lingyun_service.requests[-1].body
+    assert len(sent) <= DEFAULT_LIMIT
+    assert sent == fit(big).data  # the very bytes the CLI's bulk run would send
+
+
+def test_fit_false_sends_the_image_as_it_is(lingyun_service: LingyunService) -> None:
+    big = _png_bytes(Image.new("L", (8000, 7000), 255))
+    client = Client(lingyun_service.app_key, lingyun_service.dev_key, lingyun_service.url,
+                    fit=False, retries=0)
+    with pytest.raises(RequestError, match="over the limit of 50,000,000 pixels") as info:
+        client.recognize(big, "bankcard")  # the service refuses it: what fitting prevents
+    assert info.value.code == 230
+    assert lingyun_service.requests[-1].body == big
+
+
+def test_the_cli_fits_by_pixels_too_and_no_fit_turns_it_off(
+        service_env: LingyunService, tmp_path: Path) -> None:
+    from lingyun.cli import EXIT_OK, main
+
+    path = tmp_path / "white.png"
+    path.write_bytes(_png_bytes(Image.new("L", (8000, 7000), 255)))  # small file, 56 MP
+    out = tmp_path / "out.jsonl"
+    assert main(["ocr", str(path), "--type", "bankcard", "--out", str(out)]) == EXIT_OK
+    sent = Image.open(io.BytesIO(service_env.requests[-1].body))
+    assert sent.width * sent.height <= DEFAULT_PIXEL_LIMIT
+    assert main(["ocr", str(path), "--type", "bankcard", "--no-fit"]) != EXIT_OK
+    assert service_env.requests[-1].body == path.read_bytes()  # sent as it is, refused

@@ -152,7 +152,9 @@ def test_a_corrupt_journal_is_named(tmp_path: Path) -> None:
         Journal.beside(tmp_path / "out.jsonl").in_flight(Counter())
 
 
+@pytest.mark.integration
 def test_parquet_dataset_round_trip_and_resume(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow", reason="pyarrow: pip install 'lingyun[integrations]'")
     directory = tmp_path / "dataset"
     with ParquetSink(directory, flush_every=2) as sink:
         for n in range(5):
@@ -165,3 +167,33 @@ def test_parquet_dataset_round_trip_and_resume(tmp_path: Path) -> None:
         ParquetSink(directory)
     assert sum(ParquetSink(directory, resume=True).done().values()) == 5
     assert not any(name.endswith(".tmp") for name in os.listdir(directory))
+
+
+def test_records_is_split_by_job_and_keeps_its_public_names() -> None:
+    import lingyun.bulk.records as records
+    from lingyun.bulk import journal, jsonl, parquet, record
+
+    homes = {"JsonlSink": jsonl, "read_records": jsonl, "Sink": jsonl,
+             "FSYNC_POLICIES": jsonl, "ParquetSink": parquet, "Journal": journal,
+             "InFlight": journal, "make_record": record, "record_key": record,
+             "key_of": record, "error_info": record, "canonical_options": record,
+             "RecordsError": record}
+    assert set(records.__all__) == set(homes)
+    for name, module in homes.items():
+        assert getattr(records, name) is getattr(module, name), name
+        assert name in module.__all__, name
+
+
+def test_a_non_utf8_name_survives_jsonl_and_parquet(tmp_path: Path) -> None:
+    name = os.fsdecode(b"scans/caf\xe9.png")
+    record = make_record(name, None, None, "text.chinese", {}, error=ImageError(f"no {name}"))
+    with JsonlSink.open(tmp_path / "out.jsonl") as sink:
+        sink.write(record)
+    (back,) = read_records(tmp_path / "out.jsonl")
+    assert back["source"] == "scans/caf\\xe9.png" and key_of(back) == key_of(record)
+    pytest.importorskip("pyarrow")
+    parquet = ParquetSink(tmp_path / "out.parquet")
+    parquet.write(record)
+    parquet.close()
+    (row,) = ParquetSink.read(tmp_path / "out.parquet")
+    assert row["path_bytes"] == record["path_bytes"] and key_of(row) == key_of(record)

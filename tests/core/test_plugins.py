@@ -19,7 +19,7 @@ from lingyun import Client, DocumentType, UsageError, hookimpl, hookspecs
 from lingyun.documents.template import template_document
 from lingyun.plugins import LingyunPluginManager, get_plugin_manager
 
-from ..conftest import IMAGE
+from ..conftest import IMAGE, PNG_HEADER
 from .conftest import envelope
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -273,7 +273,7 @@ def test_hook_lingyun_register_engines(register_plugin) -> None:
             return capability.document_type == "text.english"
 
         def recognise(self, job):
-            return Answer(data={"forms": {"form": job.image[8:].decode().upper()}})
+            return Answer(data={"forms": {"form": job.image[len(PNG_HEADER):].decode().upper()}})
 
     class Plugin:
         @hookimpl
@@ -283,6 +283,6 @@ def test_hook_lingyun_register_engines(register_plugin) -> None:
     register_plugin(Plugin(), name="upper-engine")
     assert "upper" in engine_factories()
     client = Client.local(core=ServiceCore(engines=make_engines(["upper"])))
-    png_signature = b"\x89PNG\r\n\x1a\n"  # the core checks the body is an image first
-    result = client.recognize(png_signature + b"hello engines", "text.english")
+    # the client checks the image header first
+    result = client.recognize(PNG_HEADER + b"hello engines", "text.english")
     assert result.text == "HELLO ENGINES"

@@ -20,6 +20,7 @@ from lingyun.protocol import (
     split_position_body,
 )
 
+from ..conftest import PNG_HEADER
 from .conftest import envelope
 
 NODES = bytes(range(48)) * 2
@@ -117,7 +118,7 @@ def test_a_client_for_an_http_endpoint_imports_no_numpy_service_or_c_module() ->
     code = (
         "import sys, lingyun\n"
         "client = lingyun.Client('app', 'dev', 'http://127.0.0.1:9/ocr')\n"
-        "request = client.prepare(b'\\x89PNG\\r\\n\\x1a\\n....', 'text.chinese')\n"
+        f"request = client.prepare({PNG_HEADER!r}, 'text.chinese')\n"
         "loaded = [m for m in ('numpy', 'lingyun.service', 'lingyun._iread', 'lingyun.iread')\n"
         "          if m in sys.modules]\n"
         "print(','.join(loaded) or 'none')\n"

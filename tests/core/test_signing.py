@@ -27,3 +27,19 @@ def test_sign_uses_injected_clock() -> None:
         "x-request-date": "2020-02-02 02:02:02.000005",
         "x-session-key": hashlib.md5(b"2020-02-02 02:02:02.000005k").hexdigest(),
     }
+
+
+def test_md5_is_declared_not_for_security(monkeypatch) -> None:
+    # FIPS builds of OpenSSL refuse md5 unless the caller says it is not for security;
+    # this stand-in refuses the same way.
+    real_md5 = hashlib.md5
+
+    def fips_md5(data: bytes = b"", *, usedforsecurity: bool = True):
+        if usedforsecurity:
+            raise ValueError("[digital envelope routines] unsupported (FIPS mode)")
+        return real_md5(data, usedforsecurity=False)
+
+    monkeypatch.setattr(hashlib, "md5", fips_md5)
+    assert session_key("2017-01-19 23:19:41.990000", "devkey") == (
+        "603211726022bde2fafc606b28363275"
+    )

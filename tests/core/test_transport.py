@@ -314,8 +314,9 @@ def test_the_environment_is_honoured_and_read_once_per_origin(echo_plugin, monke
         client = _client(target, retries=0)
         assert client.recognize(IMAGE, "test.echo").data == {"via": "proxy"}
         assert server.heads[0].decode("latin-1").startswith(f"POST {target} HTTP/1.1")
-        assert client.transport.environment_for(target)["verify"] == \
-            "/etc/ssl/certs/ca-certificates.crt"
+        assert client.transport.environment_for(target.replace("http:", "https:"))[
+            "verify"] == "/etc/ssl/certs/ca-certificates.crt"
+        assert "verify" not in client.transport.environment_for(target)  # no TLS: no CA
         for name in ("no_proxy", "NO_PROXY"):
             monkeypatch.setenv(name, "ocr.example.invalid")
         assert client.recognize(IMAGE, "test.echo").data == {"via": "proxy"}  # cached

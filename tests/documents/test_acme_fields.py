@@ -42,7 +42,7 @@ GOOD = {"merchant": "ACME 商店", "receipt_number": "AC-1234 5674", "date": "20
         "amount": "￥12.50", "amount_in_words": "壹拾贰元伍角"}
 
 
-def test_a_good_receipt_is_normalised_without_issues(acme: ModuleType) -> None:
+def test_a_good_receipt_is_normalized_without_issues(acme: ModuleType) -> None:
     result = acme.RECEIPT.parse(reply_for(receipt(**GOOD)))
     assert result.issues == []
     assert result["receipt_number"].normalized == "AC12345674"

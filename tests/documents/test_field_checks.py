@@ -82,7 +82,7 @@ def test_idcard_front_messages(parse) -> None:
     assert card["photo"].normalized is None and card["photo"].issues == []
 
 
-NORMALISED = {
+NORMALIZED = {
     "idcard.back": {"valid_period": Period(D(2008, 8, 20), D(2018, 8, 20))},
     "vlcard": {"plate_number": "UE******", "vin": "LSVAA***********"},
     "dlcard": {"valid_from": D(2012, 11, 15), "sex": "M", "vehicle_class": "C1"},
@@ -105,10 +105,10 @@ NORMALISED = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(NORMALISED))
-def test_normalised_values(parse, name: str) -> None:
+@pytest.mark.parametrize("name", sorted(NORMALIZED))
+def test_normalized_values(parse, name: str) -> None:
     result = parse(name, example(name))
-    for key, expected in NORMALISED[name].items():
+    for key, expected in NORMALIZED[name].items():
         got = result[key].normalized
         assert got == expected and type(got) is type(expected), key
 
@@ -154,7 +154,7 @@ def _cell(fields: list[dict], key: str) -> dict:
     return {}
 
 
-def test_to_dict_keeps_normalised_values_and_issues(parse) -> None:
+def test_to_dict_keeps_normalized_values_and_issues(parse) -> None:
     vsi = parse("vsi", example("vsi"))
     data = json.loads(json.dumps(vsi.to_dict(), ensure_ascii=False))
     total = _cell(data["fields"], "total")
@@ -197,10 +197,10 @@ def test_missing_required_field_is_a_form_issue_and_survives_the_round_trip(pars
     assert Result.from_dict(data).issues == expected
 
 
-def test_corrupt_normalised_value_in_a_dict_is_a_usage_error(parse) -> None:
+def test_corrupt_normalized_value_in_a_dict_is_a_usage_error(parse) -> None:
     data = parse("idcard.back", example("idcard.back")).to_dict()
     data["fields"][0]["normalized"] = {"bogus": 1}
-    with pytest.raises(UsageError, match="unknown normalised value"):
+    with pytest.raises(UsageError, match="unknown normalized value"):
         Result.from_dict(data)
 
 

@@ -13,11 +13,12 @@ from lingyun.client import Client
 from lingyun.errors import OptionError
 from lingyun.results import Result
 
+from ..conftest import PNG_HEADER
 from .conftest import example
 from .test_registry import SPEC_TABLE
 from .test_vendor_examples import ALL_EXAMPLES
 
-PNG = b"\x89PNG\r\n\x1a\n"
+PNG = PNG_HEADER  # the client checks the header structure before sending
 
 
 @pytest.fixture

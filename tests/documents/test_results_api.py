@@ -178,3 +178,17 @@ def test_absurdly_deep_cells_are_a_protocol_error(parse) -> None:
     envelope = {"error": 0, "data": {"forms": {"form": {"page": {"cell": [cell]}}}}}
     with pytest.raises(ProtocolError, match="nested deeper than 32 levels"):
         parse("vsi", envelope)
+
+
+@pytest.mark.parametrize("name", sorted(ALL_EXAMPLES))
+def test_equality_compares_members_not_their_json(parse, name: str) -> None:
+    result = parse(name, example(name))
+    rebuilt = Result.from_dict(result.to_dict())
+    assert rebuilt == result and rebuilt.reply is None  # the reply is not compared
+    # A member that to_dict() never writes still makes two results differ.
+    rebuilt.forgotten_by_to_dict = 1
+    assert rebuilt.to_dict() == result.to_dict() and rebuilt != result
+    rebuilt = Result.from_dict(result.to_dict())
+    rebuilt.raw = {**rebuilt.raw, "extra": True}
+    assert rebuilt != result
+    assert result != result.to_dict()  # another type is never equal

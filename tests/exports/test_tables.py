@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
+pytest.importorskip("pandas", reason="pandas: pip install 'lingyun[integrations]'")
+pytest.importorskip("pyarrow", reason="pyarrow: pip install 'lingyun[integrations]'")
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lingyun.exports import ExportError, glyph_columns, to_arrow, to_csv, to_pandas, to_parquet
+
+pytestmark = pytest.mark.integration
 
 
 def test_keys_place_every_glyph(table_layout):
@@ -26,7 +32,7 @@ def test_keys_place_every_glyph(table_layout):
 
 
 def test_candidates_and_confidence(simple_layout):
-    frame = simple_layout.to_pandas()
+    frame = to_pandas(simple_layout)
     first = frame.iloc[0]
     assert [first[f"candidate_{k}"] for k in range(1, 6)] == ["北", "兆", "比", "", ""]
     assert [int(first[f"distance_{k}"]) for k in range(1, 6)] == [10, 100, 200, 255, 255]

@@ -1,4 +1,4 @@
-"""Normalised values survive JSON; full-width folding undoes full width and nothing else."""
+"""Normalized values survive JSON; full-width folding undoes full width and nothing else."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lingyun.fields import Period, codec
-from lingyun.fields.normalisers import fold_fullwidth
+from lingyun.fields.normalizers import fold_fullwidth
 
 values = st.one_of(
     st.none(), st.text(), st.integers(), st.booleans(),
@@ -23,7 +23,7 @@ values = st.one_of(
 
 @settings(deadline=None)  # a shared machine: timing is no property
 @given(values)
-def test_every_normalised_type_round_trips_through_json(value: object) -> None:
+def test_every_normalized_type_round_trips_through_json(value: object) -> None:
     stored = json.loads(json.dumps(codec.encode(value)))
     back = codec.decode(stored)
     assert back == value and type(back) is type(value)

@@ -22,7 +22,7 @@ FIELDS = [
 ]
 
 
-def test_values_are_normalised_and_cross_checked() -> None:
+def test_values_are_normalized_and_cross_checked() -> None:
     checked, missing = evaluate(FIELDS, [
         Occurrence("total", "total", "￥230000.00"),
         Occurrence("total_in_words", "total_in_words", "贰拾叁万元整"),
@@ -79,13 +79,13 @@ def test_a_broken_plugin_check_is_an_issue_not_a_crash() -> None:
     weird = Kind("weird", lambda text: object(), "object")
     failing = Kind("failing", lambda text: 1 / 0, "int")
     fields = [Field("a", "甲", validators=[explodes]), Field("b", "乙", weird),
-              Field("c", "丙", failing), Field("d", "丁", normalisers=[lambda s: s.encode()])]
+              Field("c", "丙", failing), Field("d", "丁", normalizers=[lambda s: s.encode()])]
     checked, _ = evaluate(fields, [Occurrence(k, k, "x") for k in "abcd"])
     assert checked[0].issues == [Issue(
         "a", "acme.explodes", "the check itself failed (ZeroDivisionError: boom)")]
     assert checked[1].normalized is None
     assert checked[1].issues == [Issue(
-        "b", "weird", "normalised to a object, which a result cannot store")]
+        "b", "weird", "normalized to a object, which a result cannot store")]
     assert checked[2].issues[0].message.startswith("the check itself failed (ZeroDivisionError")
     assert checked[3].issues[0].check == "text"
 
@@ -128,5 +128,5 @@ def test_describe_shows_kind_checks_and_uses() -> None:
         "required": True,
         "validators": [{"name": "money.words", "uses": ["total_in_words"],
                         "description": "equals the amount in words (total_in_words)"}],
-        "normalisers": [], "help": "",
+        "normalizers": [], "help": "",
     }

@@ -117,7 +117,9 @@ def test_overlay_has_a_legend_and_region_numbers_clear_of_glyph_labels(inputs):
         plt.close(figure)
 
 
+@pytest.mark.integration
 def test_analyze_writes_png_figures(inputs, tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="matplotlib: pip install 'lingyun[integrations]'")
     raw, _ = inputs
     out = tmp_path / "plots"
     assert main(["analyze", str(raw), "--plots", str(out), "--overlays", "2"]) == 0
@@ -135,8 +137,10 @@ def test_analyze_of_a_missing_file_is_a_usage_error(tmp_path, capsys):
     assert "cannot read" in capsys.readouterr().err
 
 
+@pytest.mark.integration
 def test_without_a_cjk_font_no_labels_are_drawn_and_the_user_is_told(inputs, tmp_path, capsys,
                                                                         monkeypatch):
+    pytest.importorskip("matplotlib", reason="matplotlib: pip install 'lingyun[integrations]'")
     from lingyun.geometry import plots
 
     monkeypatch.setattr(plots, "cjk_font", lambda: None)
@@ -145,7 +149,9 @@ def test_without_a_cjk_font_no_labels_are_drawn_and_the_user_is_told(inputs, tmp
     assert "no CJK font found" in capsys.readouterr().err
 
 
+@pytest.mark.integration
 def test_a_cjk_font_is_found_where_one_is_installed(monkeypatch):
+    pytest.importorskip("matplotlib", reason="matplotlib: pip install 'lingyun[integrations]'")
     import importlib
 
     from matplotlib import font_manager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 
 from lingyun.geometry import candidate_stats
 from lingyun.iread import decode, encode
@@ -36,3 +37,37 @@ def test_suspect_rate_overall_and_by_first_distance():
     assert math.isnan(stats.suspect_by_distance[0])
     assert stats.confusions == [] and stats.margin.size == 0
     assert np.all(stats.histograms.sum(axis=1) == [4, 0, 0, 0, 0])
+
+
+@pytest.fixture(scope="module")
+def chinese_layout():
+    """samples/chinese.png read by the embedded engine, as the IREAD_NODE stream it answers."""
+    from pathlib import Path
+
+    from lingyun.service.engines.rapidocr import RapidOCREngine, rapidocr_available
+    from lingyun.service.positions import arrange, encode_page, page_skew
+
+    if not rapidocr_available():
+        pytest.skip("needs the local extra (rapidocr 3 + onnxruntime)")
+    sample = Path(__file__).resolve().parents[2] / "src" / "lingyun" / "samples" / "chinese.png"
+    width, height, lines = RapidOCREngine().read_lines(sample.read_bytes())
+    skew = page_skew(lines)
+    return decode(encode_page(width, height, arrange(lines, skew=skew), skew=skew))
+
+
+@pytest.mark.local_engine
+def test_the_engine_gives_real_candidates_with_rising_distances(chinese_layout):
+    """Goal of issue 14: at least half the characters of a real Chinese page carry two or
+    more candidates whose distances rise with rank."""
+    chars = chinese_layout.chars
+    distances = chars["distances"].astype(np.int64).reshape(-1, 5)
+    codes = chars["candidates"].astype(np.int64).reshape(-1, 5)
+    used = distances != 255
+    rising = [bool(np.all(np.diff(d[u]) > 0)) for d, u in zip(distances, used, strict=True)]
+    with_two = used.sum(axis=1) >= 2
+    assert chinese_layout.text.replace(" ", "").startswith("北京捷通华声")
+    assert (with_two & np.array(rising)).mean() >= 0.5
+    assert np.all((codes != 0) == used)  # a used slot names a character, an unused one not
+    assert np.all(codes[:, 0] == chars["code"].astype(np.int64))  # the read one is first
+    stats = candidate_stats(chinese_layout)
+    assert stats.with_second == int(with_two.sum()) and stats.confusions

@@ -18,7 +18,7 @@ from ..service.test_rapidocr_e2e import cer
 
 pytestmark = [pytest.mark.local_engine,
               pytest.mark.skipif(not rapidocr_available(),
-                                 reason="rapidocr-onnxruntime is not importable "
+                                 reason="rapidocr 3 / onnxruntime is not importable "
                                         "(pip install 'lingyun[local]')")]
 
 PAGES = Path(__file__).resolve().parent / "pages"

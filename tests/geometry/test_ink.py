@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lingyun.geometry import GeometryError
-from lingyun.geometry.ink import ink_mask, snap, tighten
+from lingyun.geometry.ink import backdrop, ink_mask, snap, tighten
 
 
 def test_boxes_shrink_to_their_ink_and_empty_boxes_stay():
@@ -51,6 +51,34 @@ def test_a_run_between_slabs_goes_to_the_nearest_and_no_box_becomes_a_speck():
     assert snapped[3].tolist() == [52, 0, 58, 30]
 
 
+def test_touching_letters_are_cut_at_the_edge_between_their_slabs():
+    # "10" joined by a stroke: one ink run over columns 10-39 holds both slabs' centres
+    image = np.full((30, 60), 255, np.uint8)
+    image[5:25, 10:14] = 0  # the 1
+    image[5:25, 26:40] = 0  # the 0
+    image[20:22, 14:26] = 0  # the stroke joining them
+    slabs = [(8, 0, 22, 30), (22, 0, 42, 30)]
+    snapped = snap(ink_mask(image), slabs, [0, 0])
+    assert snapped.tolist() == [[10, 5, 22, 25], [23, 5, 40, 25]]
+    assert snapped[0, 2] <= snapped[1, 0]  # side by side, never overlapping
+
+
+def _sheet(ink_level: int, alpha: np.ndarray) -> np.ndarray:
+    return np.dstack([np.full(alpha.shape, ink_level, np.uint8)] * 3 + [alpha])
+
+
+def test_transparent_images_go_on_the_ground_that_contrasts_with_their_ink():
+    alpha = np.zeros((20, 40), np.uint8)
+    alpha[5:15, 5:35] = 255  # the strokes; everything else is see-through
+    assert backdrop(_sheet(255, alpha)) == 0  # white text: on black
+    assert backdrop(_sheet(0, alpha)) == 255  # black text: on white
+    assert backdrop(_sheet(200, alpha // 2)) == 0  # half-opaque light grey is still light
+    assert backdrop(_sheet(255, np.zeros_like(alpha))) == 255  # nothing visible: white
+    assert backdrop(_sheet(255, np.full_like(alpha, 255))) == 255  # opaque: never matters
+
+
 def test_bad_images_are_named():
     with pytest.raises(GeometryError, match="2-D uint8"):
         ink_mask(np.zeros((3, 3, 3), np.uint8))
+    with pytest.raises(GeometryError, match="H x W x 4 uint8"):
+        backdrop(np.zeros((3, 3, 3), np.uint8))

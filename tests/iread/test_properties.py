@@ -64,7 +64,7 @@ def test_backends_agree_and_round_trip(records: list[dict]) -> None:
         assert c.arrays()[kind].tobytes() == py.arrays()[kind].tobytes()
     assert c.text == py.text
     assert iread.encode(c) == data
-    assert iread.Layout.from_records(c.to_records()) == c
+    assert iread.from_records(c.to_records()) == c
     assert len(c.to_records()) == len(records)
 
 

@@ -51,7 +51,7 @@ def read_receipt(page: Page) -> dict:
 
 RECEIPT = template_document("acme.receipt", "receipt", "Receipt", "收据",
                             keys={"商户名称": "merchant", "金额": "amount"},
-                            local_recogniser=read_receipt)
+                            local_recognizer=read_receipt)
 
 
 def capability(document_type: str) -> Capability:
@@ -72,7 +72,7 @@ def test_is_registered_through_the_engine_hook(temporary_plugin):
     if not get_plugin_manager().is_registered(templates_module):
         temporary_plugin(templates_module, templates_module.__name__)
     assert engine_factories()[ENGINE_NAME] is TemplateEngine
-    assert get_plugin_manager().document_type("bankcard").describe()["local_recogniser"] is True
+    assert get_plugin_manager().document_type("bankcard").describe()["local_recognizer"] is True
 
 
 def test_a_third_party_template_with_a_recogniser_is_served_over_http(temporary_plugin):
@@ -96,7 +96,7 @@ def test_a_third_party_template_with_a_recogniser_is_served_over_http(temporary_
 def test_a_broken_recogniser_is_a_logged_server_exception_not_a_traceback(
         temporary_plugin, caplog, recogniser):
     broken = template_document("acme.broken", "broken", "Broken", "坏",
-                               keys={}, local_recogniser=recogniser)
+                               keys={}, local_recognizer=recogniser)
     plugin = types.SimpleNamespace(lingyun_register_document_types=hookimpl(
         lambda register: register(broken)))
     temporary_plugin(plugin, "acme-broken-test")

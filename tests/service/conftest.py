@@ -39,7 +39,7 @@ IDCARD_BACK = "capkey=ocr.cloud.template,property=idcard,templateIndex=0,templat
 
 needs_rapidocr = pytest.mark.skipif(
     not rapidocr_available(),
-    reason="rapidocr-onnxruntime is not importable (pip install 'lingyun[local]')",
+    reason="rapidocr 3 / onnxruntime is not importable (pip install 'lingyun[local]')",
 )
 
 

@@ -51,7 +51,7 @@ def test_ocr_positions_json_has_the_layout(capsys) -> None:
 #: Every built-in type but text and those with a local recogniser: none of them can be read
 #: by the embedded engine.
 TEMPLATE_TYPES = [d.name for d in get_plugin_manager().document_types()
-                  if not d.name.startswith("text.") and d.local_recogniser is None]
+                  if not d.name.startswith("text.") and d.local_recognizer is None]
 
 
 @pytest.fixture

@@ -137,9 +137,9 @@ def test_slow_headers_are_cut_off_by_the_header_timeout():
             assert closed_by_server(sock)
 
 
-def test_stalled_upload_is_cut_off_and_its_slot_freed():
-    """workers=1, queue=0: the stalled upload holds the only slot until the body timeout."""
-    limits = Limits(idle_timeout=60, header_timeout=60, body_timeout=0.3)
+def test_an_upload_in_progress_holds_its_slot():
+    """workers=1, queue=0: a body that has started arriving holds the only slot."""
+    limits = Limits(idle_timeout=60, header_timeout=60, body_timeout=60, body_rate_grace=60)
     with gated_server(workers=1, queue=0, limits=limits) as (server, engine):
         engine.gate.set()
         headers = {**signed(BANKCARD), "Content-Length": str(10 * 1024 * 1024)}
@@ -147,6 +147,16 @@ def test_stalled_upload_is_cut_off_and_its_slot_freed():
             sock.sendall(raw_request(headers, PNG[:1000]))
             wait_until(lambda: server.app._admitted == 1)
             assert post(server.url, signed(BANKCARD)).error == 250  # the slot is taken
+
+
+def test_stalled_upload_is_cut_off_and_its_slot_freed():
+    """workers=1, queue=0: the stalled upload is cut by the body timeout, freeing the slot."""
+    limits = Limits(idle_timeout=60, header_timeout=60, body_timeout=0.3)
+    with gated_server(workers=1, queue=0, limits=limits) as (server, engine):
+        engine.gate.set()
+        headers = {**signed(BANKCARD), "Content-Length": str(10 * 1024 * 1024)}
+        with socket.create_connection((server.host, server.port)) as sock:
+            sock.sendall(raw_request(headers, PNG[:1000]))
             assert closed_by_server(sock)
         wait_until(lambda: server.app._admitted == 0)
         assert post(server.url, signed(BANKCARD)).error == 0
@@ -172,6 +182,19 @@ def test_connection_cap_fits_the_descriptor_limit():
     cap = connection_cap(Limits(max_connections=10**6, fd_reserve=64))
     assert cap == (10**6 if soft == resource.RLIM_INFINITY else max(1, soft - 64))
     assert connection_cap(Limits(max_connections=3)) == 3
+
+
+def test_the_service_imports_without_the_unix_only_resource_module():
+    """As on Windows: no ``resource`` module; the connection cap is then max_connections."""
+    code = ("import sys; sys.modules['resource'] = None\n"
+            "import lingyun, lingyun.cli.serve, lingyun.service.server\n"
+            "import lingyun.service.engines.pool\n"
+            "from lingyun.service.http1 import Limits, connection_cap\n"
+            "print(connection_cap(Limits(max_connections=7)))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT / "src")}, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "7"
 
 
 def _serve_command(*options: str) -> list[str]:

@@ -112,8 +112,8 @@ def test_the_client_does_not_retry_a_refused_image(control):
     core = ServiceCore(accounts=Accounts({APP_KEY: SECRET_DEV_KEY}), control=control)
     control.reset()
     with LocalServer(core) as server, Client(APP_KEY, SECRET_DEV_KEY, server.url,
-                                             backoff=0.0) as client:
-        with pytest.raises(RequestError) as info:
+                                             backoff=0.0, fit=False) as client:
+        with pytest.raises(RequestError) as info:  # fit=False: sent as it is, to be refused
             client.recognize(jpeg_claiming(30000, 30000), "bankcard")
     assert info.value.code == 230 and not info.value.retryable
     assert len(control.requests) == 1  # sent once, not retried

@@ -27,7 +27,7 @@ from .conftest import IDCARD_BACK, PNG, SAMPLE_INFO, SAMPLES, needs_rapidocr, si
 #: Every built-in type but text and the ones with a local recogniser: what the local
 #: engine cannot really read.
 TEMPLATE_TYPES = [d.name for d in get_plugin_manager().document_types()
-                  if not d.name.startswith("text.") and d.local_recogniser is None]
+                  if not d.name.startswith("text.") and d.local_recognizer is None]
 
 
 @pytest.mark.parametrize("task", [IDCARD_BACK, "capkey=ocr.cloud.bankcard",

@@ -19,6 +19,12 @@ TASK = {"chinese_cn": "capkey=ocr.cloud,lang=chinese_cn",
         "english": "capkey=ocr.cloud.english,lang=english"}
 
 
+@pytest.fixture(scope="module")
+def engine() -> RapidOCREngine:
+    """One engine (one model load) for the module."""
+    return RapidOCREngine()
+
+
 def edit_distance(a: str, b: str) -> int:
     row = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -66,8 +72,14 @@ def test_positions_over_http_put_boxes_on_the_glyphs(service, name):
         # the box overlaps a drawn line's glyph box (not somewhere else on the page)
         assert any(left < d[2] and right > d[0] and top < d[3] and bottom > d[1]
                    for d in drawn), char
-        assert char[5][0] == ord(char[1]) and char[5][1:] == (0, 0, 0, 0)
-        assert char[6][1:] == (255,) * 4 and 0 <= char[6][0] <= 254
+        codes, distances = char[5], char[6]
+        used = [d != 255 for d in distances]
+        assert codes[0] == ord(char[1]) and used[0]
+        assert used == sorted(used, reverse=True)  # used slots first, then unused ones
+        assert all((c != 0) == u for c, u in zip(codes, used, strict=True))
+        ranked = [d for d in distances if d != 255]
+        assert ranked == sorted(set(ranked)) and ranked[-1] <= 254  # strictly rising
+        assert len(set(c for c in codes if c)) == len(ranked)  # no candidate twice
         assert char[4] in (0, 1)
 
 
@@ -80,23 +92,48 @@ def test_positions_decode_with_lingyun_iread(service):
     assert cer(layout.text, info["text"]) <= MAX_CER, layout.text
 
 
-def test_engine_loads_its_model_from_the_installed_package():
-    """Nothing is fetched at run time: the ONNX models sit inside site-packages."""
-    import rapidocr_onnxruntime
+def test_engine_loads_the_pp_ocrv6_small_models_from_the_installed_package(engine):
+    """Nothing is fetched at run time: both ONNX models sit inside the rapidocr wheel, and
+    the sessions the engine runs were built from exactly those files."""
+    import rapidocr
 
-    engine = RapidOCREngine()
+    from lingyun.service.engines.rapidocr_models import model_paths
+
+    package = Path(rapidocr.__file__).parent / "models"
+    paths = model_paths()
+    assert paths.detection == package / "PP-OCRv6_det_small.onnx"
+    assert paths.recognition == package / "PP-OCRv6_rec_small.onnx"
     ocr = engine._engine()
-    package = Path(rapidocr_onnxruntime.__file__).parent
-    paths = [Path(str(p)) for p in _model_paths(ocr)]
-    assert paths and all(package in p.parents and p.is_file() for p in paths)
+    assert ocr.cfg.Det.model_path == str(paths.detection)
+    assert ocr.cfg.Rec.model_path == str(paths.recognition)
+    assert ocr.text_cls is None  # no angle classifier is ever loaded
+    # both sessions are ours, on the providers of --device (the CPU by default)
+    for part in (ocr.text_det, ocr.text_rec):
+        assert part.session.session.get_providers() == engine.providers == [
+            "CPUExecutionProvider"]
 
 
-def _model_paths(ocr) -> list[str]:
-    found = []
-    for part in (ocr.text_det, ocr.text_cls, ocr.text_rec):
-        for value in vars(part).values():
-            session = getattr(value, "session", None) or value
-            path = getattr(session, "_model_path", None)
-            if path:
-                found.append(path)
-    return found
+def test_missing_model_is_a_configuration_error_naming_it(tmp_path):
+    from lingyun.errors import ConfigurationError
+    from lingyun.service.engines.rapidocr_models import model_paths
+
+    with pytest.raises(ConfigurationError, match="PP-OCRv6_det_small.onnx is missing"):
+        model_paths(tmp_path)
+
+
+def test_white_text_on_a_transparent_background_is_read(engine):
+    """The English sample as white strokes on a fully transparent sheet: composited on
+    white it would be white on white (read as empty); the decoder lays it on black."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    grey = np.asarray(Image.open(SAMPLES / "english.png").convert("L"))
+    alpha = 255 - grey  # opaque where the sample is inked
+    sheet = np.dstack([np.full_like(grey, 255)] * 3 + [alpha])
+    png = io.BytesIO()
+    Image.fromarray(sheet, "RGBA").save(png, "PNG")
+    _w, _h, lines = engine.read_lines(png.getvalue())
+    text = "".join(g.char for line in lines for g in line.glyphs)
+    assert text.replace(" ", "") == SAMPLE_INFO["english"]["text"].replace(" ", "")

@@ -6,7 +6,9 @@ The pieces of ``lingyun ocr PATH... --out FILE.jsonl`` and of
 * :mod:`~lingyun.bulk.inputs` -- files, directories, ``@LIST`` and ``-`` to a list of files;
 * :mod:`~lingyun.bulk.pages` -- PDF and multi-page TIFF to one input per page;
 * :mod:`~lingyun.bulk.fit` -- shrink an image under the size limit, map coordinates back;
-* :mod:`~lingyun.bulk.records` -- JSONL / Parquet records, resume keys, the journal;
+* :mod:`~lingyun.bulk.records` -- records (:mod:`~lingyun.bulk.record`), their JSONL and
+  Parquet sinks (:mod:`~lingyun.bulk.jsonl`, :mod:`~lingyun.bulk.parquet`), the journal
+  (:mod:`~lingyun.bulk.journal`);
 * :mod:`~lingyun.bulk.ratelimit` -- the shared, adaptive client-side rate limit;
 * :mod:`~lingyun.bulk.progress` -- counts, rate, ETA, a terminal bar, the summary;
 * :mod:`~lingyun.bulk.runner` -- the run that ties them together;

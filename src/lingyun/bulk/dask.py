@@ -7,6 +7,11 @@
 ...                        client_settings={"app_key": ..., "dev_key": ...,
 ...                                         "endpoint": "http://ocr:8880/ocr"})
 
+With no ``client_settings`` (or no endpoint in them) each worker runs the embedded local
+engine -- a cluster of machines with no OCR service at all::
+
+    run_on_dask(DaskClient("tcp://scheduler:8786"), paths, "text.chinese", None, "out.jsonl")
+
 How it works:
 
 * The driver (this process) lists the inputs and their pages, opens the output (JSONL, or a
@@ -49,12 +54,18 @@ _CLIENTS: dict[tuple[str, str], Any] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
-def worker_client(settings: Mapping[str, Any], worker_qps: float | None = None) -> Any:
+def worker_client(settings: Mapping[str, Any] | None, worker_qps: float | None = None) -> Any:
     """The :class:`~lingyun.client.Client` this worker keeps for ``settings`` (built once).
 
+    ``settings`` are :class:`~lingyun.client.Client` keywords.  With no ``endpoint`` in them
+    (``{}`` or ``None``) the worker runs the embedded local engine itself
+    (:meth:`~lingyun.client.Client.local`: its model loads once per worker process), as
+    :meth:`~lingyun.client.Client.from_env` does with nothing configured -- the workers'
+    own ``LINGYUN_*`` variables are not read: the driver's settings decide.
     ``worker_qps`` gives the client its own :class:`~lingyun.bulk.ratelimit.RateLimiter`:
     a limiter holds a lock and cannot travel, so each worker builds its own.
     """
+    settings = dict(settings or {})
     from ..client import Client
     from .ratelimit import RateLimiter
 
@@ -69,7 +80,7 @@ def worker_client(settings: Mapping[str, Any], worker_qps: float | None = None) 
         client = _CLIENTS.get(key)
         if client is None:
             limiter = RateLimiter(worker_qps) if worker_qps else None
-            client = _CLIENTS[key] = Client(**settings, limiter=limiter)
+            client = _CLIENTS[key] = Client.from_env({}, **settings, limiter=limiter)
         return client
 
 
@@ -100,7 +111,7 @@ class ChunkResult:
     stopped_by: str | None  # the account error that stopped the chunk, if any
 
 
-def run_chunk(settings: Mapping[str, Any], pages: Sequence[PageInput], document_type: str,
+def run_chunk(settings: Mapping[str, Any] | None, pages: Sequence[PageInput], document_type: str,
               options: Mapping[str, Any] | None, known: Counter[str], threads: int,
               size_limit: int | None, worker_qps: float | None = None) -> ChunkResult:
     """Run one chunk of pages on this worker (the task each Dask future executes)."""
@@ -126,7 +137,7 @@ def run_on_dask(
     options: Mapping[str, Any] | None,
     out: str,
     *,
-    client_settings: Mapping[str, Any],
+    client_settings: Mapping[str, Any] | None = None,
     resume: bool = False,
     pages: PageSelection | None = None,
     chunk_size: int = 64,
@@ -138,6 +149,9 @@ def run_on_dask(
     """Recognise every page of ``paths`` on the cluster behind ``dask_client`` into ``out``.
 
     ``paths`` are files (use :func:`lingyun.bulk.list_inputs` for directories and lists).
+    ``client_settings`` are the keywords of each worker's :class:`~lingyun.client.Client`;
+    without an ``endpoint`` (``None``, the default, or ``{}``) every worker recognises with
+    the embedded local engine (see :func:`worker_client`).
     Returns the final :class:`~lingyun.bulk.progress.Progress`; ``progress`` is called as
     chunks finish.  ``worker_qps`` rate-limits each worker's client (the cluster's total is
     that times the number of workers).  An account error (240) cancels the chunks not yet finished.
@@ -154,13 +168,13 @@ def run_on_dask(
     try:
         known = dask_client.scatter(sink.done(), broadcast=True)
         futures = {
-            dask_client.submit(run_chunk, dict(client_settings), chunk, document_type,
+            dask_client.submit(run_chunk, dict(client_settings or {}), chunk, document_type,
                                options, known, threads, size_limit, worker_qps,
                                pure=False): len(chunk)
             for chunk in _chunks(inputs, chunk_size)
         }
         stopped = False
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures)):  # type: ignore[no-untyped-call]
             if future.cancelled():
                 state.not_sent += futures[future]
                 continue

@@ -11,8 +11,9 @@
 * ``-`` reads paths the same way from standard input.
 
 A path that does not exist is kept: it becomes an error record (``ImageError``), so one
-missing file never stops a run of thousands.  An unreadable ``@LIST`` is a usage error,
-raised before anything is sent.  Listing first gives the progress bar its total.
+missing file never stops a run of thousands; so is a folder that cannot be listed.  An
+unreadable ``@LIST`` is a usage error, raised before anything is sent.  Listing first gives
+the progress bar its total.
 """
 
 from __future__ import annotations
@@ -44,14 +45,35 @@ def _matches(name: str, glob: str | None) -> bool:
 
 
 def _walk(directory: str, glob: str | None) -> Iterator[str]:
-    def fail(error: OSError) -> None:
-        raise InputError(f"cannot list directory {error.filename}: {error.strerror}")
+    """Files under ``directory``: each folder's own files first (sorted), then its folders.
 
-    for root, dirs, files in os.walk(directory, onerror=fail):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not name.startswith(".") and _matches(name, glob):
-                yield os.path.join(root, name)
+    Iterative (a stack, not recursion): a tree thousands of folders deep is listed, not a
+    ``RecursionError``.  Symlinks to folders are not followed (a link is listed as a file
+    when its name matches, and then refused as "a directory" by the reader).  A folder
+    that cannot be listed is yielded itself: it becomes that folder's error record.
+    """
+    stack = [directory]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda entry: entry.name)
+        except OSError:
+            yield folder  # its reader names the reason (permission denied, name too long)
+            continue
+        folders = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            try:
+                is_folder = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_folder = False
+            if is_folder:
+                folders.append(entry.path)
+            elif _matches(entry.name, glob):
+                yield entry.path
+        stack.extend(reversed(folders))
 
 
 def _lines(handle: Iterable[str]) -> Iterator[str]:

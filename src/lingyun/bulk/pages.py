@@ -6,27 +6,40 @@ image is one input with ``page=None``; every page of a PDF or TIFF is its own in
 Pages are counted when the run is listed (cheap: no rendering) and rasterised only when a
 worker loads them, so a thousand-page PDF never sits in memory as images.
 
-PDF pages are rendered at ``dpi`` (default 200, plenty for OCR) to PNG.  PDFium is not
-thread-safe, so every PDFium call holds one module lock; rendering is a small part of a
-call next to the network round trip.  TIFF frames are converted to PNG as they are.
-A file that cannot be opened or has no page in the selection becomes one input whose
-:meth:`PageInput.load` raises :class:`~lingyun.errors.ImageError` -- an error record, never
-a crash of the run.
+PDF pages are rendered by :mod:`lingyun.bulk.pdf` at ``dpi`` (default 200, plenty for OCR),
+lower when the page would exceed the pixel limit; TIFF frames are read by
+:mod:`lingyun.bulk.tiff` and converted to PNG as they are.
+
+One input, one outcome: whatever goes wrong with a file -- it is missing, not a regular
+file, not a PDF after all, a TIFF frame claims 30000 × 30000 pixels, a document has no page in
+the selection, a library raises its own exception -- becomes that input's
+:class:`~lingyun.errors.ImageError` (at listing when it can be known then, from
+:meth:`PageInput.load` otherwise), with a message naming the file and page: an error record,
+never the end of the run.
 """
 
 from __future__ import annotations
 
 import io
 import re
-import threading
 from dataclasses import dataclass
+from typing import Any
 
-from ..errors import ImageError, UsageError
+from ..errors import ImageError, LingyunError, UsageError
+from .files import (
+    MAX_DOCUMENT_BYTES,
+    describe,
+    portable,
+    read_file,
+    read_head,
+    size_text,
+)
+from .pdf import MAX_PIXELS, page_count, render_page
+from .tiff import frame_png, frame_sizes
 
 __all__ = ["DEFAULT_DPI", "PageInput", "PageSelection", "expand", "parse_pages", "sniff_kind"]
 
 DEFAULT_DPI = 200
-_PDFIUM_LOCK = threading.Lock()
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:(-)\s*(\d*)\s*)?$")
 
 
@@ -90,113 +103,74 @@ class PageInput:
         return self.source if self.page is None else f"{self.source}#{self.page}"
 
     def load(self) -> bytes:
-        """The bytes to send: the file itself, or the page rasterised to PNG."""
+        """The bytes to send: the file itself, or the page rasterised to PNG.
+
+        Every failure is an :class:`~lingyun.errors.ImageError` naming the input.
+        """
         if self.problem:
             raise ImageError(self.problem)
-        if self.kind == "pdf":
-            return _render_pdf_page(self.source, self.page or 1, self.dpi)
-        if self.kind == "tiff":
-            return _tiff_frame(self.source, self.page or 1)
-        from ..images import read_image
+        try:
+            if self.kind == "pdf":
+                return render_page(self.source, self.page or 1, self.dpi, _png)
+            if self.kind == "tiff":
+                return frame_png(self.source, self.page or 1, _png)
+            return read_file(self.source)
+        except LingyunError:
+            raise
+        except Exception as exc:  # a library's own exception, MemoryError: this input's
+            raise ImageError(f"{self._where()} cannot be read: {describe(exc)}") from None
 
-        data = read_image(self.source)
-        assert data is not None  # a str path is always understood
-        return data
+    def _where(self) -> str:
+        shown = portable(self.source)
+        return shown if self.page is None else f"page {self.page} of {shown}"
 
 
 def expand(path: str, pages: PageSelection | None = None,
            dpi: int = DEFAULT_DPI) -> list[PageInput]:
-    """The inputs for one file: its pages (PDF, TIFF) or itself (any other image)."""
+    """The inputs for one file: its pages (PDF, TIFF) or itself (any other image).
+
+    Never raises for a bad file: its problem is carried by the input it returns.
+    """
     try:
-        with open(path, "rb") as handle:
-            kind = sniff_kind(handle.read(8))
-    except OSError:
-        return [PageInput(path)]  # load() reports the missing or unreadable file
+        return _expand(path, pages, dpi)
+    except Exception as exc:  # one input, one record, whatever it does
+        message = str(exc) if isinstance(exc, LingyunError) else \
+            f"{portable(path)} cannot be listed: {describe(exc)}"
+        return [PageInput(path, problem=message)]
+
+
+def _expand(path: str, pages: PageSelection | None, dpi: int) -> list[PageInput]:
+    head, size = read_head(path)  # missing, unreadable, not a regular file: ImageError
+    kind = sniff_kind(head)
     if kind == "image":
         return [PageInput(path)]
-    try:
-        count = _pdf_page_count(path) if kind == "pdf" else _tiff_frame_count(path)
-    except ImageError as exc:
-        return [PageInput(path, kind=kind, problem=str(exc))]
+    if size > MAX_DOCUMENT_BYTES:
+        raise ImageError(f"{portable(path)} is {size_text(size)}, over the "
+                         f"{size_text(MAX_DOCUMENT_BYTES)} a {kind.upper()} may be: not read")
+    sizes = frame_sizes(path) if kind == "tiff" else None
+    count = len(sizes) if sizes is not None else page_count(path)
     chosen = pages.pick(count) if pages is not None else list(range(1, count + 1))
     if not chosen:
         what = f"--pages {pages}" if pages is not None else "the file"
-        return [PageInput(path, kind=kind, problem=f"{path}: no page selected by {what}; "
-                          f"it has {count} page(s)")]
-    return [PageInput(path, number, kind, dpi) for number in chosen]
+        return [PageInput(path, kind=kind, problem=f"{portable(path)}: no page selected by "
+                          f"{what}; it has {count} page(s)")]
+    return [PageInput(path, number, kind, dpi,
+                      _too_large(path, number, sizes[number - 1]) if sizes else None)
+            for number in chosen]
 
 
-def _pdfium():
-    try:
-        import pypdfium2
-    except ImportError as exc:
-        raise ImageError(f"reading PDFs needs pypdfium2 (pip install 'lingyun[pdf]'): {exc}") \
-            from None
-    return pypdfium2
+def _too_large(path: str, number: int, size: tuple[int, int]) -> str | None:
+    """Why TIFF frame ``number`` of ``size`` pixels is not decoded, or ``None`` if it may be."""
+    width, height = size
+    if width * height <= MAX_PIXELS and width > 0 and height > 0:
+        return None
+    if width <= 0 or height <= 0:
+        return f"page {number} of {portable(path)} declares no size ({width} × {height} px)"
+    return (f"page {number} of {portable(path)} is {width} × {height} px "
+            f"({width * height:,} pixels), over the {MAX_PIXELS:,}-pixel limit: not decoded")
 
 
-def _open_pdf(path: str):
-    pdfium = _pdfium()
-    try:
-        return pdfium.PdfDocument(path)
-    except (pdfium.PdfiumError, OSError) as exc:
-        raise ImageError(f"cannot open PDF {path}: {exc}") from None
-
-
-def _pdf_page_count(path: str) -> int:
-    with _PDFIUM_LOCK:
-        document = _open_pdf(path)
-        try:
-            return len(document)
-        finally:
-            document.close()
-
-
-def _render_pdf_page(path: str, number: int, dpi: int) -> bytes:
-    with _PDFIUM_LOCK:
-        document = _open_pdf(path)
-        try:
-            if not 1 <= number <= len(document):
-                raise ImageError(f"{path}: page {number} does not exist; it has "
-                                 f"{len(document)} page(s)")
-            page = document[number - 1]
-            try:
-                image = page.render(scale=dpi / 72).to_pil()
-            finally:
-                page.close()
-        finally:
-            document.close()
-    return _png(image)
-
-
-def _open_tiff(path: str):
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        return Image.open(path)
-    except (OSError, UnidentifiedImageError) as exc:
-        raise ImageError(f"cannot open TIFF {path}: {exc}") from None
-
-
-def _tiff_frame_count(path: str) -> int:
-    with _open_tiff(path) as image:
-        return int(getattr(image, "n_frames", 1))
-
-
-def _tiff_frame(path: str, number: int) -> bytes:
-    with _open_tiff(path) as image:
-        frames = int(getattr(image, "n_frames", 1))
-        if not 1 <= number <= frames:
-            raise ImageError(f"{path}: page {number} does not exist; it has {frames} page(s)")
-        try:
-            image.seek(number - 1)
-            image.load()
-        except (OSError, EOFError) as exc:
-            raise ImageError(f"{path}: page {number} cannot be decoded: {exc}") from None
-        return _png(image)
-
-
-def _png(image) -> bytes:
+def _png(image: Any) -> bytes:
     if image.mode not in ("1", "L", "RGB", "RGBA"):
         image = image.convert("RGB")
     buffer = io.BytesIO()

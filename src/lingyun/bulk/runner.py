@@ -2,13 +2,19 @@
 
 For every input page, on one of ``workers`` threads (:func:`lingyun.batch.run_batch`):
 
-1. load its bytes (a file, a PDF or TIFF page, bytes, a file object),
+1. load its bytes (a file, a PDF or TIFF page, bytes, a file object) and, for a file, check
+   that a PNG or JPEG is whole (:func:`~lingyun.bulk.files.check_complete`: a truncated file
+   is an :class:`~lingyun.errors.ImageError`, never sent; bytes in memory are the client's
+   to check),
 2. :func:`~lingyun.bulk.fit.fit` them under the size limit,
 3. compute the resume key (sha256 of the bytes to send, document type, options) and skip
    the page if the output already holds a record for that key,
 4. note the key in the journal as *started* (a call in flight at the last stop keeps its
    row), then recognise,
 5. map the result's coordinates back to the original pixels.
+
+A record of a page that was sent carries ``timing``: ``{"started", "finished"}`` in Unix
+seconds around the call (retries included), from which ``lingyun report`` computes pages/s.
 
 The consuming thread then appends the page's record to the sink and updates the progress,
 so records are written by one thread, in the order outcomes arrive.  An account error
@@ -22,18 +28,32 @@ attempt, retries included, before signing.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
+import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..batch import BatchItem, run_batch
-from ..errors import UsageError
+from ..batch import BatchItem, register_bulk_runner, run_batch
+from ..errors import ImageError, LingyunError, UsageError
+from .files import (
+    MAX_FILE_BYTES,
+    check_complete,
+    describe,
+    open_regular,
+    portable,
+    size_text,
+)
 from .fit import DEFAULT_LIMIT, Fitted, fit
+from .journal import Journal
+from .jsonl import Sink
 from .pages import PageInput
+from .pdf import MAX_PIXELS
 from .progress import Progress, ProgressCallback
-from .records import Journal, Sink, canonical_options, make_record, record_key
+from .record import canonical_options, make_record, record_key
+from .tiff import release as release_tiffs
 
 if TYPE_CHECKING:
     from ..client import Client
@@ -52,6 +72,29 @@ class _Task:
     label: str
     fitted: Fitted | None = None
     sha256: str | None = None
+    started: float | None = None
+    finished: float | None = None
+
+
+def _refuse_too_many_pixels(data: bytes, label: str) -> None:
+    """ImageError when the header of ``data`` declares more than :data:`MAX_PIXELS`.
+
+    Read from the header only (Pillow opens lazily): an image over the size limit is decoded
+    whole to shrink it, and a 12 MB PNG can declare 200 megapixels.
+    """
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+    except Exception:  # not an image Pillow knows, or a bomb: fit() names the problem
+        return
+    if width * height > MAX_PIXELS:
+        raise ImageError(f"{portable(label)} is {width} × {height} px ({width * height:,} "
+                         f"pixels), over the {MAX_PIXELS:,}-pixel limit: not decoded to "
+                         "shrink it")
 
 
 class BulkRun:
@@ -117,12 +160,37 @@ class BulkRun:
     def _load(self, task: _Task) -> bytes:
         if isinstance(task.source, PageInput):
             return task.source.load()
+        if isinstance(task.source, str | os.PathLike) and os.path.lexists(task.source):
+            # A path on disk must be a regular file within the size limit before any reader
+            # (the built-in one or a plugin's) opens it: a FIFO would block it forever.
+            fd, size = open_regular(os.fspath(task.source))
+            os.close(fd)
+            if size > MAX_FILE_BYTES:
+                raise ImageError(f"{portable(task.label)} is {size_text(size)}, over the "
+                                 f"{size_text(MAX_FILE_BYTES)} a bulk input may be: not read")
         return self.client.read_image(task.source)
+
+    def _prepare(self, task: _Task) -> Fitted:
+        """Load, check and fit ``task``'s bytes; every failure is a named LingyunError."""
+        try:
+            data = self._load(task)
+            if isinstance(task.source, PageInput | str | os.PathLike):
+                check_complete(data, task.label)  # a cut-off file is the caller's: not sent
+            if not self.size_limit:
+                return Fitted(data, len(data))
+            if len(data) > self.size_limit:
+                _refuse_too_many_pixels(data, task.label)  # fit() would decode it whole
+            return fit(data, self.size_limit)
+        except LingyunError:
+            raise
+        except Exception as exc:  # a library's own exception, MemoryError: this input's
+            where = portable(task.label)
+            raise ImageError(f"{where} cannot be prepared for sending: "
+                             f"{describe(exc)}") from None
 
     def _process(self, task: _Task) -> Any:
         try:
-            data = self._load(task)
-            fitted = fit(data, self.size_limit) if self.size_limit else Fitted(data, len(data))
+            fitted = self._prepare(task)
         except Exception:
             if self._claim(self._key(task)) == "done":  # a recorded failure is not retried
                 return _SKIPPED
@@ -135,7 +203,11 @@ class BulkRun:
             return _SKIPPED
         if claim == "new" and self.journal is not None:
             self.journal.start(key, task.label, task.page)
-        result = self.client.recognize(fitted.data, self.document_type, self.options)
+        task.started = time.time()
+        try:
+            result = self.client.recognize(fitted.data, self.document_type, self.options)
+        finally:
+            task.finished = time.time()
         return fitted.map_result(result)
 
     # -- consumer side -------------------------------------------------------------------
@@ -159,8 +231,12 @@ class BulkRun:
             lost = self.journal.carry_over(self.sink.done())
             self._in_flight_before = Counter(entry.key for entry in lost)
         tasks = (self._task(source) for source in sources)
-        for item in run_batch(self._process, tasks, workers=self.workers, ordered=self.ordered):
-            yield self._outcome(item)
+        try:
+            for item in run_batch(self._process, tasks, workers=self.workers,
+                                  ordered=self.ordered):
+                yield self._outcome(item)
+        finally:
+            release_tiffs()  # the TIFFs kept open between pages
 
     def _outcome(self, item: BatchItem) -> BatchItem:
         task: _Task = item.source
@@ -177,6 +253,9 @@ class BulkRun:
                 record = make_record(task.label, task.page, task.sha256, self.document_type,
                                      self.options, result=item.result, error=item.error,
                                      fit=task.fitted.info() if task.fitted else None)
+                if task.started is not None and task.finished is not None:
+                    record["timing"] = {"started": round(task.started, 3),
+                                        "finished": round(task.finished, 3)}
                 self.sink.write(record)
             self.progress.count(ok=item.error is None, error=item.error)
             outcome = BatchItem(**common, result=item.result, error=item.error,
@@ -196,7 +275,8 @@ def open_sink(target: Any, *, resume: bool) -> tuple[Sink, Journal | None]:
     import os
     from pathlib import Path
 
-    from .records import JsonlSink, ParquetSink
+    from .jsonl import JsonlSink
+    from .parquet import ParquetSink
 
     if not isinstance(target, str | os.PathLike):
         raise UsageError(f"sink must be a path or a Sink, got {type(target).__name__}")
@@ -222,7 +302,7 @@ def batch_items(client: Client, images: Iterable[Any], document_type: str,
         sink, journal = open_sink(sink, resume=resume)
     elif sink is not None and not resume and sink.done():
         raise UsageError("the sink already holds records; pass resume=True to continue")
-    bar = ProgressBar(len(images) if hasattr(images, "__len__") else None) \
+    bar = ProgressBar(len(images) if isinstance(images, Sized) else None) \
         if progress is True else None
     callback = bar if bar is not None else progress or None
     run = BulkRun(client, document_type, options, workers=workers, ordered=ordered,
@@ -240,3 +320,6 @@ def batch_items(client: Client, images: Iterable[Any], document_type: str,
                     journal.close()
 
     return generate()
+
+
+register_bulk_runner(batch_items)  # Client.batch runs bulk batches without importing bulk

@@ -8,7 +8,12 @@ import os
 from ..client import Client
 from ..errors import UsageError
 
-__all__ = ["add_client_arguments", "client_from_args", "parse_pairs"]
+__all__ = ["EMBEDDED_TIMEOUT", "add_client_arguments", "client_from_args", "parse_pairs"]
+
+#: Default deadline of one call on the embedded engine (no endpoint): no network to wait
+#: for, only CPU.  ``lingyun ocr`` on a dense 300-dpi A4 page used 26 CPU-seconds and took
+#: 92 s on a 2-core machine at load 10-14 (docs/engine.md): 120 s was too close.
+EMBEDDED_TIMEOUT = 900.0
 
 
 def parse_pairs(pairs: list[str] | None, what: str) -> dict[str, str]:
@@ -38,7 +43,8 @@ def add_client_arguments(parser: argparse.ArgumentParser) -> None:
         "--header", action="append", metavar="NAME=VALUE", help="extra header, e.g. x-udid=101:1"
     )
     group.add_argument("--timeout", type=float, metavar="SECONDS",
-                       help="total deadline of one call, retries included (default 120)")
+                       help="total deadline of one call, retries included (default 120; "
+                       "900 on the embedded engine)")
     group.add_argument("--retries", type=int,
                        help="retries of failed connections and transient codes (default 2)")
 
@@ -54,4 +60,6 @@ def client_from_args(args: argparse.Namespace, **extra: object) -> Client:
         "headers": parse_pairs(args.header, "--header") or None,
         "timeout": args.timeout,
     }
+    if args.timeout is None and not (args.endpoint or os.environ.get("LINGYUN_ENDPOINT")):
+        overrides["timeout"] = EMBEDDED_TIMEOUT
     return Client.from_env(os.environ, **overrides, **extra)

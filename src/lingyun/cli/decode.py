@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         writer = csv.writer(sys.stdout)
         for kind, array in layout.arrays().items():
-            names = OUTPUT[kind].names
+            names = OUTPUT[kind].names or ()
             writer.writerow(["type", "index", *names])
             for index, row in enumerate(array.tolist()):
                 writer.writerow([kind, index, *(_cell(v) for v in row)])

@@ -27,16 +27,19 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from ..bulk import expand_all, list_inputs, parse_pages
+from ..bulk.files import portable
 from ..bulk.fit import DEFAULT_LIMIT
-from ..bulk.pages import DEFAULT_DPI
+from ..bulk.outputs import output_names, write_atomic
+from ..bulk.pages import DEFAULT_DPI, PageInput
 from ..bulk.progress import ProgressBar
 from ..bulk.records import FSYNC_POLICIES
 from ..bulk.runner import BulkRun, open_sink
 from ..client import DEFAULT_DOCUMENT_TYPE
-from ..errors import UsageError
+from ..errors import LingyunError, UsageError
 from . import EXIT_OK, EXIT_PARTIAL, exit_code_for
 from .common import add_client_arguments, client_from_args, parse_pairs
 from .render import render_positions, render_table
@@ -118,8 +121,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     inputs.add_argument("--dpi", type=int, default=DEFAULT_DPI,
                         help=f"PDF rasterisation resolution (default {DEFAULT_DPI})")
     inputs.add_argument("--max-bytes", type=int, default=DEFAULT_LIMIT, metavar="N",
-                        help="shrink larger images to fit (default the service's 10 MiB); "
-                        "coordinates are mapped back to the original pixels")
+                        help="shrink larger images to fit (default the service's 10 MiB; "
+                        "images over 50 megapixels are shrunk too); coordinates are mapped "
+                        "back to the original pixels")
+    inputs.add_argument("--no-fit", dest="fit", action="store_false",
+                        help="send every image as it is, however large (the service may "
+                        "refuse it: error 230)")
     output = parser.add_argument_group("records")
     output.add_argument("--out", metavar="FILE",
                         help="append one JSON record per page to FILE.jsonl (a directory or "
@@ -131,6 +138,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         "kill -9), after every record (survives power loss), or never")
     output.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                         help="progress bar on stderr: when it is a terminal (default)")
+    output.add_argument("--dask", metavar="SCHEDULER",
+                        help="run on a dask.distributed cluster (e.g. tcp://host:8786): each "
+                        "worker recognises with the configured endpoint, or with its own "
+                        "embedded engine when none is configured; paths must be readable by "
+                        "the workers under the same names")
     pace = parser.add_argument_group("rate limit")
     pace.add_argument("--qps", type=float, metavar="R",
                       help="at most R calls per second over all workers, retries included")
@@ -143,12 +155,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _client(args: argparse.Namespace):
+    if not args.fit:
+        args.max_bytes = None  # the bulk run and the client both send images as they are
     if args.qps is None:
-        return client_from_args(args)
+        return client_from_args(args, fit=args.fit)
     from ..bulk.ratelimit import RateLimiter
 
     limiter = RateLimiter(args.qps, burst=args.burst, adaptive=args.adaptive)
-    return client_from_args(args, limiter=limiter)
+    return client_from_args(args, limiter=limiter, fit=args.fit)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -162,6 +176,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--workers must be >= 1, got {args.workers}")
     if args.pages is not None:
         parse_pages(args.pages)  # a malformed --pages fails before anything is read
+    if args.dask:
+        return _on_dask(args, options)
     client = _client(args)
     with client:
         # Fail fast on a bad type or option, before any input is listed or read.
@@ -172,12 +188,77 @@ def run(args: argparse.Namespace) -> int:
                              + (f" matching --glob {args.glob!r}" if args.glob else ""))
         selection = parse_pages(args.pages) if args.pages is not None else None
         pages = expand_all(files, selection, args.dpi)
+        if exporter is not None:
+            exporter.plan(pages)
         if client.embedded:
             print("lingyun: served by the embedded local engine (no endpoint configured)",
                   file=sys.stderr)
         if args.out:
             return _record(client, args, options, pages, exporter)
         return _print(client, args, options, pages, exporter)
+
+
+def _dask_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The workers' Client keywords: the endpoint and keys as the arguments and environment
+    give them (none: each worker runs the embedded engine)."""
+    import os
+
+    env = os.environ
+    given = {
+        "endpoint": args.endpoint or env.get("LINGYUN_ENDPOINT"),
+        "app_key": args.app_key or env.get("LINGYUN_APP_KEY"),
+        "dev_key": args.dev_key or env.get("LINGYUN_DEV_KEY"),
+        "sdk_version": args.sdk_version or env.get("LINGYUN_SDK_VERSION"),
+        "retries": args.retries, "timeout": args.timeout, "fit": args.fit or None,
+        "headers": parse_pairs(args.header, "--header") or None,
+    }
+    return {key: value for key, value in given.items() if value not in (None, "")}
+
+
+def _on_dask(args: argparse.Namespace, options: dict[str, Any]) -> int:
+    """``--dask``: the run on a cluster; records to --out, or printed as without --dask."""
+    import tempfile
+
+    try:
+        from distributed import Client as DaskClient
+    except ImportError as exc:
+        raise UsageError(f"--dask needs dask.distributed: pip install 'dask[distributed]' "
+                         f"({exc})") from None
+    from ..bulk.dask import run_on_dask
+    from ..bulk.records import read_records
+
+    if not args.fit:
+        args.max_bytes = None
+    files = list_inputs(args.paths, glob=args.glob, stdin=sys.stdin)
+    if not files:
+        raise UsageError(f"no input files found in {' '.join(args.paths)}")
+    selection = parse_pages(args.pages) if args.pages is not None else None
+    with contextlib.ExitStack() as stack:
+        out = args.out or str(Path(stack.enter_context(tempfile.TemporaryDirectory()))
+                              / "records.jsonl")
+        dask = stack.enter_context(DaskClient(args.dask, timeout=60))
+        state = run_on_dask(dask, files, args.document_type, options, out,
+                            client_settings=_dask_settings(args), resume=args.resume,
+                            pages=selection, threads=args.workers,
+                            size_limit=args.max_bytes, worker_qps=args.qps)
+        if not args.out:
+            _print_records(args, list(read_records(out)))
+    print(f"lingyun: {state.summary()}", file=sys.stderr)
+    return EXIT_OK if state.failed == 0 and state.not_sent == 0 else EXIT_PARTIAL
+
+
+def _print_records(args: argparse.Namespace, records: list[dict[str, Any]]) -> None:
+    from ..results import Result
+
+    emit = FORMATS.get(args.format)
+    for record in sorted(records, key=lambda r: (r["source"], r["page"] or 0)):
+        label = record["source"] + ("" if record["page"] is None else f" page {record['page']}")
+        if not record["ok"]:
+            error = record.get("error") or {}
+            print(f"lingyun: {label}: {error.get('type')}: {error.get('message')}",
+                  file=sys.stderr)
+        elif emit is not None:
+            emit(Result.from_dict(record["result"]), label, sys.stdout)
 
 
 def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: list,
@@ -188,7 +269,7 @@ def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: lis
                   size_limit=args.max_bytes)
     status = EXIT_OK
     for item in run.run(pages):
-        label = item.source.label
+        label = portable(item.source.label)  # a non-UTF-8 name must not stop the printing
         if item.error is not None:
             print(f"lingyun: {label}: {item.error.__class__.__name__}: {item.error}",
                   file=sys.stderr)
@@ -201,6 +282,8 @@ def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: lis
             emit(item.result, None if lone else label, sys.stdout)
     if exporter is not None:
         exporter.finish()
+        if exporter.failures:
+            status = EXIT_PARTIAL
     if not lone:
         print(f"lingyun: {run.progress.summary()}", file=sys.stderr)
     return status
@@ -240,6 +323,8 @@ def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: li
                   "its page was sent again", file=sys.stderr)
     print(f"lingyun: {run.progress.summary()}", file=sys.stderr)
     progress = run.progress
+    if exporter is not None and exporter.failures:
+        return EXIT_PARTIAL
     if progress.failed == 0 and progress.not_sent == 0:
         return EXIT_OK
     return exit_code_for(first_error) if len(pages) == 1 and first_error else EXIT_PARTIAL
@@ -250,7 +335,8 @@ class _Exporter:
 
     One file per page (``--export DIR/``) and overlays are written as each page finishes, so a
     bulk run holds nothing; a single ``--export FILE`` or standard output collects the pages
-    and writes them together at the end.
+    and writes them together at the end.  Files are named uniquely per source and page and
+    written by rename, never through a symlink (:mod:`lingyun.bulk.outputs`).
     """
 
     def __init__(self, fmt: str | None, target: str | None, overlay: str | None) -> None:
@@ -265,6 +351,8 @@ class _Exporter:
         self.target = Path(target) if target else None
         self.overlay = Path(overlay) if overlay else None
         self.collected: list[tuple[Any, str]] = []
+        self.names: dict[tuple[str, int | None], str] = {}
+        self.failures = 0  # files that could not be written
         for folder in (self.overlay, self.target if self.per_page else None):
             if folder is not None:
                 folder.mkdir(parents=True, exist_ok=True)
@@ -288,37 +376,77 @@ class _Exporter:
             args.export, args.out = args.out, None
         return cls(args.format if args.format in EXPORTS else None, args.export, args.overlay)
 
-    @staticmethod
-    def _stem(item: Any) -> str:
-        from pathlib import Path
+    def plan(self, pages: list[Any]) -> None:
+        """Name every page's files before the run: unique per source and page."""
+        self.names = output_names((page.source, page.page) for page in pages
+                                  if isinstance(page, PageInput))
 
-        name = Path(item.source.source).stem if hasattr(item.source, "source") \
-            else f"image-{item.index + 1}"
-        page = getattr(item.source, "page", None)
-        return name if page is None else f"{name}-p{page}"
+    def _stem(self, item: Any) -> str:
+        key = (getattr(item.source, "source", None), getattr(item.source, "page", None))
+        return self.names.get(key) or f"image-{item.index + 1}"
 
     def add(self, item: Any) -> None:
-        label = getattr(item.source, "label", str(item.source))
-        if self.overlay is not None:
-            image = item.source.load() if hasattr(item.source, "load") else item.source
-            self.exports.render_overlay(item.result, image,
-                                        self.overlay / f"{self._stem(item)}.png")
-        if self.spec is None:
+        """Write ``item``'s overlay and per-page export now, or keep it for :meth:`finish`.
+
+        A file that cannot be written is reported on stderr and counted in ``failures``; the
+        run and its records go on.
+        """
+        label = portable(getattr(item.source, "label", str(item.source)))
+        try:
+            if self.overlay is not None:
+                self._overlay(item)
+            if self.spec is None:
+                return
+            if self.per_page:
+                assert self.target is not None
+                self._write(self.spec.render([item.result], [label]),
+                            self.target / f"{self._stem(item)}{self.spec.suffix}",
+                            self.spec.suffix)
+            else:
+                self.collected.append((item.result, label))
+        except (LingyunError, OSError) as exc:
+            self.failures += 1
+            print(f"lingyun: {label}: export not written: {exc}", file=sys.stderr)
+
+    def _overlay(self, item: Any) -> None:
+        import io
+
+        result = item.result
+        layout = result if hasattr(result, "chars") else getattr(result, "layout", None)
+        if layout is None:
+            raise self.exports.ExportError("this result has no position layout: recognise "
+                                           "text with withPosition=True to draw an overlay")
+        image = item.source.load() if hasattr(item.source, "load") else item.source
+        buffer = io.BytesIO()
+        self.exports.draw(layout, image).save(buffer, format="PNG")
+        assert self.overlay is not None
+        write_atomic(self.overlay / f"{self._stem(item)}.png", buffer.getvalue())
+
+    @staticmethod
+    def _write(payloads: list[bytes], target: Any, suffix: str) -> None:
+        """One payload at ``target``; several beside it as ``<stem>-0001<suffix>``, ...
+
+        (the names :func:`lingyun.exports.write` gives), each by :func:`write_atomic`.
+        """
+        if len(payloads) == 1:
+            write_atomic(target, payloads[0])
             return
-        if self.per_page:
-            assert self.target is not None
-            self.exports.write(self.spec.name, [item.result], [label],
-                               self.target / f"{self._stem(item)}{self.spec.suffix}")
-        else:
-            self.collected.append((item.result, label))
+        suffix = target.suffix or suffix
+        for number, payload in enumerate(payloads, 1):
+            write_atomic(target.with_name(f"{target.stem}-{number:04d}{suffix}"), payload)
 
     def finish(self) -> None:
+        """Write the collected pages to ``--export FILE`` (or print them)."""
         if self.spec is None or self.per_page or not self.collected:
             return
         results = [result for result, _ in self.collected]
         sources = [label for _, label in self.collected]
         if self.target is not None:
-            self.exports.write(self.spec.name, results, sources, self.target)
+            try:
+                self._write(self.spec.render(results, sources), self.target, self.spec.suffix)
+            except (LingyunError, OSError) as exc:  # the records are written: say, exit 5
+                self.failures += 1
+                print(f"lingyun: {self.target}: export not written: {exc}", file=sys.stderr)
             return
         for payload in self.spec.render(results, sources):
             sys.stdout.write(payload.decode("utf-8"))

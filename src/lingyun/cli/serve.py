@@ -30,8 +30,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8880, help="port (0 picks a free one)")
     parser.add_argument("--engine", action="append", dest="engines", metavar="NAME",
-                        help="engine to route to, in order (repeatable; default: rapidocr "
-                        "only -- replay must be named)")
+                        help="engine to route to, in order (repeatable; default: the "
+                        "embedded rapidocr engine and local-templates -- replay must be "
+                        "named; plugins register more, see docs/plugins.md)")
+    parser.add_argument("--device", metavar="DEVICE",
+                        help="where the embedded engine's models run: cpu (default), cuda, "
+                        "tensorrt, openvino, coreml, directml, or a comma list in order of "
+                        "preference (onnxruntime provider names too); the onnxruntime build "
+                        "that has it must be installed (LINGYUN_DEVICE; docs/engine.md)")
     parser.add_argument("--processes", type=int, metavar="N",
                         help="recognise in N worker processes (default: one per core, at "
                         "most 8; LINGYUN_ENGINE_PROCESSES)")
@@ -51,6 +57,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--queue", type=_non_negative(int), default=8, metavar="N",
                         help="requests that may wait for a thread; more get a retryable "
                         "busy envelope (250) at once (default 8)")
+    parser.add_argument("--queue-timeout", type=_positive(float), default=60.0, metavar="S",
+                        help="a request that cannot start recognising within S seconds is "
+                        "answered with a retryable busy envelope (250) (default 60)")
     parser.add_argument("--max-body", type=_positive(int), default=10 * 1024 * 1024,
                         metavar="BYTES",
                         help="largest accepted image (error 230 above; default 10 MiB)")
@@ -102,6 +111,22 @@ def _non_negative(kind: type) -> Callable[[str], Any]:
     return parse
 
 
+def use_device(device: str) -> None:
+    """Check ``--device`` against the installed onnxruntime now (a one-line error at start,
+    not in each worker) and hand it to the engines -- in this process and in the pool's
+    worker processes, which inherit the environment -- as ``LINGYUN_DEVICE``."""
+    import importlib.util
+
+    from ..errors import ConfigurationError
+    from ..service.engines.providers import resolve_providers
+
+    if importlib.util.find_spec("onnxruntime") is None:
+        raise ConfigurationError("--device needs onnxruntime, which the embedded engine runs "
+                                 "on: pip install 'lingyun[local]'")
+    resolve_providers(device)
+    os.environ["LINGYUN_DEVICE"] = device
+
+
 def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -116,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
     from ..service.server import ServiceApp, bind, serve
 
     accounts = Accounts.configured(file=args.accounts, accounts=args.account)
+    if args.device is not None:
+        use_device(args.device)
     processes, threads = split_from_env()
     engines = make_engines(args.engines, processes=args.processes or processes,
                            threads=args.threads or threads)
@@ -149,9 +176,11 @@ def run(args: argparse.Namespace) -> int:
     names = [name for engine in core.engines for name in engine.name.split("+")]
     print(f"engines: {', '.join(names)}", flush=True)
     print(f"accounts (app keys): {', '.join(accounts.app_keys())}", flush=True)
-    print(f"limits: {args.workers} workers + {args.queue} queued, "
+    print(f"limits: {args.workers} workers + {args.queue} queued (for at most "
+          f"{args.queue_timeout:g} s), "
           f"{connection_cap(limits)} connections, {args.max_pixels:,} pixels", flush=True)
-    app = ServiceApp(core, args.workers, queue=args.queue, trusted_proxies=args.trusted_proxy)
+    app = ServiceApp(core, args.workers, queue=args.queue, queue_timeout=args.queue_timeout,
+                     trusted_proxies=args.trusted_proxy)
     serve(app, sock, limits=limits, grace=args.grace)
     print("lingyun local service stopped", flush=True)
     if app.abandoned:

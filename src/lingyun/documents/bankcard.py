@@ -27,7 +27,7 @@ BANKCARD = DocumentType(
     task_config={"capkey": "ocr.cloud.bankcard"},
     parse=partial(parse_bankcard, document_type="bankcard", fields=FIELDS),
     fields=FIELDS,
-    local_recogniser=read_bankcard,
+    local_recognizer=read_bankcard,
 )
 
 

@@ -24,7 +24,7 @@ FIELDS = (
     Field("tel_cell", "手机", kinds.PHONE),
     Field("fax", "传真", kinds.PHONE),
     Field("email", "电子邮件", kinds.EMAIL),
-    Field("url", "网址", kinds.CODE, normalisers=[str.lower]),
+    Field("url", "网址", kinds.CODE, normalizers=[str.lower]),
     Field("memo", "备注"),
 )
 
@@ -47,7 +47,7 @@ BIZCARD = DocumentType(
         Option("need_score", bool, default=False, true_false=YES_NO,
                help="return confidences"),
     ),
-    local_recogniser=read_bizcard,
+    local_recognizer=read_bizcard,
 )
 
 

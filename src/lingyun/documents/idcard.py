@@ -32,12 +32,12 @@ BACK_FIELDS = [
 IDCARD_FRONT = template_document(
     "idcard.front", "idcard", "Resident ID card, personal-information side",
     "身份证 个人信息面", fields=FRONT_FIELDS, page_index=0,
-    local_recogniser=read_idcard_front,
+    local_recognizer=read_idcard_front,
 )
 IDCARD_BACK = template_document(
     "idcard.back", "idcard", "Resident ID card, issuing-authority side",
     "身份证 签发机关面", fields=BACK_FIELDS, page_index=1,
-    local_recogniser=read_idcard_back,
+    local_recognizer=read_idcard_back,
 )
 
 

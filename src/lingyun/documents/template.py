@@ -21,17 +21,14 @@ validators as the built-in ones (and their own, see :func:`lingyun.fields.valida
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+import warnings
+from collections.abc import Iterable, Mapping
 
-from ..doctypes import DocumentType, Parser
+from ..doctypes import DocumentType, LocalRecognizer, Parser
 from ..errors import UsageError
 from ..fields import Field, fields_from_keys
 from ..protocol import Reply
 from ..results import TemplateResult, parse_template
-
-if TYPE_CHECKING:
-    from ..recognisers.page import Page
 
 __all__ = ["CONFIDENCE_PERCENT", "CONFIDENCE_WORD", "template_document", "template_parser"]
 
@@ -45,7 +42,7 @@ def template_parser(
     document_type: str, fields: Iterable[Field], confidence_scale: int | None = None
 ) -> Parser:
     """A parser turning a template reply into a :class:`~lingyun.results.TemplateResult`
-    whose fields are normalised and checked against ``fields``."""
+    whose fields are normalized and checked against ``fields``."""
     declared = tuple(fields)
 
     def parse(reply: Reply) -> TemplateResult:
@@ -67,14 +64,19 @@ def template_document(
     confidence_scale: int | None = None,
     deprecated: str | None = None,
     description: str = "",
-    local_recogniser: Callable[[Page], dict[str, Any]] | None = None,
+    local_recognizer: LocalRecognizer | None = None,
+    local_recogniser: LocalRecognizer | None = None,
 ) -> DocumentType:
     """A :class:`~lingyun.DocumentType` for one page of one template.
 
-    ``local_recogniser`` lets the local service read it offline (:mod:`lingyun.recognisers`).
-    Give ``fields`` (declarations) or ``keys`` (``{service name: key}``, text fields), not
-    both.
+    ``local_recognizer`` lets the local service read it offline (:mod:`lingyun.recognisers`;
+    ``local_recogniser=`` is its deprecated spelling).  Give ``fields`` (declarations) or
+    ``keys`` (``{service name: key}``, text fields), not both.
     """
+    if local_recogniser is not None:
+        warnings.warn("template_document(local_recogniser=...) is deprecated: use "
+                      "local_recognizer=", DeprecationWarning, stacklevel=2)
+        local_recognizer = local_recognizer or local_recogniser
     if (fields is None) == (keys is None):
         raise UsageError(f"{name}: give fields= or keys= (exactly one)")
     declared = tuple(fields) if fields is not None else fields_from_keys(keys or {})
@@ -92,5 +94,5 @@ def template_document(
         deprecated=deprecated,
         description=description,
         fields=declared,
-        local_recogniser=local_recogniser,
+        local_recognizer=local_recognizer,
     )

@@ -170,7 +170,7 @@ class Page:
 
 @dataclass(frozen=True)
 class Document:
-    """One recognised image: its layout and, when known, the image's file name."""
+    """One recognized image: its layout and, when known, the image's file name."""
 
     layout: Layout
     source: str | None = None
@@ -197,7 +197,7 @@ def as_documents(items: Any, sources: Sequence[Any] | None = None) -> list[Docum
         layout = item if isinstance(item, Layout) else getattr(item, "layout", None)
         if not isinstance(layout, Layout):
             raise ExportError(
-                f"item {position} ({type(item).__name__}) has no position layout: recognise "
+                f"item {position} ({type(item).__name__}) has no position layout: recognize "
                 "text with withPosition=True to export glyph geometry"
             )
         source = None if sources is None or sources[position] is None else sources[position]

@@ -264,7 +264,7 @@ def render_overlay(result: Any, image: Any, path: str | os.PathLike[str],
     ``path`` (format from the suffix, e.g. ``.png``); ``options`` go to :func:`draw`."""
     layout = result if hasattr(result, "chars") else getattr(result, "layout", None)
     if layout is None:
-        raise ExportError("this result has no position layout: recognise text with "
+        raise ExportError("this result has no position layout: recognize text with "
                           "withPosition=True to draw an overlay")
     target = Path(path)
     draw(layout, image, **options).save(target)

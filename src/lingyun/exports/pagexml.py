@@ -41,7 +41,8 @@ def _tag(name: str) -> str:
 
 
 def _coords(parent: ET.Element, box: Sequence[int]) -> None:
-    ET.SubElement(parent, _tag("Coords"), {"points": corner_points(tuple(box))})
+    left, top, right, bottom = box
+    ET.SubElement(parent, _tag("Coords"), {"points": corner_points((left, top, right, bottom))})
 
 
 def _equiv(parent: ET.Element, text: str, conf: float | None = None,

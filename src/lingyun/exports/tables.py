@@ -104,8 +104,8 @@ def _utf8(points: np.ndarray) -> pyarrow.StringArray:
     """Arrow strings from code points (0 -> ``""``), without a Python object per string.
 
     The UTF-8 lengths come from four comparisons per code point, the bytes from one C-level
-    UTF-32 -> UTF-8 transcoding of the whole column: ~20x faster than converting each
-    string (``python benchmarks/exports.py``).
+    UTF-32 -> UTF-8 transcoding of the whole column, instead of converting each string
+    (``python benchmarks/exports.py`` measures the difference).
     """
     import pyarrow as pa
 
@@ -179,7 +179,8 @@ def to_pandas(results: Any, sources: Sequence[Any] | None = None) -> pandas.Data
     _require("pandas")
     pa = _require("pyarrow")
     table = pa.table(_arrow_columns(results, sources, fixed=True))
-    return table.to_pandas(split_blocks=True)
+    frame: pandas.DataFrame = table.to_pandas(split_blocks=True)
+    return frame
 
 
 def to_csv(results: Any, out: Any, sources: Sequence[Any] | None = None) -> None:

@@ -1,20 +1,31 @@
-"""Declared template fields: kinds, normalisers, validators, and the issues they leave.
+"""Declared template fields: kinds, normalizers, validators, and the issues they leave.
 
 A template declares its fields (:class:`Field`: key, Chinese name, :class:`Kind`, whether
-required, validators, normalisers); every recognised field then carries its raw ``value``, a
+required, validators, normalizers); every recognized field then carries its raw ``value``, a
 ``normalized`` value of the right Python type (``datetime.date``, ``decimal.Decimal``, ...)
 and a list of :class:`Issue` s.  Nothing raises for a bad value: ``result.issues`` gathers
 them with each field's path.  Third-party templates use the same pieces, and add their own
 checks with :func:`validator`.
 """
 
-from . import codec, kinds, normalisers, validators
+import importlib
+from typing import Any
+
+from . import codec, kinds, normalizers, validators
 from .check import Checked, Occurrence, evaluate
 from .declare import Field, fields_from_keys
 from .issues import Invalid, Issue
 from .kinds import Kind
-from .normalisers import Period
+from .normalizers import Period
 from .validators import Validator, validator
+
+
+def __getattr__(name: str) -> Any:
+    # ``lingyun.fields.normalisers``: the deprecated module name, warned about on first use
+    if name == "normalisers":
+        return importlib.import_module(".normalisers", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Checked",
@@ -29,7 +40,7 @@ __all__ = [
     "evaluate",
     "fields_from_keys",
     "kinds",
-    "normalisers",
+    "normalizers",
     "validator",
     "validators",
 ]

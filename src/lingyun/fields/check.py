@@ -1,10 +1,10 @@
-"""Evaluating declared fields on what the service returned: normalise, validate, never raise.
+"""Evaluating declared fields on what the service returned: normalize, validate, never raise.
 
-Results call :func:`evaluate` once per reply with every recognised field as an
+Results call :func:`evaluate` once per reply with every recognized field as an
 :class:`Occurrence` (its key, its path in the result and the raw text).  Each field's text is
 prepared and read by its kind, then every validator runs -- cross-field ones with the other
-fields' normalised values (the first occurrence of each key).  Every failure, including an
-exception from a plugin's own normaliser or validator, becomes an
+fields' normalized values (the first occurrence of each key).  Every failure, including an
+exception from a plugin's own normalizer or validator, becomes an
 :class:`~lingyun.fields.issues.Issue`; nothing raises for a bad value.
 """
 
@@ -16,13 +16,13 @@ from typing import Any, NamedTuple
 from . import codec
 from .declare import Field
 from .issues import Invalid, Issue
-from .normalisers import collapse_spaces
+from .normalizers import collapse_spaces
 
 __all__ = ["Checked", "Occurrence", "evaluate"]
 
 
 class Occurrence(NamedTuple):
-    """A recognised field: its declared key (``None`` when undeclared), path, raw text."""
+    """A recognized field: its declared key (``None`` when undeclared), path, raw text."""
 
     key: str | None
     path: str
@@ -46,7 +46,7 @@ def _empty(spec: Field | None, path: str) -> Checked:
     return Checked(None, [])
 
 
-def _normalise(spec: Field | None, raw: str | None, path: str) -> Checked:
+def _normalize(spec: Field | None, raw: str | None, path: str) -> Checked:
     if raw is None or not raw.strip():
         return _empty(spec, path)
     if spec is None:  # undeclared: plain text, nothing to check
@@ -54,18 +54,18 @@ def _normalise(spec: Field | None, raw: str | None, path: str) -> Checked:
     kind = spec.kind
     try:
         text = raw
-        for step in kind.prepare + spec.normalisers:
+        for step in kind.prepare + spec.normalizers:
             text = step(text)
         if not text:  # only separators: as empty as no text at all
             return _empty(spec, path)
         value = kind.read(text)
     except Invalid as exc:
         return Checked(None, [Issue(path, exc.check or kind.name, exc.message)])
-    except Exception as exc:  # a plugin's normaliser must not break the whole result
+    except Exception as exc:  # a plugin's normalizer must not break the whole result
         return Checked(None, [Issue(path, kind.name, _failure(exc))])
     if not codec.encodable(value):
         return Checked(None, [Issue(path, kind.name,
-                                    f"normalised to a {type(value).__name__}, which a result "
+                                    f"normalized to a {type(value).__name__}, which a result "
                                     "cannot store")])
     return Checked(value, [])
 
@@ -75,7 +75,7 @@ def evaluate(
 ) -> tuple[list[Checked], list[Issue]]:
     """``(one Checked per occurrence, issues for required fields that did not occur)``."""
     by_key = {f.key: f for f in fields}
-    checked = [_normalise(by_key.get(o.key) if o.key else None, o.raw, o.path)
+    checked = [_normalize(by_key.get(o.key) if o.key else None, o.raw, o.path)
                for o in occurrences]
     first: dict[str, Any] = {}
     for occurrence, verdict in zip(occurrences, checked, strict=True):

@@ -1,8 +1,8 @@
-"""JSON form of normalised values, so ``to_dict()`` / ``from_dict()`` lose nothing.
+"""JSON form of normalized values, so ``to_dict()`` / ``from_dict()`` lose nothing.
 
 Strings, integers, booleans and ``None`` are themselves; the other types a kind produces are
 tagged: ``{"date": "2015-12-25"}``, ``{"decimal": "201508.66"}``, ``{"period": [start, end]}``.
-A value of any other type (a plugin normaliser returning something exotic) cannot be stored
+A value of any other type (a plugin normalizer returning something exotic) cannot be stored
 and is reported as an issue by the evaluator instead.
 """
 
@@ -12,7 +12,7 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from .normalisers import Period
+from .normalizers import Period
 
 __all__ = ["decode", "encodable", "encode"]
 
@@ -25,7 +25,7 @@ def encodable(value: Any) -> bool:
 
 
 def encode(value: Any) -> Any:
-    """The JSON-ready form of a normalised value."""
+    """The JSON-ready form of a normalized value."""
     if value is None or isinstance(value, str | bool | int):
         return value
     if isinstance(value, Decimal):
@@ -34,11 +34,11 @@ def encode(value: Any) -> Any:
         return {"period": [encode(value.start), encode(value.end)]}
     if isinstance(value, datetime.date):
         return {"date": value.isoformat()}
-    raise TypeError(f"cannot store a normalised {type(value).__name__}")
+    raise TypeError(f"cannot store a normalized {type(value).__name__}")
 
 
 def decode(data: Any) -> Any:
-    """The normalised value :func:`encode` stored."""
+    """The normalized value :func:`encode` stored."""
     if not isinstance(data, dict):
         return data
     if set(data) == {"decimal"}:
@@ -48,4 +48,4 @@ def decode(data: Any) -> Any:
     if set(data) == {"period"}:
         start, end = data["period"]
         return Period(decode(start), decode(end))
-    raise ValueError(f"unknown normalised value {sorted(data)}")
+    raise ValueError(f"unknown normalized value {sorted(data)}")

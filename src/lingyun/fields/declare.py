@@ -12,12 +12,13 @@
 
 ``name`` is the service's field name (the Chinese label), ``key`` the stable English key the
 result answers to.  This declaration is different from :class:`lingyun.results.Field`, the
-recognised cell in a result, which carries the value, ``normalized`` and ``issues``.
+recognized cell in a result, which carries the value, ``normalized`` and ``issues``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,33 +29,68 @@ from .validators import Validator
 __all__ = ["Field", "check_unique", "fields_from_keys"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Field:
     """A declared template field.
 
-    ``normalisers`` (``str -> str``) run after the kind's own text preparation and before its
+    ``normalizers`` (``str -> str``) run after the kind's own text preparation and before its
     reader; ``validators`` run after the kind's.  ``required`` fields that are absent or
-    empty get a ``required`` issue.
+    empty get a ``required`` issue.  Both sequences may be given as lists or tuples; the
+    declaration keeps tuples, so it stays hashable and immutable.  (``normalisers=``, the
+    earlier spelling, still works and warns.)
     """
 
     key: str
     name: str
-    kind: Kind = TEXT
-    required: bool = False
-    validators: tuple[Validator, ...] = ()
-    normalisers: tuple[Callable[[str], str], ...] = ()
-    help: str = ""
+    kind: Kind
+    required: bool
+    validators: tuple[Validator, ...]
+    normalizers: tuple[Callable[[str], str], ...]
+    help: str
 
-    def __post_init__(self) -> None:
-        # Lists are accepted for convenience; the declaration stays hashable and immutable.
-        object.__setattr__(self, "validators", tuple(self.validators))
-        object.__setattr__(self, "normalisers", tuple(self.normalisers))
-        for check in self.validators:
+    def __init__(
+        self,
+        key: str,
+        name: str,
+        kind: Kind = TEXT,
+        required: bool = False,
+        validators: Sequence[Validator] = (),
+        normalizers: Sequence[Callable[[str], str]] = (),
+        help: str = "",
+        *,
+        normalisers: Sequence[Callable[[str], str]] | None = None,
+    ) -> None:
+        if normalisers is not None:
+            warnings.warn("Field(normalisers=...) is deprecated: use normalizers=",
+                          DeprecationWarning, stacklevel=2)
+            if normalizers:
+                raise UsageError(f"field {key!r}: give normalizers= only, not normalisers= too")
+            normalizers = normalisers
+        for check in validators:
             if not isinstance(check, Validator):
                 raise UsageError(
-                    f"field {self.key!r}: validators must be lingyun.fields.Validator "
+                    f"field {key!r}: validators must be lingyun.fields.Validator "
                     f"(use the @validator decorator), got {type(check).__name__}"
                 )
+        for step in normalizers:
+            if not callable(step):
+                raise UsageError(f"field {key!r}: normalizers must be callables str -> str, "
+                                 f"got {type(step).__name__}")
+        set_ = object.__setattr__
+        set_(self, "key", key)
+        set_(self, "name", name)
+        set_(self, "kind", kind)
+        set_(self, "required", required)
+        set_(self, "validators", tuple(validators))
+        set_(self, "normalizers", tuple(normalizers))
+        set_(self, "help", help)
+
+    @property
+    def normalisers(self) -> tuple[Callable[[str], str], ...]:
+        """Deprecated spelling of :attr:`normalizers`."""
+        warnings.warn("Field.normalisers is deprecated: use Field.normalizers",
+                      DeprecationWarning, stacklevel=2)
+        return self.normalizers
 
     @property
     def all_validators(self) -> tuple[Validator, ...]:
@@ -70,7 +106,7 @@ class Field:
             "type": self.kind.python_type,
             "required": self.required,
             "validators": [x.describe() for x in self.all_validators],
-            "normalisers": [getattr(n, "__name__", repr(n)) for n in self.normalisers],
+            "normalizers": [getattr(n, "__name__", repr(n)) for n in self.normalizers],
             "help": self.help,
         }
 

@@ -1,7 +1,7 @@
 """What a failed check leaves behind: an :class:`Issue`, never an exception.
 
-A recognised value that fails a check is still a recognised value -- the caller decides what
-to do with a resident ID whose check digit is wrong.  So checks never raise: normalisers raise
+A recognized value that fails a check is still a recognized value -- the caller decides what
+to do with a resident ID whose check digit is wrong.  So checks never raise: normalizers raise
 :class:`Invalid` internally and the evaluator turns it (and anything a plugin's check raises)
 into an :class:`Issue` attached to the field and gathered by ``result.issues``.
 """
@@ -15,7 +15,7 @@ __all__ = ["Invalid", "Issue"]
 
 
 class Invalid(ValueError):
-    """Raised by a normaliser for text it cannot read; becomes an :class:`Issue`.
+    """Raised by a normalizer for text it cannot read; becomes an :class:`Issue`.
 
     ``check`` names the failed check (``"date"``, ``"money"``); by default the kind's name.
     """
@@ -24,6 +24,10 @@ class Invalid(ValueError):
         super().__init__(message)
         self.message = message
         self.check = check
+
+    def __reduce__(self) -> tuple[type[Invalid], tuple[str, str | None]]:
+        # the default (``cls(*args)``) would drop ``check``
+        return (type(self), (self.message, self.check))
 
 
 @dataclass(frozen=True)

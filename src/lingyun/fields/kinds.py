@@ -1,12 +1,12 @@
 """What sort of value a field holds: a :class:`Kind` reads the text into a Python value.
 
-A kind bundles the text normalisers that run first (full-width folding where the field
-expects ASCII, compaction for identifiers), the reader that produces the normalised value,
+A kind bundles the text normalizers that run first (full-width folding where the field
+expects ASCII, compaction for identifiers), the reader that produces the normalized value,
 and the validators every value of the kind must pass (a card number's Luhn check).  A
-template field adds its own normalisers and validators on top.
+template field adds its own normalizers and validators on top.
 
 ==============  ========================  ==========================================
-kind            normalised to             checks
+kind            normalized to             checks
 ==============  ========================  ==========================================
 text            ``str`` (spaces collapsed)
 code            ``str`` (compacted, upper)
@@ -37,7 +37,7 @@ from typing import Any
 
 from . import validators as v
 from .issues import Invalid
-from .normalisers import (
+from .normalizers import (
     collapse_spaces,
     compact,
     fold_fullwidth,
@@ -76,9 +76,9 @@ __all__ = [
 class Kind:
     """A sort of field value.
 
-    ``prepare`` are text normalisers run in order; ``read`` turns the prepared text into the
-    normalised value (raising :class:`~lingyun.fields.issues.Invalid`); ``validators`` run on
-    that value.  ``python_type`` names the normalised type for documentation.
+    ``prepare`` are text normalizers run in order; ``read`` turns the prepared text into the
+    normalized value (raising :class:`~lingyun.fields.issues.Invalid`); ``validators`` run on
+    that value.  ``python_type`` names the normalized type for documentation.
     """
 
     name: str

@@ -1,8 +1,8 @@
-"""Checks on normalised values: a :class:`Validator` names a check and says what failed.
+"""Checks on normalized values: a :class:`Validator` names a check and says what failed.
 
-A validator is a function of the field's normalised value that returns ``None`` when the
+A validator is a function of the field's normalized value that returns ``None`` when the
 value passes, or a message (or several) saying why not.  Cross-field checks name the other
-fields they need in ``uses``; the evaluator passes those fields' normalised values after the
+fields they need in ``uses``; the evaluator passes those fields' normalized values after the
 field's own, and skips the check (no issue) when one of them is missing or unreadable -- that
 field carries its own issue already.  Third-party templates write theirs the same way::
 
@@ -15,7 +15,8 @@ field carries its own issue already.  Third-party templates write theirs the sam
 
 Check digits reuse python-stdnum (resident ID, unified social credit code, ISO 7064, Luhn);
 VIN (ISO 3779), the Hong Kong identity card and MRZ (ICAO 9303) checks are written here
-because stdnum has no module for them.
+because stdnum has no module for them.  stdnum is imported by the checks that use it, on
+their first call: ``import lingyun`` does not load it.
 """
 
 from __future__ import annotations
@@ -28,13 +29,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from stdnum import luhn as _luhn
-from stdnum.cn import ric as _ric
-from stdnum.cn import uscc as _uscc
-from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
-from stdnum.iso7064 import mod_11_10 as _mod_11_10
-
-from .normalisers import Period, two_digit_year
+from .normalizers import Period, two_digit_year
 
 __all__ = [
     "Validator",
@@ -70,8 +65,8 @@ CheckResult = str | Iterable[str] | None
 
 @dataclass(frozen=True)
 class Validator:
-    """A named check.  ``check(value, *others)`` gets the field's normalised value, then the
-    normalised values of the fields named in ``uses``, and returns :data:`CheckResult`."""
+    """A named check.  ``check(value, *others)`` gets the field's normalized value, then the
+    normalized values of the fields named in ``uses``, and returns :data:`CheckResult`."""
 
     name: str
     check: Callable[..., CheckResult]
@@ -128,7 +123,7 @@ def length(name: str, *allowed: int) -> Validator:
 
 
 def one_of(name: str, *choices: Validator) -> Validator:
-    """Passes when any of ``choices`` passes (a buyer is a person or an organisation)."""
+    """Passes when any of ``choices`` passes (a buyer is a person or an organization)."""
 
     def check(value: Any) -> CheckResult:
         failures = []
@@ -151,6 +146,9 @@ def resident_id(value: str) -> CheckResult:
     if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit()
                                                              or value[17] == "X"):
         return f"{value!r} is not 17 digits and a check character"
+    from stdnum.cn import ric as _ric
+    from stdnum.exceptions import ValidationError
+
     problems = []
     expected = _ric.calc_check_digit(value)
     if value[17] != expected:
@@ -179,6 +177,9 @@ def _known_region(code: str) -> bool:
 def uscc(value: str) -> CheckResult:
     """Unified social credit code (统一社会信用代码): 18 characters with two check characters
     (python-stdnum ``cn.uscc``)."""
+    from stdnum.cn import uscc as _uscc
+    from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+
     try:
         _uscc.validate(value)
     except InvalidLength:
@@ -197,6 +198,8 @@ def registration_number(value: str) -> CheckResult:
     if len(value) == 18:
         return uscc.run(value)
     if len(value) == 15 and value.isdigit():
+        from stdnum.iso7064 import mod_11_10 as _mod_11_10
+
         return None if _mod_11_10.is_valid(value) else f"{value!r}: the check digit is wrong"
     return f"{value!r} is neither an 18-character credit code nor a 15-digit number"
 
@@ -231,6 +234,8 @@ def bank_card_luhn(value: str) -> CheckResult:
     """Bank card number: 12 to 19 digits passing the Luhn check (python-stdnum ``luhn``)."""
     if not (value.isdigit() and value.isascii() and 12 <= len(value) <= 19):
         return f"{value!r} is not 12 to 19 digits"
+    from stdnum import luhn as _luhn
+
     return None if _luhn.is_valid(value) else f"{value!r} fails the Luhn check"
 
 
@@ -394,6 +399,9 @@ def id_birth_date(other: str) -> Validator:
     """The resident ID's birth date (digits 7-14) equals the field ``other``."""
 
     def check(number: str, birth: datetime.date) -> CheckResult:
+        from stdnum.cn import ric as _ric
+        from stdnum.exceptions import ValidationError
+
         try:
             encoded = _ric.get_birth_date(number)
         except (ValidationError, ValueError):

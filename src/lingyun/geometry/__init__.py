@@ -6,6 +6,8 @@ page, and returns arrays (index permutations, per-glyph/line/page records) so ca
 their own data.  Formulas are in each module's docstring and in ``docs/geometry.md``.
 
 * :mod:`~lingyun.geometry.order` -- reading order, blocks, rows and columns (XY-cut);
+* :mod:`~lingyun.geometry.columns` -- reading order on magazine pages (whitespace column
+  separators and line precedence);
 * :mod:`~lingyun.geometry.words` -- word boundaries from character gaps;
 * :mod:`~lingyun.geometry.metrics` -- per glyph, line and page measurements;
 * :mod:`~lingyun.geometry.candidates` -- candidate distances, suspects, confusion pairs;
@@ -16,6 +18,7 @@ their own data.  Formulas are in each module's docstring and in ``docs/geometry.
 from __future__ import annotations
 
 from .candidates import CandidateStats, candidate_stats
+from .columns import column_order
 from .errors import GeometryError
 from .metrics import Measures, glyph_metrics, line_boxes, line_metrics, page_metrics
 from .order import ReadingOrder, block_boxes, reading_order
@@ -31,6 +34,7 @@ __all__ = [
     "block_boxes",
     "candidate_stats",
     "character_gaps",
+    "column_order",
     "glyph_metrics",
     "line_boxes",
     "line_metrics",

@@ -14,8 +14,10 @@ of the next, so tightening alone leaves false gaps.  :func:`snap` first finds th
 of each line -- maximal ranges of columns with ink between the line's top and bottom -- and
 gives every run to the slab containing its centre (or, for a centre in a gap between slabs,
 the nearest slab); a slab's horizontal extent becomes the union of its runs, so the gap
-between two characters is the blank between their ink.  Slabs that received no run (letters
-touching a neighbour) keep their tightened box.  A box left on a speck -- under half the
+between two characters is the blank between their ink.  A run that holds the centres of two
+neighbouring slabs (letters joined by a stroke, a scratch, or a tilted line whose letters
+overlap in the column profile) is first cut at the middle of their common edge.  Slabs that
+received no run keep their tightened box.  A box left on a speck -- under half the
 line's typical glyph height, with less ink than a full stop -- keeps the engine's slab.
 
 All boxes at once: one integral image of the mask, and per box a fixed-width window of
@@ -31,7 +33,7 @@ import numpy as np
 from .errors import GeometryError
 from .order import as_boxes
 
-__all__ = ["ink_mask", "otsu_level", "snap", "tighten"]
+__all__ = ["backdrop", "ink_mask", "otsu_level", "snap", "tighten"]
 
 
 def otsu_level(gray: np.ndarray) -> int:
@@ -44,6 +46,24 @@ def otsu_level(gray: np.ndarray) -> int:
         between = (mean[-1] * weight - mean * total) ** 2 / (weight * (total - weight))
     return int(np.nanargmax(np.where(np.isfinite(between), between, np.nan))) \
         if np.isfinite(between).any() else 127
+
+
+def backdrop(rgba: np.ndarray) -> int:
+    """The grey level, 0 or 255, to lay a partly transparent H x W x 4 uint8 image on so its
+    ink stays readable: black when what is visible is light (white text on a transparent
+    ground), white otherwise.  "What is visible" is the mean luminance (ITU-R BT.601
+    weights) of the pixels weighted by their opacity; a fully opaque or fully transparent
+    image gets white."""
+    image = np.asarray(rgba)
+    if image.ndim != 3 or image.shape[2] != 4 or image.dtype != np.uint8:
+        raise GeometryError(f"backdrop: expected an H x W x 4 uint8 image, got {image.dtype} "
+                            f"{image.shape}")
+    alpha = image[:, :, 3].astype(np.float64)
+    total = float(alpha.sum())
+    if total == 0 or float(alpha.min()) == 255:
+        return 255
+    luminance = image[:, :, :3].astype(np.float64) @ np.array([0.299, 0.587, 0.114])
+    return 0 if float((luminance * alpha).sum()) / total > 127.5 else 255
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:
@@ -76,7 +96,7 @@ def _window_sums(integral: np.ndarray, lo: np.ndarray, hi: np.ndarray, across_lo
 
 def _extent(sums: np.ndarray, lo: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     has = sums > 0
-    any_ink = has.any(axis=1)
+    any_ink: np.ndarray = np.asarray(has.any(axis=1))
     first = np.argmax(has, axis=1)
     last = sums.shape[1] - 1 - np.argmax(has[:, ::-1], axis=1)
     return any_ink, lo + first, lo + last + 1
@@ -115,6 +135,27 @@ def _runs(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
+def _split_touching(profile: np.ndarray, starts: np.ndarray, ends: np.ndarray,
+                    slabs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ink runs with touching glyphs cut apart: where one run holds the centres of two
+    neighbouring slabs (letters joined by a serif, a scratch or a tilt of the line), it is
+    cut at the middle of the two slabs' common edge, so each slab gets its own part.
+    Coordinates are relative to the profile's first column."""
+    if slabs.shape[0] < 2 or starts.size == 0:
+        return starts, ends
+    centres = (slabs[:, 0] + slabs[:, 2]) / 2
+    run_of = np.searchsorted(ends, centres, side="right")  # the run a centre may fall in
+    inside = (run_of < starts.size) & (centres >= starts[np.minimum(run_of, starts.size - 1)])
+    joined = inside[:-1] & inside[1:] & (run_of[:-1] == run_of[1:])
+    if not joined.any():
+        return starts, ends
+    edges = ((slabs[:-1, 2] + slabs[1:, 0]) // 2)[joined]
+    edges = np.clip(edges, 0, profile.size - 1)
+    cut = profile.copy()
+    cut[edges] = False
+    return _runs(cut)
+
+
 def snap(mask: np.ndarray, boxes: object, line: object) -> np.ndarray:
     """Character boxes (stored line by line, ``line`` their line index) snapped to the ink
     runs of their line, then tightened to the ink (see the module docstring).
@@ -129,7 +170,8 @@ def snap(mask: np.ndarray, boxes: object, line: object) -> np.ndarray:
     height, width = ink.shape
     out = box.copy()
     without = np.zeros(box.shape[0], dtype=bool)
-    bounds = np.flatnonzero(np.diff(np.concatenate(([-1], index, [-1])))) if index.size else []
+    bounds: list[int] = np.flatnonzero(np.diff(np.concatenate(([-1], index, [-1])))).tolist() \
+        if index.size else []
     for first, stop in itertools.pairwise(bounds):
         chars = box[first:stop]
         left, right = int(np.clip(chars[:, 0].min(), 0, width)), int(
@@ -138,9 +180,11 @@ def snap(mask: np.ndarray, boxes: object, line: object) -> np.ndarray:
             np.clip(chars[:, 3].max(), 0, height))
         if right <= left or bottom <= top:
             continue
-        starts, ends = _runs(ink[top:bottom, left:right].any(axis=0))
-        centre = left + (starts + ends) / 2
+        profile: np.ndarray = np.asarray(ink[top:bottom, left:right].any(axis=0))
         slabs = np.asarray(boxes, dtype=np.int64).reshape(-1, 4)[first:stop]
+        starts, ends = _split_touching(profile, *_runs(profile), slabs - [left, 0, left, 0])
+        starts, ends = starts + left, ends + left
+        centre = (starts + ends) / 2
         # A run goes to the slab holding its centre, or -- when the centre falls in a gap
         # between slabs -- to the slab whose centre is nearest: no ink is dropped.
         slab_centres = (slabs[:, 0] + slabs[:, 2]) / 2
@@ -150,8 +194,8 @@ def snap(mask: np.ndarray, boxes: object, line: object) -> np.ndarray:
         owner = np.where(inside.any(axis=1), inside.argmax(axis=1), owner)
         low = np.full(stop - first, np.iinfo(np.int64).max)
         high = np.full(stop - first, np.iinfo(np.int64).min)
-        np.minimum.at(low, owner, left + starts)
-        np.maximum.at(high, owner, left + ends)
+        np.minimum.at(low, owner, starts)
+        np.maximum.at(high, owner, ends)
         has = high > low
         out[first:stop, 0] = np.where(has, low, chars[:, 0])
         out[first:stop, 2] = np.where(has, high, chars[:, 2])

@@ -119,7 +119,8 @@ def _groups(groups: object, n: int) -> tuple[np.ndarray, int]:
     return group, int(group.max()) + 1 if n else 0
 
 
-def _gaps(segment: np.ndarray, low: np.ndarray, high: np.ndarray):
+def _gaps(segment: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[
+        np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Sort by ``(segment, low)``; per sorted box, the signed gap before it (``low`` minus
     the running maximum of ``high`` before it: negative under an overlap, 0 at a segment's
     first box) and that running maximum."""
@@ -135,7 +136,9 @@ def _gaps(segment: np.ndarray, low: np.ndarray, high: np.ndarray):
     return order, seg, lo, reach, gap, first
 
 
-def _accept_gutters(seg, lo, reach, gap, first, candidate, column_ratio, wide):
+def _accept_gutters(seg: np.ndarray, lo: np.ndarray, reach: np.ndarray, gap: np.ndarray,
+                    first: np.ndarray, candidate: np.ndarray, column_ratio: float,
+                    wide: np.ndarray) -> np.ndarray:
     """Which candidate vertical gaps separate text columns (see the module docstring);
     ``wide`` is the least width of a column in pixels, per sorted box."""
     starts = candidate | first
@@ -154,7 +157,8 @@ def _accept_gutters(seg, lo, reach, gap, first, candidate, column_ratio, wide):
 def _piece_index(seg: np.ndarray, cut: np.ndarray, first: np.ndarray) -> np.ndarray:
     """Piece number within its segment for each sorted box, cutting before ``cut`` boxes."""
     count = np.cumsum(cut)
-    return count - count[np.flatnonzero(first)][np.cumsum(first) - 1]
+    index: np.ndarray = count - count[np.flatnonzero(first)][np.cumsum(first) - 1]
+    return index
 
 
 def deskewed(boxes: np.ndarray, skew: np.ndarray) -> np.ndarray:
@@ -168,8 +172,9 @@ def deskewed(boxes: np.ndarray, skew: np.ndarray) -> np.ndarray:
     width = np.maximum((w * cos - h * np.abs(sin)) / cos2, 1.0)
     height = np.maximum((h * cos - w * np.abs(sin)) / cos2, 1.0)
     cx, cy = x * cos - y * sin, y * cos + x * sin
-    return np.rint(np.stack([cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2],
-                            axis=1)).astype(np.int64)
+    turned: np.ndarray = np.rint(np.stack(
+        [cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2], axis=1))
+    return turned.astype(np.int64)
 
 
 def reading_order(
@@ -197,8 +202,9 @@ def reading_order(
     n = box.shape[0]
     group, group_count = _groups(groups, n)
     if skew is not None:
-        angles = np.broadcast_to(np.asarray(skew, dtype=np.float64), (group_count,)) \
-            if np.ndim(skew) == 0 or np.size(skew) == group_count else None
+        given = np.asarray(skew, dtype=np.float64)
+        angles = np.broadcast_to(given, (group_count,)) \
+            if given.ndim == 0 or given.size == group_count else None
         if angles is None or not np.all(np.abs(angles) < 45):
             raise GeometryError(f"skew: expected one angle or {group_count} angles, each "
                                 f"between -45 and 45 degrees, got {skew!r}")

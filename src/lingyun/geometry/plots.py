@@ -185,7 +185,7 @@ def overlay_figure(analysis: Analysis, page: int, *, image: Any = None,
     axis.set_title(f"page {page} of {analysis.corpus.documents[layout.page_document[page]]}")
 
     regions = layout.regions[layout.regions["page"] == page]
-    axis.add_collection(PolyCollection(_rectangles(regions), facecolor="none",
+    axis.add_collection(PolyCollection(list(_rectangles(regions)), facecolor="none",
                                        edgecolor=REGION_COLOUR, linewidth=1.5))
     for number, region in enumerate(regions):
         axis.annotate(f"R{number}", (float(region["left"]), float(region["top"])),
@@ -197,7 +197,7 @@ def overlay_figure(analysis: Analysis, page: int, *, image: Any = None,
     chars = layout.chars[on_page]
     distance = chars["distances"][:, 0].astype(float)
     distance[distance == 255] = np.nan
-    glyph_boxes = PolyCollection(_rectangles(chars), facecolor="none", linewidth=0.6,
+    glyph_boxes = PolyCollection(list(_rectangles(chars)), facecolor="none", linewidth=0.6,
                                  cmap="viridis", clim=(0, 254))
     glyph_boxes.set_array(distance)
     glyph_boxes.set_edgecolor(plt.get_cmap("viridis")(np.nan_to_num(distance) / 254))
@@ -209,7 +209,7 @@ def overlay_figure(analysis: Analysis, page: int, *, image: Any = None,
     ends = [np.stack([x, lines["baseline"] + lines["slope"] * (x - middle)], -1)
             for x in (lines["left"], lines["right"])]
     segments = np.stack(ends, axis=1)
-    axis.add_collection(LineCollection(segments, colors=BASELINE_COLOUR, linewidths=0.8))
+    axis.add_collection(LineCollection(list(segments), colors=BASELINE_COLOUR, linewidths=0.8))
     handles: list[Any] = [
         Patch(facecolor="none", edgecolor=REGION_COLOUR, linewidth=1.5,
               label="region (R0, R1, ... in reading order)"),

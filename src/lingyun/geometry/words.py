@@ -78,7 +78,8 @@ def character_gaps(boxes: object, line: object) -> np.ndarray:
     return gap
 
 
-def _pitch_ratios(box: np.ndarray, index: np.ndarray, lines: np.ndarray, count: int):
+def _pitch_ratios(box: np.ndarray, index: np.ndarray, lines: np.ndarray,
+                  count: int) -> tuple[np.ndarray, np.ndarray]:
     """Per character, ``d[i] / p`` (NaN for a line's first character), and per line whether
     it is monospaced (enough ratios, and enough of them near a whole number)."""
     centre = (box[:, 0] + box[:, 2]) / 2.0
@@ -111,7 +112,8 @@ def monospaced(boxes: object, line: object) -> np.ndarray:
     box = as_boxes(boxes)
     index = _line_index(line, box.shape[0])
     count = int(index.max()) + 1 if index.size else 0
-    return _pitch_ratios(box, index, index, count)[1]
+    mono: np.ndarray = _pitch_ratios(box, index, index, count)[1]
+    return mono
 
 
 def word_starts(boxes: object, line: object, codes: object = None, *,
@@ -143,4 +145,5 @@ def word_starts(boxes: object, line: object, codes: object = None, *,
         has = previous >= 0
         both[has] = wide[has] & wide[previous[has]]
         starts &= ~both
-    return starts
+    result: np.ndarray = starts
+    return result

@@ -32,7 +32,7 @@ names the stream (``stream_index``) and the node and byte within it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -124,6 +124,12 @@ def _layout(decoded: tuple[np.ndarray, dict[str, np.ndarray], bool, np.ndarray])
     node_types, arrays, surrogates, page_document = decoded
     replaced = join_surrogates(arrays["char"]) if surrogates else _NONE_REPLACED
     return Layout(node_types, arrays, replaced, page_document)
+
+
+def from_records(records: Iterable[Mapping[str, Any]]) -> Layout:
+    """The layout described by node ``records`` (as :meth:`Layout.to_records` gives them):
+    ``decode(encode(records))``."""
+    return decode(encode(records))
 
 
 def decode_with(backend: str, data: Any) -> Layout:

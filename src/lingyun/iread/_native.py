@@ -8,7 +8,7 @@ returned, built once; they keep the arena alive.  C allocates nothing.
 
 The upper bound costs little: a page is nearly all CHAR nodes, whose 64-byte records plus
 a type byte are the bound itself.  On a 2,000-character page most of the cost of a decode
-is this module's per-call glue (a few microseconds), so it is written flat, with every
+is this module's per-call glue (``benchmarks/`` measures it), so it is written flat, with every
 name it uses looked up once at import.
 """
 
@@ -62,8 +62,9 @@ def _result() -> tuple[np.ndarray, Any]:
     during the call.
     """
     words = np.empty(_RESULT_WORDS, _SIZE_T)
-    _scratch.result = words, _from_buffer(_RESULT, words, True)
-    return _scratch.result
+    result = words, _from_buffer(_RESULT, words, True)
+    _scratch.result = result
+    return result
 
 
 def _raise(status: int, stream_index: int, index: int, stream: Any, name_stream: bool) -> None:

@@ -30,7 +30,8 @@ UNION = 4
 NODE_TYPES = ("page", "region", "cell", "line", "char")
 
 
-def _struct(fields: list[tuple[str, str | tuple[str, tuple[int, ...]], int]], size: int):
+def _struct(fields: list[tuple[str, str | tuple[str, tuple[int, ...]], int]],
+            size: int) -> np.dtype[np.void]:
     return np.dtype({
         "names": [f[0] for f in fields],
         "formats": [f[1] for f in fields],

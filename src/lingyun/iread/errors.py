@@ -34,15 +34,6 @@ class StreamError(ProtocolError):
         return type(self)(self.reason, node_index=self.node_index,
                           byte_offset=self.byte_offset, stream_index=stream_index)
 
-    def __reduce__(self):
-        return (_rebuild, (type(self), self.reason, self.node_index, self.byte_offset,
-                           self.stream_index))
-
-
-def _rebuild(cls: type[StreamError], reason: str, node_index: int, byte_offset: int,
-             stream_index: int | None = None) -> StreamError:
-    return cls(reason, node_index=node_index, byte_offset=byte_offset, stream_index=stream_index)
-
 
 class RaggedTailError(StreamError):
     """The stream's length is not a whole number of 48-byte nodes (truncated or padded)."""

@@ -45,7 +45,8 @@ def join_surrogates(chars: np.ndarray) -> np.ndarray:
 class LineView(NamedTuple):
     """One line: its index in ``Layout.lines``, its text, and its characters' records."""
 
-    index: int
+    # ``index`` shadows ``tuple.index`` on purpose: it is the line's number, the view's point
+    index: int  # type: ignore[assignment]
     text: str
     chars: np.ndarray
 
@@ -128,7 +129,7 @@ class Layout:
         """One dict per node in stream order, ``type`` first, then the array's fields."""
         arrays = self.arrays()
         lists = {kind: arrays[kind].tolist() for kind in NODE_TYPES}
-        names = {kind: OUTPUT[kind].names for kind in NODE_TYPES}
+        names = {kind: OUTPUT[kind].names or () for kind in NODE_TYPES}
         cursor = dict.fromkeys(NODE_TYPES, 0)
         records = []
         for value in self.node_types.tolist():
@@ -140,14 +141,6 @@ class Layout:
                 record[name] = item.tolist() if isinstance(item, np.ndarray) else item
             records.append(record)
         return records
-
-    @classmethod
-    def from_records(cls, records: list[dict[str, Any]]) -> Layout:
-        """The layout described by ``records`` (as :meth:`to_records` gives them)."""
-        from . import decode
-        from .encode import encode
-
-        return decode(encode(records))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Layout):
@@ -163,23 +156,3 @@ class Layout:
     def __repr__(self) -> str:
         counts = ", ".join(f"{len(a)} {k}s" for k, a in self.arrays().items())
         return f"<Layout {counts}>"
-
-
-    # -- exports (lingyun.exports; imported here lazily so iread never depends on it) ------
-    def to_pandas(self) -> Any:
-        """One row per glyph as a pandas DataFrame (:func:`lingyun.exports.to_pandas`)."""
-        from ..exports import to_pandas
-
-        return to_pandas(self)
-
-    def to_arrow(self) -> Any:
-        """One row per glyph as a pyarrow Table (:func:`lingyun.exports.to_arrow`)."""
-        from ..exports import to_arrow
-
-        return to_arrow(self)
-
-    def draw(self, image: Any, **options: Any) -> Any:
-        """This layout drawn over ``image`` as a PIL image (:func:`lingyun.exports.draw`)."""
-        from ..exports import draw
-
-        return draw(self, image, **options)

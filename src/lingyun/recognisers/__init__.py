@@ -1,6 +1,6 @@
 """Local recognisers: a document's fields from the embedded engine's text lines and boxes.
 
-A document-type plugin may ship one as ``DocumentType.local_recogniser``: a function from a
+A document-type plugin may ship one as ``DocumentType.local_recognizer``: a function from a
 :class:`~lingyun.recognisers.page.Page` (image size, lines, per-character boxes and
 confidences) to the ``data`` the hosted service would answer.  The local service's
 ``local-templates`` engine (:mod:`lingyun.service.engines.templates`) serves a document type

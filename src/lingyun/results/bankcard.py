@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ProtocolError
 from ..fields import Field, Issue, Occurrence, evaluate
-from ..fields.normalisers import compact
+from ..fields.normalizers import compact
 from ._payload import as_list, member, object_at, optional_box, optional_text
 from .base import Box, FieldValue, Result
 
@@ -26,7 +26,7 @@ __all__ = ["BankCardResult", "Digit", "parse_bankcard"]
 
 @dataclass(frozen=True)
 class Digit:
-    """One recognised digit of the card number and where it is."""
+    """One recognized digit of the card number and where it is."""
 
     char: str
     box: Box | None
@@ -44,7 +44,7 @@ _SCALARS = {
 
 
 class BankCardResult(Result):
-    """A recognised bank card.  Empty strings from the service become ``None``."""
+    """A recognized bank card.  Empty strings from the service become ``None``."""
 
     kind = "bankcard"
 
@@ -70,13 +70,13 @@ class BankCardResult(Result):
         self.raw = raw
         self.reply = reply
         given = dict(values or {})
-        #: Every scalar with its normalised value and issues, by attribute name.
+        #: Every scalar with its normalized value and issues, by attribute name.
         self.values: dict[str, FieldValue] = {
             name: given.get(name) or FieldValue(name, scalars.get(name)) for name in _SCALARS
         }
 
     def field(self, name: str) -> FieldValue:
-        """``number``, ``bank_name``, ... with raw text, normalised value and issues."""
+        """``number``, ``bank_name``, ... with raw text, normalized value and issues."""
         if name not in self.values:
             raise KeyError(f"bank card has no field {name!r}; fields: {list(self.values)}")
         return self.values[name]
@@ -118,7 +118,7 @@ class BankCardResult(Result):
 def check_scalars(
     scalars: Mapping[str, str | None], digits: Sequence[Digit], fields: Sequence[Field]
 ) -> dict[str, FieldValue]:
-    """Normalise and check the scalars against the declared ``fields`` (keyed by attribute
+    """Normalize and check the scalars against the declared ``fields`` (keyed by attribute
     name), and the per-digit characters against the number."""
     names = list(_SCALARS)
     checked, _ = evaluate(fields, [Occurrence(n, n, scalars.get(n)) for n in names])

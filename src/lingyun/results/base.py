@@ -26,12 +26,12 @@ class Box(NamedTuple):
 
 
 class Confidence(NamedTuple):
-    """A confidence normalised to 0..1, with what the service sent and on which scale.
+    """A confidence normalized to 0..1, with what the service sent and on which scale.
 
     Template documents use two scales (SPEC §4): 0-65280 (bl, pid, pcn; 65280 = 255*256 is
     the top) and 0-100 (hkidcard, ab, vsi, hm2, business cards).  The scale belongs to the
     document type; a confidence on a type that declares none keeps ``raw`` and has
-    ``value`` and ``scale`` ``None`` -- not normalised rather than normalised by a guess.
+    ``value`` and ``scale`` ``None`` -- not normalized rather than normalized by a guess.
     """
 
     value: float | None
@@ -40,7 +40,7 @@ class Confidence(NamedTuple):
 
     @classmethod
     def from_raw(cls, raw: str | int, scale: int | None) -> Confidence:
-        """Normalise ``raw`` (already checked to be a number); out-of-scale values clamp."""
+        """Normalize ``raw`` (already checked to be a number); out-of-scale values clamp."""
         if scale is None:
             return cls(None, str(raw), None)
         number = float(raw)
@@ -87,7 +87,7 @@ class Result(ABC):
     document_type: str
     raw: dict[str, Any]
     reply: Reply | None
-    #: Who replayed this answer when it was canned or recorded rather than recognised
+    #: Who replayed this answer when it was canned or recorded rather than recognized
     #: (the local service's replay engine or a test script); ``None`` for a real result.
     replayed: str | None = None
 
@@ -143,9 +143,23 @@ class Result(ABC):
     def rows(self) -> list[tuple[str, str, str]]:
         """``(label, value, detail)`` rows for a plain-text table (used by the CLI)."""
 
+    #: Attributes that equality ignores: the HTTP reply is how a result arrived, not what it
+    #: says (a result rebuilt by :meth:`from_dict` has none and is still equal).
+    _not_compared: ClassVar[frozenset[str]] = frozenset({"reply"})
+
+    def _compared(self) -> dict[str, Any]:
+        """Every attribute equality looks at: the instance's own, plus ``replayed``."""
+        state = {k: v for k, v in vars(self).items() if k not in self._not_compared}
+        state["replayed"] = self.replayed
+        return state
+
     def __eq__(self, other: object) -> bool:
+        """Equal when of the same class with equal attributes (values, fields, digits, raw
+        envelope, ...), compared directly -- not through :meth:`to_dict`, so a member that
+        ``to_dict`` forgets still makes two results differ."""
         if type(other) is not type(self):
             return NotImplemented
-        return self.to_dict() == other.to_dict()  # type: ignore[attr-defined]
+        assert isinstance(other, Result)
+        return self._compared() == other._compared()
 
     __hash__ = None  # type: ignore[assignment]

@@ -2,7 +2,7 @@
 
 ``data.bizcard.cell = [{id, item, name, result: {text}, confidence: {value}, bound: {...}}]``;
 with ``exportImage=yes`` a base64 image arrives as the envelope's top-level ``image``.
-A corrupt image does not cost the recognised fields (the vendor document's own example
+A corrupt image does not cost the recognized fields (the vendor document's own example
 carries a truncated base64 excerpt): parsing succeeds, ``image_error`` says what was wrong,
 and reading :attr:`BizCardResult.image` raises :class:`~lingyun.errors.ProtocolError` with
 that message -- the bad base64 is reported where the bytes are wanted, never passed off as
@@ -37,7 +37,7 @@ BIZCARD_CONFIDENCE_SCALE = 100
 
 @dataclass(frozen=True)
 class BizCardEntry:
-    """One recognised item of a business card."""
+    """One recognized item of a business card."""
 
     id: str
     item: str
@@ -72,7 +72,7 @@ class BizCardEntry:
 
 
 class BizCardResult(Result):
-    """A recognised business card."""
+    """A recognized business card."""
 
     kind = "bizcard"
 

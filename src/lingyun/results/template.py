@@ -8,9 +8,9 @@ composite cell such as the ID card's birth date (box ``None`` -- a zero box is n
 sub-cells with or without an own result, numbers as strings, empty strings, a single cell
 given as an object instead of a one-element list.  Numbers are read strictly (ASCII digits;
 ``"1_000"``, ``"nan"`` or full-width digits in a coordinate are a ProtocolError naming the
-field's path).  Confidences are normalised with the scale the document type declares.
+field's path).  Confidences are normalized with the scale the document type declares.
 
-The document type's declared fields (:class:`lingyun.fields.Field`) give each recognised
+The document type's declared fields (:class:`lingyun.fields.Field`) give each recognized
 field its English ``key``, a ``normalized`` value and its ``issues``; ``result.issues``
 gathers them, with the issues of required fields the reply did not contain.
 """
@@ -99,7 +99,7 @@ class Field:
 
 
 class TemplateResult(Result):
-    """A recognised template document.
+    """A recognized template document.
 
     ``result["姓名"]`` and ``result["name"]`` find the same field (service name or the
     document type's English key), searching the whole tree; iteration yields the top-level
@@ -131,7 +131,7 @@ class TemplateResult(Result):
         self.fields = fields
         self.raw = raw
         self.reply = reply
-        #: Issues that belong to no recognised field (a required field the reply lacks).
+        #: Issues that belong to no recognized field (a required field the reply lacks).
         self.form_issues = list(form_issues or [])
 
     @property
@@ -294,7 +294,7 @@ def parse_template(
     """Parse ``reply.data`` as a template form; ProtocolError (with a path) if it is not one.
 
     ``fields`` are the document type's declarations: they give the keys, and every field is
-    normalised and checked against them (a bad value is an issue, never an exception).
+    normalized and checked against them (a bad value is an issue, never an exception).
     """
     keys = {f.name: f.key for f in fields}
     data = object_at(reply.data, "data")

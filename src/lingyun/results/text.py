@@ -1,6 +1,6 @@
 """Text recognition: the text, and with ``withPosition=1`` the decoded position layout.
 
-``data.forms.form`` is the recognised text as one string (SPEC §4).  When the reply carried
+``data.forms.form`` is the recognized text as one string (SPEC §4).  When the reply carried
 an ``IREAD_NODE`` stream, :attr:`TextResult.layout` holds it decoded (:mod:`lingyun.iread`).
 If the service's JSON text and the text rebuilt from the layout differ, both are kept and
 :attr:`TextResult.text_mismatch` says so -- neither silently wins.
@@ -29,7 +29,7 @@ __all__ = ["TextResult", "parse_text"]
 
 
 class TextResult(Result):
-    """Recognised text; ``layout`` when positions were requested."""
+    """Recognized text; ``layout`` when positions were requested."""
 
     kind = "text"
 
@@ -112,7 +112,7 @@ def parse_text(reply: Reply, document_type: str) -> TextResult:
         text = ""
     if not isinstance(text, str):
         raise ProtocolError(
-            f"data.forms.form: expected the recognised text as a string, found "
+            f"data.forms.form: expected the recognized text as a string, found "
             f"{type(text).__name__}"
         )
     return TextResult(

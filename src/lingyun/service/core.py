@@ -32,7 +32,7 @@ from .accounts import Accounts
 from .control import Control, RecordedRequest
 from .engines import Answer, BadImage, Engine, Job, make_engines
 from .imageio import ImageLimits, ImageRefused, check, limits_in_effect
-from .validation import Capability, Refusal, Validator, parse_task_config
+from .validation import Capability, Refusal, RequestValidator, parse_task_config
 
 __all__ = ["OCR_PATHS", "SUCCESS_TEXT", "Pending", "Response", "ServiceCore", "sniff_image"]
 
@@ -118,7 +118,7 @@ class ServiceCore:
         self.engines = list(engines) if engines is not None else make_engines()
         self.control = control
         types = get_plugin_manager().document_types()
-        self.validator = Validator(self.accounts, types, **validator_options)
+        self.validator = RequestValidator(self.accounts, types, **validator_options)
 
     @property
     def max_body(self) -> int:

@@ -10,14 +10,18 @@ accept loop and each connection, on top of h11 (the sans-I/O HTTP/1.1 parser uvi
 uses), and gives these guarantees:
 
 * **Connection cap** -- at most :attr:`Limits.max_connections` connections, and never more than
-  the descriptor limit minus a reserve.  At the cap the connection idle the longest (between
-  requests, or connected and silent) is closed to make room; only when every connection is in
-  a request does the accept loop wait.  A normal client is therefore served while 1,100 idle
-  connections are open under a 1024-descriptor limit.  (Nothing is closed before a new
-  connection is actually waiting.)
+  the descriptor limit minus a reserve.  Every connection counts, whatever it is doing (idle,
+  still sending its headers, in a request, closing), and a permit is taken *before* accepting.
+  At the cap the connection idle the longest (between requests, or connected and silent) is
+  closed to make room, else the one that has been sending its headers the longest (a
+  slow-header client), once it has been so for ``slow_header_grace``; when every connection
+  is in a request the accept loop waits (newcomers wait in the kernel's listen backlog).  A
+  normal client is therefore served while 1,100 idle connections are open under a
+  1024-descriptor limit.  (Nothing is closed before a new connection is actually waiting.)
 * **Timeouts** -- idle (before the first byte of a request), header (from that byte to the
-  end of the headers), body (the whole body) and send (writing an answer): past any of them
-  the connection is closed.
+  end of the headers), body (the whole body, and a least average rate after a short grace,
+  so headers with no body behind them are cut in seconds) and send (writing an answer): past
+  any of them the connection is closed.
 * **Smuggling** -- a request with both ``Transfer-Encoding`` and ``Content-Length`` is answered
   400 and its connection closed (RFC 9112 §6.1); malformed HTTP is answered 400/431 and closed.
 * **Disconnects** -- after the body, the connection is still read, so the application's
@@ -25,7 +29,7 @@ uses), and gives these guarantees:
   work for it can be dropped before it starts.
 
 The application is an ASGI app for HTTP (``scope["type"] == "http"``); lifecycle and shutdown
-are the :class:`~lingyun.service.server.ServiceApp` methods ``startup``, ``begin_shutdown``,
+are the :class:`~lingyun.service.app.ServiceApp` methods ``startup``, ``begin_shutdown``,
 ``stop_now`` and ``close``.
 """
 
@@ -36,7 +40,6 @@ import errno
 import http
 import json
 import logging
-import resource
 import socket
 import time
 from dataclasses import dataclass
@@ -44,6 +47,11 @@ from typing import Any, Protocol
 from urllib.parse import unquote
 
 import h11
+
+try:
+    import resource as _resource
+except ImportError:  # Windows: no descriptor limit to fit (its sockets are handles)
+    _resource = None  # type: ignore[assignment]
 
 __all__ = ["HTTPServer", "Limits", "connection_cap", "log_field"]
 
@@ -64,20 +72,30 @@ class Limits:
     header_timeout: float = 10.0
     #: Seconds for a whole request body (10 MiB at 2.8 Mbit/s fits in 30 s).
     body_timeout: float = 30.0
+    #: Least average body rate, bytes per second, after ``body_rate_grace`` seconds: a body
+    #: that is not arriving (headers only, or a drip) is cut long before ``body_timeout``.
+    min_body_rate: float = 16 * 1024
+    #: Seconds a body may take to start arriving before ``min_body_rate`` applies.
+    body_rate_grace: float = 2.0
     #: Seconds to write an answer to a client that does not read it.
     send_timeout: float = 10.0
     #: Most open connections (further capped by the descriptor limit, see connection_cap).
     max_connections: int = 1000
     #: Descriptors kept free for everything else the process opens (files, models, logs).
     fd_reserve: int = 64
+    #: At the connection cap, a connection that has been sending its headers this long (a
+    #: slow-header client) may be closed to make room for a newcomer.
+    slow_header_grace: float = 1.0
     #: Largest request line plus headers (h11 answers 431 above).
     max_header_bytes: int = 16 * 1024
 
 
 def connection_cap(limits: Limits) -> int:
     """``max_connections``, lowered to fit the process's descriptor limit minus the reserve."""
-    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY:
+    if _resource is None:
+        return limits.max_connections
+    soft, _hard = _resource.getrlimit(_resource.RLIMIT_NOFILE)
+    if soft == _resource.RLIM_INFINITY:
         return limits.max_connections
     return max(1, min(limits.max_connections, soft - limits.fd_reserve))
 
@@ -127,6 +145,16 @@ def _json_error(status: int, text: str) -> tuple[int, list[tuple[bytes, bytes]],
                     (b"connection", b"close")], body
 
 
+def _has_input(sock: socket.socket) -> bool:
+    """True when ``sock`` (non-blocking) has bytes to read already (peeked, not consumed)."""
+    try:
+        return bool(sock.recv(1, socket.MSG_PEEK))
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return False  # reset already: the connection's task finds out
+
+
 class _Closed(Exception):
     """The connection ended (end of stream, reset, or a timeout): stop serving it."""
 
@@ -145,6 +173,10 @@ class _Connection:
         self.idle = True
         self.closing = False
         self.since = time.monotonic()
+        #: When the request now arriving sent its first byte; None outside a request's headers.
+        self.headers_since: float | None = None
+        #: Bytes were waiting when the connection was accepted (set by the accept loop).
+        self.input_at_accept = False
         self.gone = asyncio.Event()
         peer = writer.get_extra_info("peername")
         self.peer = (str(peer[0]), int(peer[1])) if isinstance(peer, tuple) else None
@@ -192,8 +224,12 @@ class _Connection:
 
     # -- reading a request -----------------------------------------------------------
     async def _next_request(self) -> h11.Request | None:
-        self.idle = not self.h11.trailing_data[0]
+        arrived, self.input_at_accept = self.input_at_accept, False
+        self.idle = not (self.h11.trailing_data[0] or arrived)
         self.since = time.monotonic()
+        self.headers_since = None if self.idle else (self.headers_since or self.since)
+        if self.idle:
+            self.server._wake()  # an accept waiting at the cap may now evict this one
         deadline = self.since + (self.limits.idle_timeout if self.idle
                                  else self.limits.header_timeout)
         while True:
@@ -204,6 +240,7 @@ class _Connection:
                 return None
             if isinstance(event, h11.Request):
                 self.idle = False
+                self.headers_since = None
                 return event
             if event is h11.NEED_DATA:
                 if self.gone.is_set():
@@ -211,7 +248,8 @@ class _Connection:
                 data = await self._read(deadline)
                 if self.idle and data:
                     self.idle = False  # the first byte: headers are now on the clock
-                    deadline = time.monotonic() + self.limits.header_timeout
+                    self.headers_since = time.monotonic()
+                    deadline = self.headers_since + self.limits.header_timeout
                 self.h11.receive_data(data)
                 continue
             return None  # ConnectionClosed (or PAUSED, which cannot happen before a request)
@@ -285,11 +323,15 @@ class _Exchange:
         self.connection = connection
         self.request = request
         self.body_done = False
-        self.body_deadline: float | None = None
+        self.body_started: float | None = None
+        self.body_deadline = 0.0
+        self.body_received = 0
         self.watcher: asyncio.Task[None] | None = None
         self.status = 0
         self.headers: list[tuple[bytes, bytes]] = []
         self.unanswered_body = False
+        self.started = False  # the response start has been sent
+        self.finished = False  # the response has ended (EndOfMessage sent, or nobody to send to)
 
     def scope(self) -> dict[str, Any]:
         target = self.request.target
@@ -317,8 +359,9 @@ class _Exchange:
             await conn.gone.wait()  # ASGI: after the body, receive() waits for a disconnect
             return {"type": "http.disconnect"}
         try:
-            if self.body_deadline is None:
-                self.body_deadline = time.monotonic() + conn.limits.body_timeout
+            if self.body_started is None:
+                self.body_started = time.monotonic()
+                self.body_deadline = self.body_started + conn.limits.body_timeout
                 if conn.h11.they_are_waiting_for_100_continue:  # admitted: send it now
                     await conn._write(conn.h11.send(
                         h11.InformationalResponse(status_code=100, headers=[])))
@@ -328,6 +371,7 @@ class _Exchange:
                 except h11.RemoteProtocolError:
                     raise _Closed from None
                 if isinstance(event, h11.Data):
+                    self.body_received += len(event.data)
                     return {"type": "http.request", "body": bytes(event.data),
                             "more_body": True}
                 if isinstance(event, h11.EndOfMessage):
@@ -335,13 +379,24 @@ class _Exchange:
                     self.watcher = asyncio.create_task(self._watch())
                     return {"type": "http.request", "body": b"", "more_body": False}
                 if event is h11.NEED_DATA and not conn.gone.is_set():
-                    conn.h11.receive_data(await conn._read(self.body_deadline))
+                    conn.h11.receive_data(await conn._read(self._read_deadline()))
                     continue
                 raise _Closed
         except _Closed:
             conn.gone.set()
             conn.close()
             return {"type": "http.disconnect"}
+
+    def _read_deadline(self) -> float:
+        """When the next body bytes must have come: the whole-body deadline, or earlier if
+        the body is slower than ``min_body_rate`` on average (after the grace seconds)."""
+        limits = self.connection.limits
+        assert self.body_started is not None
+        if limits.min_body_rate <= 0:
+            return self.body_deadline
+        by_rate = (self.body_started + limits.body_rate_grace
+                   + (self.body_received + 1) / limits.min_body_rate)
+        return min(self.body_deadline, by_rate)
 
     async def _watch(self) -> None:
         """Keep reading after the body so a client that leaves is noticed (end of stream).
@@ -380,29 +435,51 @@ class _Exchange:
                 return
 
     async def send(self, message: dict[str, Any]) -> None:
+        """ASGI ``send``: the response start is held until the first body message, which
+        sends it once; later body messages add to the body (``more_body``).
+
+        A ``HEAD`` request's answer carries the headers (with the ``Content-Length`` a
+        ``GET`` would have) and no body bytes, and its connection stays open.
+        """
         conn = self.connection
-        if message["type"] == "http.response.start":
+        kind = message["type"]
+        if kind == "http.response.start":
+            if self.status:
+                raise RuntimeError("ASGI: http.response.start was sent twice for one request")
             self.status = int(message["status"])
             self.headers = list(message.get("headers", []))
             return
-        if message["type"] != "http.response.body":
+        if kind != "http.response.body":
             return
-        await self.stop_watching()
-        if conn.gone.is_set() or conn.closing:
-            return  # nobody to answer
-        headers = self.headers
-        self._discard_buffered_body()
-        self.unanswered_body = conn.h11.their_state is not h11.DONE
-        if self.unanswered_body or conn.server.stopping:
-            headers = [*headers, (b"connection", b"close")]
-        data = conn.h11.send(h11.Response(status_code=self.status, headers=headers,
-                                          reason=_reason(self.status)))
+        if not self.status:
+            raise RuntimeError("ASGI: http.response.body was sent before http.response.start")
+        if self.finished:
+            raise RuntimeError("ASGI: http.response.body was sent after the response ended")
+        data = b""
+        if not self.started:
+            self.started = True
+            await self.stop_watching()
+            if conn.gone.is_set() or conn.closing:
+                self.finished = True
+                return  # nobody to answer
+            headers = self.headers
+            self._discard_buffered_body()
+            self.unanswered_body = conn.h11.their_state is not h11.DONE
+            if self.unanswered_body or conn.server.stopping:
+                headers = [*headers, (b"connection", b"close")]
+            data = conn.h11.send(h11.Response(status_code=self.status, headers=headers,
+                                              reason=_reason(self.status)))
+        elif conn.gone.is_set() or conn.closing:
+            self.finished = not message.get("more_body", False)
+            return
         body = message.get("body", b"")
-        if body:
+        if body and self.request.method != b"HEAD":
             data += conn.h11.send(h11.Data(data=body))
         if not message.get("more_body", False):
+            self.finished = True
             data += conn.h11.send(h11.EndOfMessage())
-        await conn._write(data)
+        if data:
+            await conn._write(data)
 
 
 class HTTPServer:
@@ -429,6 +506,9 @@ class HTTPServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._refused_accepts = 0
         self._last_warning = 0.0
+        #: The most connections open at once so far (never above :attr:`cap`).
+        self.peak_connections = 0
+        self._readiness = True  # the loop can tell when a listener has a newcomer
 
     # -- control (any thread) --------------------------------------------------------
     def request_stop(self) -> None:
@@ -444,7 +524,14 @@ class HTTPServer:
 
     @property
     def open_connections(self) -> int:
+        """Connections accepted and not yet ended (closing ones included: they still hold
+        a descriptor)."""
         return len(self._connections)
+
+    @property
+    def busy_connections(self) -> int:
+        """Open connections sending a request or being answered (not idle)."""
+        return sum(1 for c in self._connections if not c.idle and not c.closing)
 
     def run(self) -> None:
         asyncio.run(self.serve())
@@ -460,6 +547,8 @@ class HTTPServer:
         for sock in self.sockets:
             sock.setblocking(False)
         accepting = [asyncio.create_task(self._accept(sock)) for sock in self.sockets]
+        for task in accepting:
+            task.add_done_callback(self._accept_ended)
         self.started = True
         try:
             await self._stop.wait()
@@ -490,16 +579,35 @@ class HTTPServer:
                     await asyncio.wait(pending, timeout=1.0)
 
     async def _accept(self, listener: socket.socket) -> None:
-        loop = asyncio.get_running_loop()
+        """Accept while the cap allows: a permit first, then the connection.
+
+        Every connection counts until its task has ended (idle, sending headers, in a
+        request, or closing), so the cap holds however fast clients connect and write.  At
+        the cap, once a newcomer is actually waiting (the listener is readable), the
+        connection idle the longest is closed to make room; when none is idle, nothing is
+        accepted until one ends (newcomers wait in the listen backlog).
+        """
         assert self._room is not None
         while True:
-            live = self._live()
-            if len(live) >= self.cap and not any(c.idle for c in live):
-                self._room.clear()  # every connection is in a request: accept nothing yet
-                await self._room.wait()
+            await self._pending(listener)
+            if len(self._connections) >= self.cap:
+                self._room.clear()
+                recheck = None
+                if not any(c.closing for c in self._connections):
+                    # its end (not the close request) frees the permit
+                    recheck = self._make_room()
+                try:  # a connection ended or became idle, or a header sender grew slow
+                    await asyncio.wait_for(self._room.wait(), recheck)
+                except TimeoutError:
+                    pass
                 continue
             try:
-                sock, _addr = await loop.sock_accept(listener)
+                if self._readiness:
+                    sock, _addr = listener.accept()
+                else:  # no readiness (a proactor loop): wait in accept itself, permit held
+                    sock, _addr = await asyncio.get_running_loop().sock_accept(listener)
+            except (BlockingIOError, InterruptedError):
+                continue  # another listener task or the client got there first
             except OSError as exc:
                 if self.stopping or listener.fileno() < 0:
                     return
@@ -507,26 +615,64 @@ class HTTPServer:
                     log.warning("accept() failed: %s", exc)  # e.g. a connection aborted
                     continue
                 self._out_of_descriptors(exc)
+                self._room.clear()
                 if not self._evict_idle():
-                    self._room.clear()
                     try:  # nothing to evict: wait for a connection to end, briefly
                         await asyncio.wait_for(self._room.wait(), 0.1)
                     except TimeoutError:
                         pass
                 continue
-            if len(self._live()) >= self.cap:
-                self._evict_idle()  # room for the newcomer, only once there is one
             sock.setblocking(False)
+            sending = _has_input(sock)  # bytes already here: in its headers, not idle
             try:
                 reader, writer = await asyncio.open_connection(sock=sock)
             except OSError:
                 sock.close()
                 continue
             conn = _Connection(self, reader, writer)
+            if sending:
+                conn.idle = False
+                conn.headers_since = time.monotonic()
+                conn.input_at_accept = True
             self._connections.add(conn)
+            self.peak_connections = max(self.peak_connections, len(self._connections))
             task = asyncio.create_task(conn.run())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
+
+    async def _pending(self, listener: socket.socket) -> None:
+        """Return when a connection is waiting to be accepted on ``listener`` (at once when
+        the loop cannot watch it: then the accept itself waits)."""
+        if not self._readiness:
+            return
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        fd = listener.fileno()  # kept: a stop closes the listener while this waits
+        try:
+            loop.add_reader(fd, wake)
+        except NotImplementedError:  # a proactor loop (Windows): accept waits instead
+            self._readiness = False
+            return
+        try:
+            await ready
+        finally:
+            loop.remove_reader(fd)
+
+    def _accept_ended(self, task: asyncio.Task[None]) -> None:
+        """An accept loop ended: normal at a stop; otherwise a defect, so stop the server
+        (a server that no longer accepts must not look alive)."""
+        if task.cancelled():
+            return
+        error = task.exception()
+        if self.stopping:
+            return
+        log.error("the accept loop ended unexpectedly; stopping", exc_info=error)
+        self.request_stop()
 
     def _live(self) -> list[_Connection]:
         return [c for c in self._connections if not c.closing]
@@ -538,6 +684,34 @@ class HTTPServer:
             return False
         min(idle, key=lambda c: c.since).close()
         return True
+
+    def _make_room(self) -> float | None:
+        """At the cap with a newcomer waiting: close one connection that is not serving a
+        request, if one has been so for ``slow_header_grace`` seconds -- the one idle the
+        longest, else the one that has been sending its headers the longest (a slow-header
+        client: a real client's headers take a packet or two).  Returns the seconds until
+        such a connection will exist, or None (one was closed, or every connection is in a
+        request and only an ending one makes room).
+
+        The grace keeps a connection that has just been accepted (its request not yet
+        parsed, or not yet sent) from being closed by the next one in the backlog.
+        """
+        now = time.monotonic()
+        grace = self.limits.slow_header_grace
+        live = self._live()
+        idle = [(now - c.since, c) for c in live if c.idle]
+        sending = [(now - c.headers_since, c) for c in live if c.headers_since is not None]
+        waits = []
+        for group in (idle, sending):
+            if group:
+                age, victim = max(group, key=lambda item: item[0])
+                if age >= grace:
+                    log.debug("at the connection cap (%d): closed a connection %s for %.1f s",
+                              self.cap, "idle" if victim.idle else "sending headers", age)
+                    victim.close()
+                    return None
+                waits.append(grace - age)
+        return min(waits) if waits else None
 
     def _out_of_descriptors(self, exc: OSError) -> None:
         self._refused_accepts += 1
@@ -551,5 +725,9 @@ class HTTPServer:
 
     def _forget(self, conn: _Connection) -> None:
         self._connections.discard(conn)
+        self._wake()
+
+    def _wake(self) -> None:
+        """A connection ended or went idle: the accept loop looks at the cap again."""
         if self._room is not None:
             self._room.set()

@@ -9,45 +9,56 @@ LINE and CHAR nodes of 48 bytes, little-endian, in document order (the order imp
 tree).  :func:`page_text` is the same page as text, so the JSON text and the text rebuilt
 from the stream agree.
 
-Mapping from engine confidence ``conf`` (0..1) to the vendor's fields:
+Mapping from the engine's probabilities to the vendor's fields:
 
-* ``nDistance[0] = round((1 - conf) * 254)`` -- 0 is most certain, 254 least; slots 1-4
-  are 255 (invalid) and ``wCandidate[1:]`` are 0, since the engine gives one candidate;
-* ``bSuspect = 1`` when ``conf < SUSPECT_BELOW`` (0.8), else 0;
+* a glyph carries its character's probability ``p`` (``confidence``, 0..1) and up to four
+  alternatives ``(character, probability)``, most probable first -- the recogniser's
+  top classes for that character (:mod:`lingyun.service.engines.candidates`);
+* ``wCandidate[0]`` is the character, ``wCandidate[1:]`` the alternatives, ``nDistance[k]``
+  the distance of slot ``k``: the probability in decibels below certainty,
+  ``round(-20 * log10(p))`` clamped to 0..254 (:func:`distance`): 0 for p = 1, 6 for
+  p = 0.5, 20 for p = 0.1, 60 for p = 0.001, 254 for p <= 10**-12.7;
+* distances rise strictly with rank: an alternative whose rounded distance does not exceed
+  the slot before gets that distance + 1; an alternative that would pass 254 is dropped;
+* an unused slot is ``wCandidate = 0``, ``nDistance = 255``;
+* ``bSuspect = 1`` when ``p < SUSPECT_BELOW`` (0.8), else 0;
 * a space the engine reads is not a CHAR node: it becomes ``nSpaceBefore`` of the next
   character, as the vendor's text rebuild (spaces before each character) expects;
-* a character outside the BMP becomes two CHAR nodes (a UTF-16 surrogate pair) sharing a box.
+* a character outside the BMP becomes two CHAR nodes (a UTF-16 surrogate pair) sharing a box
+  (an alternative outside the BMP cannot be stored in ``wCandidate`` and is skipped).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ..geometry.order import reading_order
 from ..geometry.words import is_wide, word_starts
 from ..iread import encode
+from .layouts import run_layout
 
 __all__ = ["SUSPECT_BELOW", "Box", "Glyph", "Line", "arrange", "distance", "encode_page",
-           "page_skew", "page_text"]
+           "page_skew", "page_text", "slots"]
 
 SUSPECT_BELOW = 0.8
 _U16 = 0xFFFF
-_UNUSED = [255, 255, 255, 255]
 
 Box = tuple[int, int, int, int]  # left, top, right, bottom
 
 
 @dataclass(frozen=True)
 class Glyph:
-    """One recognised character with its box and the engine's confidence (0..1)."""
+    """One recognised character with its box, the engine's confidence (0..1) and the
+    recogniser's alternatives ``(character, probability)``, most probable first."""
 
     char: str
     box: Box
     confidence: float
+    candidates: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,9 +79,34 @@ def page_skew(lines: Sequence[Line]) -> float:
     return float(np.median(angles)) if angles else 0.0
 
 
-def distance(confidence: float) -> int:
-    """``round((1 - conf) * 254)``, clamped to 0..254."""
-    return max(0, min(254, round((1.0 - confidence) * 254)))
+#: Distance byte per factor of ten in probability: ``round(-20 * log10(p))`` (decibels).
+DECIBELS = 20.0
+
+
+def distance(probability: float) -> int:
+    """The distance byte of a probability: ``round(-20 * log10(p))`` clamped to 0..254
+    (p <= 0 -> 254, p >= 1 -> 0)."""
+    if not probability > 0:
+        return 254
+    return max(0, min(254, round(-DECIBELS * math.log10(min(probability, 1.0)))))
+
+
+def slots(glyph: Glyph) -> tuple[list[int], list[int]]:
+    """The five ``(wCandidate, nDistance)`` slots of a glyph (see the module docstring)."""
+    codes = [ord(glyph.char) if ord(glyph.char) <= _U16 else 0]
+    distances = [distance(glyph.confidence)]
+    for char, probability in glyph.candidates:
+        if len(codes) == 5:
+            break
+        if len(char) != 1 or ord(char) > _U16 or ord(char) in codes:
+            continue
+        rank = max(distance(probability), distances[-1] + 1)
+        if rank > 254:
+            break
+        codes.append(ord(char))
+        distances.append(rank)
+    unused = 5 - len(codes)
+    return codes + [0] * unused, distances + [255] * unused
 
 
 def _u16(value: float) -> int:
@@ -83,11 +119,11 @@ def _box(box: Box) -> dict[str, int]:
 
 def _char(glyph: Glyph, spaces: int) -> dict[str, Any]:
     # ``text`` lets the encoder split a character outside the BMP into a surrogate pair.
-    code = ord(glyph.char) if ord(glyph.char) <= _U16 else 0
+    codes, distances = slots(glyph)
     return {
         "type": "char", "text": glyph.char, "space_before": spaces, **_box(glyph.box),
         "suspect": 1 if glyph.confidence < SUSPECT_BELOW else 0,
-        "candidates": [code, 0, 0, 0, 0], "distances": [distance(glyph.confidence), *_UNUSED],
+        "candidates": codes, "distances": distances,
     }
 
 
@@ -136,16 +172,24 @@ def _with_word_spaces(lines: Sequence[Line]) -> list[Line]:
     return spaced
 
 
-def arrange(lines: Sequence[Line], *, skew: float = 0.0) -> list[list[Line]]:
+def arrange(lines: Sequence[Line], *, skew: float = 0.0, layout: str | None = None,
+            engine_spaces: bool = False) -> list[list[Line]]:
     """Lines in reading order, grouped in blocks: ``blocks[k]`` is the k-th block's lines.
 
-    Detection boxes on one row of a block (a line the detector split, a receipt's item and
-    price) become one line; missing word spaces are added from the character gaps.  ``skew``
-    (degrees, :func:`page_skew`) turns the boxes back before the XY-cut.
+    The order comes from the layout engine named ``layout`` (default: ``LINGYUN_LAYOUT``,
+    else ``columns``; see :mod:`lingyun.service.layouts`), given ``skew`` (degrees,
+    :func:`page_skew`).  Detection boxes on one row of a block (a line the detector split,
+    a receipt's item and price) become one line; missing word spaces are added from the
+    character gaps.  With ``engine_spaces`` (an engine that marks every word boundary, like
+    rapidocr 3's words) a row with engine spaces keeps them and gets no more: gap statistics
+    would split words whose letters stand apart ("IN DEX"); rows without any are spaced from
+    their gaps all the same.  Leave it off for an engine that drops some spaces
+    (rapidocr-onnxruntime 1.x: "geometrytells").
     """
     if not lines:
         return []
-    found = reading_order([line.box for line in lines], skew=skew if abs(skew) < 45 else None)
+    boxes = np.array([line.box for line in lines], dtype=np.int64).reshape(-1, 4)
+    found = run_layout(layout, boxes, skew=skew)
     rows: dict[int, list[Line]] = {}
     blocks: dict[int, list[int]] = {}
     for index in found.order.tolist():
@@ -155,8 +199,22 @@ def arrange(lines: Sequence[Line], *, skew: float = 0.0) -> list[list[Line]]:
             blocks.setdefault(int(found.block[index]), []).append(row)
         rows[row].append(lines[index])
     merged = {row: _joined(members) for row, members in rows.items()}
-    spaced = dict(zip(merged, _with_word_spaces(list(merged.values())), strict=True))
-    return [[spaced[row] for row in blocks[block]] for block in sorted(blocks)]
+    # a row whose engine marked word boundaries (rapidocr 3's words) keeps the engine's
+    # spaces: gap statistics would split words whose letters stand apart ("IN DEX")
+    unmarked = [row for row, members in rows.items() if not engine_spaces
+                or not any(g.char.isspace() for line in members for g in line.glyphs)]
+    spaced = dict(zip(unmarked, _with_word_spaces([merged[row] for row in unmarked]),
+                      strict=True))
+    return [[spaced.get(row) or _trimmed(merged[row]) for row in blocks[block]]
+            for block in sorted(blocks)]
+
+
+def _trimmed(line: Line) -> Line:
+    """``line`` without trailing spaces."""
+    glyphs = list(line.glyphs)
+    while glyphs and glyphs[-1].char.isspace():
+        glyphs.pop()
+    return line if len(glyphs) == len(line.glyphs) else Line(line.box, glyphs, line.angle)
 
 
 def page_text(blocks: Sequence[Sequence[Line]]) -> str:

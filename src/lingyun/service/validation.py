@@ -39,7 +39,7 @@ __all__ = [
     "SDK_VERSIONS",
     "Capability",
     "Refusal",
-    "Validator",
+    "RequestValidator",
     "parse_request_date",
     "parse_task_config",
 ]
@@ -159,7 +159,7 @@ def _capability_key(doc: DocumentType) -> tuple[str, ...]:
     return (capkey,)
 
 
-class Validator:
+class RequestValidator:
     """Checks one request's headers against the accounts, the clock and the registry.
 
     ``document_types`` is the registry the service routes by (built-in and plugin types),

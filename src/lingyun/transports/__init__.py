@@ -5,7 +5,7 @@ deadlines, reply reading -- :mod:`lingyun.protocol`) and hands each attempt to a
 
 * :class:`lingyun.transports.requests.RequestsTransport` -- HTTP with ``requests`` (the
   default for an HTTP endpoint);
-* :class:`lingyun.service.transport.LocalTransport` -- the local service in this process (no
+* :class:`lingyun.transports.local.LocalTransport` -- the local service in this process (no
   socket), the embedded default when no endpoint is configured;
 * :class:`lingyun.transports.aiohttp.AiohttpTransport` -- asynchronous HTTP, the default of
   :class:`lingyun.AsyncClient`;

@@ -7,8 +7,10 @@ it uses under its deadline (:func:`watching`); when the deadline passes, the rea
 transport turns the resulting error into :class:`~lingyun.errors.DeadlineExceeded`.
 
 One thread serves every call (a heap ordered by deadline), so high-volume runs pay no thread
-per request.  A watch is closed under a lock before its connection goes back to the pool, so
-a socket is never shut down after its call ended.
+per request.  A connection leaves its watch under the watch's lock (:meth:`Watch.release`)
+*before* it goes back to the pool -- the transport's pool does it in ``_put_conn`` -- so the
+reaper can never shut down a socket another thread has since taken from the pool; a socket
+the deadline did shut down is closed, not pooled.
 """
 
 from __future__ import annotations
@@ -52,6 +54,16 @@ class Watch:
             self.fired = True
             for sock in self.sockets:
                 _shutdown(sock)
+
+    def release(self, sock: socket.socket | None) -> bool:
+        """Stop watching ``sock`` (its connection goes back to the pool): True, unless the
+        deadline already fired and shut it down -- then it must not be reused."""
+        with self._lock:
+            if self.fired:
+                return False
+            if sock in self.sockets:
+                self.sockets.remove(sock)
+            return True
 
     def close(self) -> None:
         with self._lock:

@@ -30,16 +30,19 @@ import asyncio
 import base64
 import urllib.request
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import yarl
 
-from ..errors import ConnectError, DeadlineExceeded, ReadError
+from ..errors import ConnectError, ReadError
 from ..protocol import RawReply
-from ._reply import CHUNK, BoundedBody, PerOrigin, PooledAsyncTransport, time_left
-from ._reply import reason as _reason
-from ._reply import where as _where
+from ._body import CHUNK, BoundedBody
+from ._deadline import deadline_exceeded, passed, time_left
+from ._environment import PerOrigin
+from ._pool import PooledAsyncTransport
+from ._text import reason as _reason
+from ._text import where as _where
 
 __all__ = ["AiohttpTransport"]
 
@@ -88,7 +91,7 @@ class AiohttpTransport(PooledAsyncTransport):
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=aiohttp.ClientTimeout(total=None, sock_connect=self.connect_timeout))
-        return self._session
+        return cast(aiohttp.ClientSession, self._session)
 
     async def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
                    deadline: float | None) -> RawReply:
@@ -96,13 +99,14 @@ class AiohttpTransport(PooledAsyncTransport):
         try:
             async with asyncio.timeout(left):
                 return await self._exchange(url, headers, body)
-        except _NOTHING_SENT as exc:
-            raise ConnectError(f"could not connect to {_where(url)}: "
-                               f"{exc.__class__.__name__}: {_reason(exc)}") from None
         except TimeoutError:
-            raise DeadlineExceeded(
-                f"{_where(url)} did not answer in full before the call's deadline") from None
+            raise deadline_exceeded(url) from None
         except aiohttp.ClientError as exc:
+            if passed(deadline):  # classified by the deadline, whatever failed first
+                raise deadline_exceeded(url) from None
+            if isinstance(exc, _NOTHING_SENT):
+                raise ConnectError(f"could not connect to {_where(url)}: "
+                                   f"{exc.__class__.__name__}: {_reason(exc)}") from None
             raise ReadError(f"connection to {_where(url)} broke after the request was sent (it "
                             f"may have been processed): {exc.__class__.__name__}: "
                             f"{_reason(exc)}") from None
@@ -118,7 +122,7 @@ class AiohttpTransport(PooledAsyncTransport):
         async with self.session.post(url, data=body, headers=sent, allow_redirects=False,
                                      proxy=proxy,
                                      proxy_headers=proxy_headers or None) as response:
-            reply = BoundedBody(url, response.headers, self.max_response_bytes)
+            reply = BoundedBody(url, response.headers, self.limits)
             async for chunk in response.content.iter_chunked(CHUNK):
                 reply.add(chunk)
             return RawReply(response.status,

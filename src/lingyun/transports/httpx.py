@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
-from ..errors import ConnectError, DeadlineExceeded, ReadError
+from ..errors import ConnectError, ReadError
 from ..protocol import RawReply
-from ._reply import BoundedBody, PooledAsyncTransport, time_left
-from ._reply import reason as _reason
-from ._reply import where as _where
+from ._body import BoundedBody
+from ._deadline import deadline_exceeded, passed, time_left
+from ._pool import PooledAsyncTransport
+from ._text import reason as _reason
+from ._text import where as _where
 
 __all__ = ["HTTPXTransport"]
 
@@ -50,7 +52,7 @@ class HTTPXTransport(PooledAsyncTransport):
                                   max_keepalive_connections=self.pool_size)
             self._session = httpx.AsyncClient(limits=limits, follow_redirects=False,
                                               trust_env=True)
-        return self._session
+        return cast(httpx.AsyncClient, self._session)
 
     async def send(self, url: str, headers: Mapping[str, str], body: bytes, *,
                    deadline: float | None) -> RawReply:
@@ -61,18 +63,24 @@ class HTTPXTransport(PooledAsyncTransport):
             async with asyncio.timeout(left):
                 return await self._exchange(url, headers, body, timeout)
         except TimeoutError:
-            raise DeadlineExceeded(
-                f"{_where(url)} did not answer in full before the call's deadline") from None
-        except _NOTHING_SENT as exc:
-            raise ConnectError(f"could not connect to {_where(url)}: "
-                               f"{exc.__class__.__name__}: {_reason(exc)}") from None
-        except httpx.TimeoutException as exc:
-            raise ReadError(f"timed out waiting for {_where(url)} after the request was sent "
-                            f"(it may have been processed): {_reason(exc)}") from None
-        except httpx.HTTPError as exc:
-            raise ReadError(f"connection to {_where(url)} broke after the request was sent (it "
-                            f"may have been processed): {exc.__class__.__name__}: "
-                            f"{_reason(exc)}") from None
+            raise deadline_exceeded(url) from None
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:
+            raise self._failure(exc, url, deadline) from None
+
+    def _failure(self, exc: Exception, url: str, deadline: float | None) -> Exception:
+        """The lingyun error for ``exc``, classified by the deadline first: httpx's read
+        timeout is the time left when the call started, so once it fires the deadline has
+        passed, whichever timer went first."""
+        if passed(deadline) or (deadline is not None and isinstance(exc, httpx.ReadTimeout)):
+            return deadline_exceeded(url)
+        if isinstance(exc, _NOTHING_SENT):
+            return ConnectError(f"could not connect to {_where(url)}: "
+                                f"{exc.__class__.__name__}: {_reason(exc)}")
+        if isinstance(exc, httpx.TimeoutException):
+            return ReadError(f"timed out waiting for {_where(url)} after the request was sent "
+                             f"(it may have been processed): {_reason(exc)}")
+        return ReadError(f"connection to {_where(url)} broke after the request was sent (it "
+                         f"may have been processed): {exc.__class__.__name__}: {_reason(exc)}")
 
     async def _exchange(self, url: str, headers: Mapping[str, str], body: bytes,
                         timeout: httpx.Timeout) -> RawReply:
@@ -80,7 +88,7 @@ class HTTPXTransport(PooledAsyncTransport):
                                             timeout=timeout)
         response = await self.client.send(request, stream=True, follow_redirects=False)
         try:
-            reply = BoundedBody(url, response.headers, self.max_response_bytes)
+            reply = BoundedBody(url, response.headers, self.limits)
             async for chunk in response.aiter_bytes():  # decompressed, as requests does
                 reply.add(chunk)
         finally:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 import requests
 import urllib3
@@ -35,12 +35,14 @@ from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
-from ..errors import ConnectError, DeadlineExceeded, ReadError
-from ..protocol import DEFAULT_MAX_RESPONSE_BYTES, RawReply
+from ..errors import ConnectError, ReadError
+from ..protocol import RawReply
 from . import Transport, _watchdog
-from ._reply import CHUNK, BoundedBody, PerOrigin, time_left
-from ._reply import reason as _reason
-from ._reply import where as _where
+from ._body import CHUNK, DEFAULT_REPLY_BUDGET, BoundedBody, ReplyLimits
+from ._deadline import deadline_exceeded, passed, time_left
+from ._environment import PerOrigin
+from ._text import reason as _reason
+from ._text import where as _where
 
 __all__ = ["DEFAULT_POOL_SIZE", "RequestsTransport"]
 
@@ -54,15 +56,23 @@ class _Watched:
 
     def connect(self) -> None:
         super().connect()  # type: ignore[misc]
-        watch = _watchdog.current()
+        self._watch(_watchdog.current())
+
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        if self.sock is not None:  # a reused keep-alive connection
+            self._watch(_watchdog.current())
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def _watch(self, watch: _watchdog.Watch | None) -> None:
+        self.lingyun_watch = watch
         if watch is not None:
             watch.add(self.sock)
 
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        watch = _watchdog.current()
-        if watch is not None and self.sock is not None:  # a reused keep-alive connection
-            watch.add(self.sock)
-        super().request(*args, **kwargs)  # type: ignore[misc]
+    def unwatch(self) -> bool:
+        """Take this connection's socket out of its call's watch, before the connection goes
+        back to the pool; False when the deadline already shut the socket down."""
+        watch, self.lingyun_watch = getattr(self, "lingyun_watch", None), None
+        return watch is None or watch.release(self.sock)
 
 
 class _WatchedHTTPConnection(_Watched, HTTPConnection):
@@ -73,11 +83,22 @@ class _WatchedHTTPSConnection(_Watched, HTTPSConnection):
     pass
 
 
-class _WatchedHTTPPool(HTTPConnectionPool):
+class _ReleasesWatch:
+    """Pool mixin: a connection leaves its call's deadline watch *before* it is put back, so
+    the reaper can never shut down a socket another thread has taken from the pool; one the
+    deadline already shut down is closed instead of pooled."""
+
+    def _put_conn(self, conn: Any) -> None:
+        if isinstance(conn, _Watched) and not conn.unwatch():
+            cast(HTTPConnection, conn).close()
+        super()._put_conn(conn)  # type: ignore[misc]
+
+
+class _WatchedHTTPPool(_ReleasesWatch, HTTPConnectionPool):
     ConnectionCls = _WatchedHTTPConnection
 
 
-class _WatchedHTTPSPool(HTTPSConnectionPool):
+class _WatchedHTTPSPool(_ReleasesWatch, HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
 
 
@@ -115,7 +136,10 @@ def _environment_settings(url: str) -> dict[str, Any]:
     """What requests with ``trust_env`` would take from the environment for ``url``."""
     found: dict[str, Any] = {"proxies": requests.utils.get_environ_proxies(url)}
     bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
-    if bundle:
+    tls = url[:6].lower() == "https:" or any(
+        proxy[:6].lower() == "https:" for proxy in found["proxies"].values())
+    if bundle and tls:  # plain HTTP has no certificate to check (and requests would stat
+        # the bundle path on every call to tell a file from a directory: 0.1 ms a call)
         found["verify"] = bundle
     auth = requests.utils.get_netrc_auth(url)
     if auth:
@@ -136,7 +160,8 @@ class RequestsTransport(Transport):
         session: requests.Session | None = None,
         *,
         connect_timeout: float = 10.0,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        max_response_bytes: int | None = None,
+        reply_budget: int = DEFAULT_REPLY_BUDGET,
         pool_size: int = DEFAULT_POOL_SIZE,
     ) -> None:
         self.session = session if session is not None else requests.Session()
@@ -146,13 +171,18 @@ class RequestsTransport(Transport):
             self.session.trust_env = False
         self._environment = PerOrigin(_environment_settings)
         self.connect_timeout = connect_timeout
-        self.max_response_bytes = max_response_bytes
+        self.limits = ReplyLimits(max_response_bytes, reply_budget)
         self.pool_size = 0
         self._lock = threading.Lock()
         self.reserve(pool_size)
 
     def __repr__(self) -> str:
         return f"RequestsTransport(pool_size={self.pool_size})"
+
+    @property
+    def max_response_bytes(self) -> int:
+        """The most bytes one reply may have (its capability's size may be smaller)."""
+        return self.limits.per_call
 
     def environment_for(self, url: str) -> dict[str, Any]:
         """What the environment sets for ``url``'s origin, as keyword arguments of
@@ -161,7 +191,9 @@ class RequestsTransport(Transport):
         return self._environment(url) if self._own_session else {}
 
     def reserve(self, concurrency: int) -> None:
-        """Keep at least ``concurrency`` connections per host (a batch's workers)."""
+        """Keep at least ``concurrency`` connections per host (a batch's workers), and share
+        the reply budget among them."""
+        self.limits.reserve(concurrency)
         with self._lock:
             if concurrency <= self.pool_size:
                 return
@@ -184,30 +216,39 @@ class RequestsTransport(Transport):
                     url, data=body, headers=dict(headers), timeout=(connect, left),
                     stream=True, allow_redirects=False, **self.environment_for(url))
                 with response:
-                    content = self._read(response, url)
-                    return RawReply(response.status_code,
-                                    {k.lower(): v for k, v in response.headers.items()},
-                                    content)
+                    lowered = {k.lower(): v for k, v in response.headers.items()}
+                    return RawReply(response.status_code, lowered,
+                                    self._read(response, url, lowered))
             except requests.RequestException as exc:
-                if watch is not None and watch.fired:
-                    raise DeadlineExceeded(
-                        f"{_where(url)} did not answer in full before the call's deadline"
-                    ) from None
-                if _nothing_sent(exc):
-                    raise ConnectError(
-                        f"could not connect to {_where(url)}: {exc.__class__.__name__}: "
-                        f"{_reason(exc)}") from None
-                if isinstance(exc, requests.Timeout):
-                    raise ReadError(
-                        f"timed out waiting for {_where(url)} after the request was sent "
-                        f"(it may have been processed): {_reason(exc)}") from None
-                raise ReadError(
-                    f"connection to {_where(url)} broke after the request was sent (it may "
-                    f"have been processed): {exc.__class__.__name__}: {_reason(exc)}"
-                ) from None
+                raise self._failure(exc, url, deadline, watch,
+                                    connect_cut=connect != self.connect_timeout) from None
 
-    def _read(self, response: requests.Response, url: str) -> bytes:
-        body = BoundedBody(url, response.headers, self.max_response_bytes)
+    def _failure(self, exc: requests.RequestException, url: str, deadline: float | None,
+                 watch: _watchdog.Watch | None, *, connect_cut: bool) -> Exception:
+        """The lingyun error for ``exc``, classified by the deadline first: whichever timer
+        fired (the reaper, a read timeout cut to the time left, a connect timeout cut to it),
+        a call whose deadline ran out is :class:`~lingyun.errors.DeadlineExceeded`."""
+        timer_was_deadline = deadline is not None and isinstance(exc, requests.Timeout) and (
+            connect_cut or not isinstance(exc, requests.ConnectTimeout))
+        if (watch is not None and watch.fired) or passed(deadline) or timer_was_deadline:
+            # A read timeout is the time left when the call started (so is a connect
+            # timeout cut to it): once it fires, the deadline has passed, whichever clock
+            # is read and whether or not the reaper has run yet.
+            return deadline_exceeded(url)
+        if _nothing_sent(exc):
+            return ConnectError(
+                f"could not connect to {_where(url)}: {exc.__class__.__name__}: "
+                f"{_reason(exc)}")
+        if isinstance(exc, requests.Timeout):
+            return ReadError(
+                f"timed out waiting for {_where(url)} after the request was sent "
+                f"(it may have been processed): {_reason(exc)}")
+        return ReadError(
+            f"connection to {_where(url)} broke after the request was sent (it may "
+            f"have been processed): {exc.__class__.__name__}: {_reason(exc)}")
+
+    def _read(self, response: requests.Response, url: str, headers: Mapping[str, str]) -> bytes:
+        body = BoundedBody(url, headers, self.limits)
         for chunk in response.iter_content(chunk_size=CHUNK):
             body.add(chunk)
         return body.bytes()

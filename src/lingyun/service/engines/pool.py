@@ -10,7 +10,10 @@ default, chosen from ``benchmarks/engines.py`` measurements (see ``docs/service.
 
 Workers are started with ``spawn`` (never ``fork``: the parent runs server and pool
 threads), load their model before taking work, and are replaced if one dies; a job whose
-worker died is answered as a server exception, not retried here.
+worker died is answered as a server exception, not retried here.  Workers die with their
+parent, even after a ``kill -9`` (:mod:`.lifeline`): all of them are started at once from a
+keeper thread that lives as long as the pool, because Linux's parent-death signal follows
+the *thread* that started a process.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
@@ -64,10 +67,17 @@ def split_from_env() -> tuple[int, int]:
             _env_count("LINGYUN_ENGINE_THREADS") or threads)
 
 
-def _start_worker(engine_names: tuple[str, ...], threads: int) -> None:
-    """Runs once in each worker process: build the engines (sharing one OCR model) and
-    load the model."""
+def _nothing() -> None:
+    """What retiring a keeper does before any executor exists."""
+
+
+def _start_worker(engine_names: tuple[str, ...], threads: int, parent_pid: int) -> None:
+    """Runs once in each worker process: tie its life to the parent's, build the engines
+    (sharing one OCR model) and load the model."""
     global _worker_engines
+    from .lifeline import die_with_parent
+
+    die_with_parent(parent_pid)
     os.environ["LINGYUN_ENGINE_THREADS"] = str(threads)
     from . import make_engines
 
@@ -119,6 +129,7 @@ class EnginePool:
         self._probes = [factories[name]() for name in names]
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
+        self._retire: Callable[[], None] = _nothing
 
     def __repr__(self) -> str:
         return (f"EnginePool({self.name!r}, processes={self.processes}, "
@@ -130,10 +141,46 @@ class EnginePool:
     def _pool(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._executor is None:
-                self._executor = ProcessPoolExecutor(
-                    self.processes, mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_start_worker, initargs=(self.engine_names, self.threads))
+                self._executor = self._launch()
             return self._executor
+
+    def _launch(self) -> ProcessPoolExecutor:
+        """A new executor with all its workers started, by a keeper thread that stays until
+        the executor is closed or replaced.
+
+        A ``spawn`` executor starts a worker per submitted job while none is idle, in the
+        submitting thread; a request thread may end at any time, and with it (on Linux) the
+        parent-death signal would kill a healthy worker.  So the keeper submits one no-op per
+        worker at once (a worker becomes idle only after loading its model, long after), and
+        all ``processes`` workers are its children; no more are ever started by this executor.
+        """
+        launched: list[ProcessPoolExecutor | BaseException] = []
+        ready = threading.Event()
+        retired = threading.Event()
+
+        def keep() -> None:
+            try:
+                executor = ProcessPoolExecutor(
+                    self.processes, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_start_worker,
+                    initargs=(self.engine_names, self.threads, os.getpid()))
+                for _ in range(self.processes):
+                    executor.submit(os.getpid)
+                launched.append(executor)
+            except BaseException as exc:  # handed to the caller below
+                launched.append(exc)
+            finally:
+                ready.set()
+            retired.wait()  # the workers' parent thread: alive as long as they are wanted
+
+        threading.Thread(target=keep, name=f"lingyun-{self.name}-keeper", daemon=True).start()
+        ready.wait()
+        result = launched[0]
+        if isinstance(result, BaseException):
+            retired.set()
+            raise result
+        self._retire = retired.set
+        return result
 
     def start(self) -> EnginePool:
         """Start every worker and wait until each has loaded its model."""
@@ -143,21 +190,26 @@ class EnginePool:
         return self
 
     def recognise(self, job: Job) -> Answer:
+        pool = self._pool()
         try:
-            kind, value = self._pool().submit(_recognise_in_worker, job).result()
+            kind, value = pool.submit(_recognise_in_worker, job).result()
         except BrokenProcessPool:
-            with self._lock:  # replace the broken pool for the next job
-                self._executor = None
+            with self._lock:  # replace the broken pool (once) for the next job
+                if self._executor is pool:
+                    self._executor = None
+                    self._retire()
             raise RuntimeError(f"a {self.name} worker process died during recognition; the "
                                "pool was restarted") from None
         if kind == "refusal":
             raise Refusal(*value)
         if kind == "bad image":
             raise BadImage(value)
-        return value
+        answer: Answer = value
+        return answer
 
     def close(self) -> None:
         with self._lock:
             if self._executor is not None:
                 self._executor.shutdown(wait=True, cancel_futures=True)
                 self._executor = None
+                self._retire()

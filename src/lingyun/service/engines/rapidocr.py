@@ -1,16 +1,20 @@
 """The rapidocr engine: real text recognition, offline, for ``text.chinese``/``text.english``.
 
-``rapidocr-onnxruntime`` (the ``lingyun[local]`` extra) ships its three ONNX models
-(PP-OCRv4 detection and recognition, a direction classifier) inside its wheel, so nothing
-is downloaded at run time.  The model loads once, lazily and under a lock, on the first
-request.  ``RapidOCR.__call__`` mutates the instance (thresholds), so calls are serialised
-on one instance; onnxruntime already spreads one inference over the CPU cores.
+``rapidocr`` 3.x (the ``lingyun[local]`` extra, with ``onnxruntime``) ships the PP-OCRv6
+small detection and recognition models inside its wheel; :mod:`.rapidocr_models` names
+them, checks they are there (nothing is downloaded at run time) and holds the detector
+settings chosen by measurement.  The models load once, lazily and under a lock, on the first
+request, in onnxruntime sessions built here with the execution providers of ``--device``
+(:mod:`.providers`; the CPU by default).  ``RapidOCR.__call__`` mutates the instance, so
+calls are serialised on one instance; an engine pool runs one instance per process.
 
-The per-character boxes (``return_word_box=True``) are slabs placed by the recogniser's
-output columns; :func:`lingyun.geometry.ink.tighten` shrinks them to the ink in the image, so
-gaps between words and glyph sizes are real.  Lines are then put in reading order, in blocks,
-with word spaces (:func:`lingyun.service.positions.arrange`): the JSON text follows that
-order, and with ``withPosition=1`` so does the ``IREAD_NODE`` stream, one REGION per block.
+Each character comes with its box (``return_single_char_box``: one box per character from
+the recogniser's output columns) and its top-five candidates from the recogniser's
+per-column probabilities (:mod:`.candidates`).  :func:`lingyun.geometry.ink.snap` shrinks
+the boxes to the ink in the image, so gaps between words and glyph sizes are real.  Lines
+are then put in reading order, in blocks, with word spaces
+(:func:`lingyun.service.positions.arrange`): the JSON text follows that order, and with
+``withPosition=1`` so does the ``IREAD_NODE`` stream, one REGION per block.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import importlib.util
 import math
 import os
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -30,10 +35,11 @@ from ...hookspecs import hookimpl
 from ..positions import Box, Glyph, Line, arrange, encode_page, page_skew, page_text
 from ..validation import Capability, Refusal
 from . import Answer, Job
+from .providers import device_from_env, resolve_providers
+from .rapidocr_models import INSTALL_HINT, model_paths, rapidocr_params
 
 __all__ = ["INSTALL_HINT", "MissingRapidOCR", "RapidOCREngine", "rapidocr_available"]
 
-INSTALL_HINT = "pip install 'lingyun[local]'"
 DOCUMENT_TYPES = frozenset({"text.chinese", "text.english"})
 
 
@@ -52,42 +58,122 @@ def engine_threads() -> int | None:
 
 
 def rapidocr_available() -> bool:
-    """True when ``rapidocr_onnxruntime`` (and OpenCV, which it brings) can be imported."""
-    return all(importlib.util.find_spec(m) is not None for m in ("rapidocr_onnxruntime", "cv2"))
+    """True when ``rapidocr`` 3.x, ``onnxruntime`` and OpenCV (which rapidocr brings) can be
+    imported."""
+    return all(importlib.util.find_spec(m) is not None
+               for m in ("rapidocr", "onnxruntime", "cv2"))
 
 
 def _box(points: Any) -> Box:
-    xs = [round(p[0]) for p in points]
-    ys = [round(p[1]) for p in points]
+    xs = [round(float(p[0])) for p in points]
+    ys = [round(float(p[1])) for p in points]
     return (min(xs), min(ys), max(xs), max(ys))
 
 
 def _angle(points: Any) -> float:
     """Degrees, counter-clockwise positive, of a detected quadrilateral's top edge (its
     points run top-left, top-right, bottom-right, bottom-left; y grows downwards).  A rise of
-    one pixel or less is the detector's rounding, not a tilt: 0."""
+    two pixels or less is the detector's rounding (a pixel at either end of the rectangle it
+    fits to the text), not a tilt: 0."""
     (x0, y0), (x1, y1) = points[0][:2], points[1][:2]
-    if abs(float(y1) - float(y0)) <= 1:
+    if abs(float(y1) - float(y0)) <= 2:
         return 0.0
     return math.degrees(math.atan2(-(float(y1) - float(y0)), float(x1) - float(x0)))
 
 
-def _glyphs(text: str, score: float, word_boxes: Any, words: Any, confs: Any,
+def _glyphs(text: str, score: float, chars: Sequence[Any],
+            candidates: Sequence[Sequence[tuple[str, float]]] | None,
             line_box: Box) -> list[Glyph]:
-    """Per-character glyphs; a multi-character token's box is split evenly among its chars."""
-    if not words or not word_boxes or len(words) != len(word_boxes):
-        words, word_boxes, confs = [text], [line_box], [score]
+    """Per-character glyphs from rapidocr's single-character boxes ``(char, conf, quad)``;
+    ``candidates[i]`` (the recogniser's ranked classes) belongs to the i-th character.
+    Without character boxes, the line box is split evenly among the characters.
+
+    The spaces the recogniser read are kept: rapidocr gives no box for them, so each becomes
+    a space glyph between its neighbours (the stream's ``nSpaceBefore``).
+    """
+    if not chars:
+        inked = [ch for ch in text if not ch.isspace()] or [" "]
+        left, top, right, bottom = line_box
+        step = (right - left) / len(inked)
+        chars = [(ch, score, [(left + i * step, top), (left + (i + 1) * step, top),
+                              (left + (i + 1) * step, bottom), (left + i * step, bottom)])
+                 for i, ch in enumerate(inked)]
+    ranked = list(candidates or ())
+    if len(ranked) != len(chars):
+        ranked = []
+    inked_glyphs: list[Glyph] = []
+    for i, (char, conf, quad) in enumerate(chars):
+        alternatives = tuple(c for c in ranked[i][1:] if c[0] != char) if ranked else ()
+        for ch in str(char) or " ":
+            inked_glyphs.append(Glyph(ch, _box(quad), float(conf), alternatives))
+    return _with_read_spaces(text, inked_glyphs)
+
+
+def _with_read_spaces(text: str, inked: list[Glyph]) -> list[Glyph]:
+    """``inked`` with a space glyph wherever ``text`` has white space between two of its
+    characters (only when the characters agree, else ``inked`` as it is)."""
+    if [ch for ch in text if not ch.isspace()] != [g.char for g in inked]:
+        return inked
     glyphs: list[Glyph] = []
-    for token, raw_box, conf in zip(words, word_boxes, confs or [score] * len(words),
-                                    strict=False):
-        box = raw_box if len(raw_box) == 4 and isinstance(raw_box[0], int) else _box(raw_box)
-        left, top, right, bottom = box
-        chars = list(token) or [" "]
-        step = (right - left) / len(chars)
-        for i, ch in enumerate(chars):
-            glyphs.append(Glyph(ch, (int(left + i * step), top, int(left + (i + 1) * step),
-                                     bottom), float(conf)))
+    position = 0
+    pending = False
+    for ch in text:
+        if ch.isspace():
+            pending = True
+            continue
+        glyph = inked[position]
+        position += 1
+        if pending and glyphs:
+            last = glyphs[-1]
+            glyphs.append(Glyph(" ", (last.box[2], last.box[1], max(last.box[2], glyph.box[0]),
+                                      last.box[3]), 1.0))
+        pending = False
+        glyphs.append(glyph)
     return glyphs
+
+
+def _session(path: str, providers: list[str], threads: int | None) -> Any:
+    """An onnxruntime session on ``providers`` (threads: intra-op, ``None`` = all cores)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.log_severity_level = 3
+    options.enable_cpu_mem_arena = False  # rapidocr's choice too: lower peak memory
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    if threads is not None:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(path, sess_options=options, providers=providers)
+
+
+def load_rapidocr(threads: int | None = None, providers: list[str] | None = None) -> Any:
+    """A rapidocr ``RapidOCR`` on the shipped PP-OCRv6 small models with the measured
+    settings, its sessions on ``providers`` (default: the CPU), the recogniser's decoder
+    keeping candidates, and the last recognition kept for :func:`_read` (``last_rec``)."""
+    from rapidocr import RapidOCR
+
+    from .candidates import KeepCandidates
+
+    class KeepingRapidOCR(RapidOCR):
+        last_rec: Any = None
+
+        def recognize_txt(self, img: list[np.ndarray]) -> Any:
+            found = super().recognize_txt(img)
+            # a copy: rapidocr replaces these members while it builds its output
+            self.last_rec = (tuple(found.txts or ()), tuple(found.scores),
+                             tuple(found.word_results))
+            return found
+
+    paths = model_paths()
+    chosen = providers if providers is not None else ["CPUExecutionProvider"]
+    ocr: Any = KeepingRapidOCR(params=rapidocr_params(paths))
+    for section, path in ((ocr.cfg.Det, paths.detection), (ocr.cfg.Rec, paths.recognition)):
+        section._set_flag("allow_objects", True)  # so rapidocr takes our own session
+        section.session = _session(str(path), chosen, threads)
+    ocr._load_det_model()
+    recogniser = ocr._load_rec_model()
+    recogniser.postprocess_op = KeepCandidates(recogniser.postprocess_op)
+    return ocr
 
 
 class RapidOCREngine:
@@ -95,14 +181,18 @@ class RapidOCREngine:
 
     name = "rapidocr"
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, device: str | None = None) -> None:
         if not rapidocr_available():
             raise ConfigurationError(
-                f"the rapidocr engine needs rapidocr-onnxruntime: {INSTALL_HINT}"
+                f"the rapidocr engine needs rapidocr 3.x and onnxruntime: {INSTALL_HINT}"
             )
         #: onnxruntime intra-op threads (``None``: its default, every core); an engine pool
         #: sets it per worker process through ``LINGYUN_ENGINE_THREADS``.
         self.threads = threads if threads is not None else engine_threads()
+        #: onnxruntime execution providers, from ``device`` or ``LINGYUN_DEVICE`` (checked
+        #: now: an absent provider is a configuration error at start, not at the first page)
+        self.providers = resolve_providers(device if device is not None else device_from_env())
+        model_paths()  # the models are checked at start too
         self._ocr: Any = None
         self._load_lock = threading.Lock()
         self._call_lock = threading.Lock()
@@ -114,11 +204,7 @@ class RapidOCREngine:
         if self._ocr is None:
             with self._load_lock:
                 if self._ocr is None:
-                    from rapidocr_onnxruntime import RapidOCR
-
-                    settings = {} if self.threads is None else {
-                        "intra_op_num_threads": self.threads, "inter_op_num_threads": 1}
-                    self._ocr = RapidOCR(**settings)
+                    self._ocr = load_rapidocr(self.threads, self.providers)
         return self._ocr
 
     def warm_up(self) -> None:
@@ -136,24 +222,54 @@ class RapidOCREngine:
         """``(width, height, lines)`` for an encoded image; :class:`BadImage` if undecodable."""
         array = self.decode(image)
         height, width = array.shape[:2]
+        return width, height, _tightened(array, self.read_array(array))
+
+    def read_array(self, array: np.ndarray) -> list[Line]:
+        """The lines rapidocr reads in a BGR array, with character boxes and candidates, in
+        detection order (not yet snapped to the ink)."""
         engine = self._engine()
         with self._call_lock:
-            result, _elapsed = engine(array, return_word_box=True)
+            engine.last_rec = None
+            result = engine(array, return_word_box=True, return_single_char_box=True)
+            recognised = engine.last_rec
+        boxes, txts = getattr(result, "boxes", None), getattr(result, "txts", None)
+        if boxes is None or txts is None or len(txts) == 0:
+            return []
+        scores = list(result.scores)
+        words = list(result.word_results or ())
+        ranked = _kept_candidates(recognised, engine.text_score, len(txts))
         lines = []
-        for item in result or ():
-            points, text, score = item[0], str(item[1]), float(item[2])
-            extra = list(item[3:6]) + [None] * (3 - len(item[3:6]))
+        for i, (points, text) in enumerate(zip(boxes, txts, strict=True)):
             line_box = _box(points)
-            lines.append(Line(line_box, _glyphs(text, score, *extra, line_box), _angle(points)))
-        return width, height, _tightened(array, lines)
+            chars = words[i] if i < len(words) and len(words) == len(txts) else ()
+            lines.append(Line(line_box, _glyphs(str(text), float(scores[i]), chars,
+                                                ranked[i], line_box), _angle(points)))
+        return lines
 
     def recognise(self, job: Job) -> Answer:
         width, height, lines = self.read_lines(job.image)
         skew = page_skew(lines)
-        blocks = arrange(lines, skew=skew)
+        blocks = arrange(lines, skew=skew, engine_spaces=True)
         positions = (encode_page(width, height, blocks, skew=skew)
                      if job.capability.with_position else None)
         return Answer(data={"forms": {"form": page_text(blocks)}}, positions=positions)
+
+
+def _kept_candidates(recognised: Any, text_score: float,
+                     count: int) -> list[list[list[tuple[str, float]]] | None]:
+    """Per output line, the candidates the decoder kept for it.
+
+    rapidocr drops a recognised line whose text is blank, then one scoring under
+    ``text_score``, keeping the order; the same rule picks the same lines here.  When the
+    count still disagrees, no line gets candidates (the glyphs keep one candidate each).
+    """
+    if recognised is None:
+        return [None] * count
+    kept = [info for text, score, info in zip(*recognised, strict=False)
+            if str(text).strip() and score >= text_score]
+    if len(kept) != count:
+        return [None] * count
+    return [getattr(info, "candidates", None) for info in kept]
 
 
 def _tightened(array: np.ndarray, lines: list[Line]) -> list[Line]:
@@ -168,7 +284,7 @@ def _tightened(array: np.ndarray, lines: list[Line]) -> list[Line]:
     line_of = np.repeat(np.arange(len(lines)), [len(glyphs) for glyphs in inked])
     tight = iter(snap(ink_mask(gray), boxes, line_of).tolist())
     return [Line(line.box, [g if g.char.isspace() else Glyph(g.char, tuple(next(tight)),
-                                                              g.confidence)
+                                                              g.confidence, g.candidates)
                             for g in line.glyphs], line.angle) for line in lines]
 
 
@@ -191,5 +307,5 @@ class MissingRapidOCR:
 
 
 @hookimpl
-def lingyun_register_engines(register) -> None:
+def lingyun_register_engines(register: Any) -> None:
     register("rapidocr", RapidOCREngine)

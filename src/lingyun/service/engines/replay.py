@@ -67,7 +67,8 @@ class ReplayEngine:
                 if not isinstance(cached, dict):
                     raise ConfigurationError(f"recording {path} is not a JSON object")
                 self._cache[path] = cached
-        return json.loads(json.dumps(cached))  # a fresh copy per answer
+        fresh: dict[str, Any] = json.loads(json.dumps(cached))  # a fresh copy per answer
+        return fresh
 
     def recognise(self, job: Job) -> Answer:
         digest = hashlib.sha256(job.image).hexdigest()
@@ -81,5 +82,5 @@ class ReplayEngine:
 
 
 @hookimpl
-def lingyun_register_engines(register) -> None:
+def lingyun_register_engines(register: Any) -> None:
     register("replay", ReplayEngine)

@@ -1,6 +1,6 @@
 """The ``local-templates`` engine: template documents read offline by their local recognisers.
 
-A document type that ships a ``local_recogniser`` (see :mod:`lingyun.recognisers`) is
+A document type that ships a ``local_recognizer`` (see :mod:`lingyun.recognisers`) is
 served here; every other type is not, so the service's honest refusal for documents the
 local engine cannot read stands.  The text lines come from the rapidocr engine's
 :meth:`~lingyun.service.engines.rapidocr.RapidOCREngine.read_lines`; the recogniser turns
@@ -71,14 +71,14 @@ class TemplateEngine:
 
             if not rapidocr_available():
                 raise ConfigurationError(f"the {ENGINE_NAME} engine reads lines with "
-                                         f"rapidocr-onnxruntime: {INSTALL_HINT}")
+                                         f"rapidocr 3 and onnxruntime: {INSTALL_HINT}")
         self.reader = reader
         self._lookup = lookup
         self._reader_lock = threading.Lock()
 
     def _recogniser(self, capability: Capability) -> Callable[[Page], dict[str, Any]] | None:
         document = self._lookup(capability.document_type or "")
-        return document.local_recogniser if document is not None else None
+        return document.local_recognizer if document is not None else None
 
     def serves(self, capability: Capability) -> bool:
         return self._recogniser(capability) is not None
@@ -119,5 +119,5 @@ def share_reader(engines: Sequence[Engine]) -> None:
 
 
 @hookimpl
-def lingyun_register_engines(register) -> None:
+def lingyun_register_engines(register: Any) -> None:
     register(ENGINE_NAME, TemplateEngine)

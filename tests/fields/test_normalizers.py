@@ -1,4 +1,4 @@
-"""Readers and text normalisers: every vendor date form, amounts in words both ways."""
+"""Readers and text normalizers: every vendor date form, amounts in words both ways."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lingyun.fields import Invalid, Period
-from lingyun.fields.normalisers import (
+from lingyun.fields.normalizers import (
     collapse_spaces,
     compact,
     fold_fullwidth,
@@ -200,7 +200,7 @@ def test_money_percent_sex() -> None:
             reader(bad)
 
 
-def test_text_normalisers() -> None:
+def test_text_normalizers() -> None:
     assert fold_fullwidth("ＬＳＶＡＡ１２（３）　号") == "LSVAA12(3) 号"
     assert compact("ｌｓｖ 12-3") == "LSV123"
     assert collapse_spaces("  陈   XX \n") == "陈 XX"

@@ -1,0 +1,303 @@
+"""Reading order on magazine pages: whitespace gutters, then line precedence (topological sort).
+
+The XY-cut (:mod:`.order`) needs *through* gaps: a gutter that runs from the top of a region
+to its bottom.  Magazines rarely have one -- a heading or a picture caption spans both
+columns, text wraps around a picture, the gutter narrows -- and the cut then reads across the
+columns.  This module follows Breuel (2002, "Two geometric algorithms for layout analysis";
+2003, "High performance document layout analysis", as OCRopus did):
+
+1. **Column separators from whitespace.** Every line and its nearest neighbour to the right
+   on its text row, with a gap of at least ``gutter * h`` between them (``h``: the page's
+   median line height), seed a candidate separator: a narrow vertical band (``±h/4``) in the
+   middle of the gap. The band grows up and down until a line crosses it (a heading over
+   both columns, a caption, a picture's text) -- so a gutter that narrows still passes as
+   long as its middle stays white, and an interrupted one ends where it is interrupted. A
+   candidate is a *column separator* when it is at least ``gutter_rows * h`` tall and the
+   lines beside it over its height are text columns on both sides: at least two lines each
+   side *border* it (end, or start, within ``border * h`` of its middle) and a quarter of
+   them at least ``column_width * h`` wide (a column may hold a table or short lines; not a
+   quarter) -- on the left side too, unless most lines on the right are not centred on a row
+   of the narrow ones on the left (within ``aligned_rows * h``): a table of figures beside a
+   text column, not a table's last, wide column. The separator then runs from the first to
+   the last line where *both* sides have text: where one column ends, the lines below it are
+   read after both columns, as a reader (and the XY-cut) would. A table's columns of
+   figures, a receipt's prices, are narrower: they make no separator, so tables and receipts
+   keep being read row by row.
+2. **Line precedence.**  Line ``a`` comes before line ``b`` when
+   (i) ``a`` is above ``b`` and they overlap horizontally (one column, top to bottom),
+   (ii) a column separator has ``a`` on its left and ``b`` on its right over its height
+   (the left column before the right one), or
+   (iii) they share a text row (vertical overlap of at least ``same_row`` of the lower
+   line) and ``a`` is to the left.
+   A heading or caption spanning the columns overlaps lines of both, so rule (i) puts it
+   after everything above it and before everything below it: each band of columns between
+   two spanning lines is read column by column.
+3. **Topological sort** of that relation (Kahn), taking among the lines free to come next
+   the highest one (then the leftmost); a cycle (boxes overlapping oddly) is broken at the
+   line with fewest unmet predecessors, so every line is placed exactly once.
+
+Blocks and rows, in the order found: a line starts a new *block* when a separator lies
+between it and the previous line, when it does not overlap the current block horizontally,
+when one of the two contains the other horizontally and crosses the position of a column
+separator (found anywhere on the page) that the other does not (a heading or caption over
+the columns), or when it is more than ``block_gap * h`` below the block; it continues the
+previous line's *row* when both share a text row and no separator lies between them (a
+line the detector split, a receipt's item and price, a table row).
+
+Everything is pairwise over the lines of a page (``n x n`` boolean arrays; separators are
+``candidates x n``), so a page costs a few numpy passes and one loop of ``n`` steps for the
+sort.  Pages (``groups``) are ordered one after the other.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._segments import group_median
+from .errors import GeometryError
+from .order import ReadingOrder, _groups, as_boxes, deskewed
+
+__all__ = ["Separators", "column_order", "separators"]
+
+
+class Separators:
+    """Column separators of one page: ``x`` (the middle of each), ``top`` and ``bottom``
+    (its vertical extent), as float arrays of one value per separator."""
+
+    __slots__ = ("bottom", "top", "x")
+
+    def __init__(self, x: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> None:
+        self.x, self.top, self.bottom = x, top, bottom
+
+    def __len__(self) -> int:
+        return int(self.x.size)
+
+    def between(self, box: np.ndarray) -> np.ndarray:
+        """``out[a, b]``: some separator has line ``a`` on its left and ``b`` on its right,
+        both centred within its height."""
+        if not len(self):
+            return np.zeros((box.shape[0], box.shape[0]), dtype=bool)
+        cy = (box[:, 1] + box[:, 3]) / 2
+        inside = (cy[None, :] >= self.top[:, None]) & (cy[None, :] <= self.bottom[:, None])
+        left = inside & (box[None, :, 2] <= self.x[:, None])
+        right = inside & (box[None, :, 0] >= self.x[:, None])
+        together: np.ndarray = (left.T.astype(np.int32) @ right.astype(np.int32)) > 0
+        return together
+
+
+def _same_row(box: np.ndarray, same_row: float) -> np.ndarray:
+    top, bottom = box[:, 1], box[:, 3]
+    height = np.maximum(bottom - top, 1)
+    overlap = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None],
+                                                                        top[None, :])
+    shared: np.ndarray = overlap >= same_row * np.minimum(height[:, None], height[None, :])
+    return shared
+
+
+def _masked_quartile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per row, the (lower) upper quartile of ``values`` where ``mask``; 0 for an empty
+    row."""
+    ranked = np.sort(np.where(mask, values, np.inf), axis=1)
+    count = mask.sum(axis=1)
+    middle = np.maximum(3 * (count - 1) // 4, 0)
+    picked = np.take_along_axis(ranked, middle[:, None], axis=1)[:, 0]
+    return np.where(count > 0, picked, 0.0)
+
+
+def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
+               gutter_rows: float = 2.0, column_width: float = 8.0,
+               same_row: float = 0.5, border: float = 4.0,
+               aligned_rows: float = 0.15) -> Separators:
+    """The column separators of one page's boxes (``(n, 4)``, float), ``unit`` the line
+    height; see the module docstring (step 1)."""
+    n = box.shape[0]
+    empty = Separators(np.zeros(0), np.zeros(0), np.zeros(0))
+    if n < 4:
+        return empty
+    left, top, right, bottom = box.T
+    row = _same_row(box, same_row)
+    gap = left[None, :] - right[:, None]  # gap[i, j]: from the right of i to the left of j
+    # each line seeds with its nearest neighbour to the right on its row (a farther one has
+    # that neighbour in its gap, which blocks the band anyway)
+    ahead = np.where(row & (gap >= 0) & (left[None, :] > left[:, None]), gap, np.inf)
+    nearest = np.argmin(ahead, axis=1)
+    seed_i = np.flatnonzero(ahead[np.arange(n), nearest] >= gutter * unit)
+    seed_i = seed_i[np.isfinite(ahead[seed_i, nearest[seed_i]])]
+    seed_j = nearest[seed_i]
+    if seed_i.size == 0:
+        return empty
+    half = unit / 4
+    mid = (right[seed_i] + left[seed_j]) / 2
+    # one candidate per band position and row: many pairs seed the same band
+    seed_top = np.minimum(top[seed_i], top[seed_j])
+    seed_bottom = np.maximum(bottom[seed_i], bottom[seed_j])
+    key = np.stack([np.round(mid / half), np.round(seed_top / half)], axis=1)
+    _, first = np.unique(key, axis=0, return_index=True)
+    mid, seed_top, seed_bottom = mid[first], seed_top[first], seed_bottom[first]
+    crosses = (left[None, :] < mid[:, None] + half) & (right[None, :] > mid[:, None] - half)
+    centre = (top + bottom) / 2
+    seed_centre = (seed_top + seed_bottom) / 2
+    above = crosses & (centre[None, :] < seed_centre[:, None])
+    below = crosses & (centre[None, :] >= seed_centre[:, None])
+    blocked = (crosses & (bottom[None, :] > seed_top[:, None])
+               & (top[None, :] < seed_bottom[:, None])).any(axis=1)
+    floor, ceiling = float(top.min()), float(bottom.max())
+    band_top = np.where(above, bottom[None, :], floor).max(axis=1)
+    band_bottom = np.where(below, top[None, :], ceiling).min(axis=1)
+    tall = (band_bottom - band_top >= gutter_rows * unit) & ~blocked
+    inside = (centre[None, :] > band_top[:, None]) & (centre[None, :] < band_bottom[:, None])
+    width = (right - left)[None, :]
+    reach = border * unit  # lines ending (starting) this close to the band border it
+    on_left = inside & (right[None, :] <= mid[:, None]) & (right[None, :] >= mid[:, None] - reach)
+    on_right = inside & (left[None, :] >= mid[:, None]) & (left[None, :] <= mid[:, None] + reach)
+    wide = column_width * unit
+    ok = tall & (on_left.sum(axis=1) >= 2) & (on_right.sum(axis=1) >= 2)
+    widths = np.broadcast_to(width, on_left.shape)
+    ok &= _masked_quartile(widths, on_right) >= wide
+    # narrow lines on the left (figures) are a column of their own when the text on the
+    # right does not follow their rows; a table's last, wide column does
+    narrow_left = np.flatnonzero(ok & (_masked_quartile(widths, on_left) < wide))
+    if narrow_left.size:
+        centre_y = (top + bottom) / 2
+        aligned = np.abs(centre_y[:, None] - centre_y[None, :]) <= aligned_rows * unit
+        row_mates = (on_left[narrow_left].astype(np.float32)
+                     @ aligned.astype(np.float32)) > 0
+        followed = (row_mates & on_right[narrow_left]).sum(axis=1)
+        ok[narrow_left] = followed <= on_right[narrow_left].sum(axis=1) / 2
+    # a separator runs only where both of its columns have text: where one column ends,
+    # the lines below are read after both (as a reader, and the XY-cut, does)
+    left_side = inside & (right[None, :] <= mid[:, None])
+    right_side = inside & (left[None, :] >= mid[:, None])
+    first = np.maximum(np.where(left_side, top[None, :], np.inf).min(axis=1),
+                       np.where(right_side, top[None, :], np.inf).min(axis=1))
+    last = np.minimum(np.where(left_side, bottom[None, :], -np.inf).max(axis=1),
+                      np.where(right_side, bottom[None, :], -np.inf).max(axis=1))
+    ok &= last - first >= gutter_rows * unit
+    return Separators(mid[ok], first[ok], last[ok])
+
+
+def _spans(a: np.ndarray, b: np.ndarray, gutters: np.ndarray) -> bool:
+    """One of two boxes contains the other horizontally and crosses a column separator's
+    position the other does not reach (a heading or caption over the columns)."""
+    wide, narrow = (a, b) if a[2] - a[0] >= b[2] - b[0] else (b, a)
+    crossed = (wide[0] < gutters) & (wide[2] > gutters) & ~((narrow[0] < gutters)
+                                                           & (narrow[2] > gutters))
+    return bool(wide[0] <= narrow[0] and wide[2] >= narrow[2] and crossed.any())
+
+
+def _page_order(box: np.ndarray, unit: float, *, gutter: float, gutter_rows: float,
+                column_width: float, same_row: float, block_gap: float,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """``(order, block, row, columns)`` of one page, block and row numbered from 0."""
+    n = box.shape[0]
+    left, top, right, bottom = box.T
+    found = separators(box, unit, gutter=gutter, gutter_rows=gutter_rows,
+                       column_width=column_width, same_row=same_row)
+    apart = found.between(box)
+    row = _same_row(box, same_row)
+    centre_y, centre_x = (top + bottom) / 2, (left + right) / 2
+    overlap_x = (np.minimum(right[:, None], right[None, :])
+                 - np.maximum(left[:, None], left[None, :])) > 0
+    before = ((overlap_x & ~row & (centre_y[:, None] < centre_y[None, :])) | apart
+              | (row & (centre_x[:, None] < centre_x[None, :])))
+    np.fill_diagonal(before, False)
+    waiting = before.sum(axis=0).astype(np.int64)
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.lexsort((left, centre_y))] = np.arange(n)
+    placed = np.zeros(n, dtype=bool)
+    order = np.empty(n, dtype=np.int64)
+    big = np.iinfo(np.int64).max
+    for step in range(n):
+        free = ~placed & (waiting == 0)
+        if free.any():
+            pick = int(np.argmin(np.where(free, rank, big)))
+        else:  # a cycle: the line with fewest unmet predecessors, highest first
+            pick = int(np.argmin(np.where(placed, big, waiting * (n + 1) + rank)))
+        order[step] = pick
+        placed[pick] = True
+        waiting -= before[pick]
+    block = np.zeros(n, dtype=np.int64)
+    row_of = np.zeros(n, dtype=np.int64)
+    block_id = row_id = 0
+    span = box[order[0]].astype(np.float64).copy() if n else np.zeros(4)
+    for previous, current in zip(order[:-1].tolist(), order[1:].tolist(), strict=True):
+        beside = left[current] >= span[2] or right[current] <= span[0]
+        spanning = _spans(box[previous], box[current], found.x)
+        new_block = bool(apart[previous, current]
+                         or ((beside or spanning) and not row[previous, current])
+                         or top[current] - span[3] > block_gap * unit)
+        if new_block:
+            block_id += 1
+            span = box[current].astype(np.float64).copy()
+        else:
+            span = np.array([min(span[0], left[current]), min(span[1], top[current]),
+                             max(span[2], right[current]), max(span[3], bottom[current])])
+        if new_block or not row[previous, current] or apart[previous, current]:
+            row_id += 1
+        block[current], row_of[current] = block_id, row_id
+    columns = 1
+    if len(found):
+        for y in np.unique(centre_y).tolist():
+            xs = np.sort(found.x[(found.top <= y) & (found.bottom >= y)])
+            if xs.size:
+                # separators closer than a column's width are one gutter seen from two rows
+                columns = max(columns, 2 + int(np.sum(np.diff(xs) > column_width * unit)))
+    return order, block, row_of, columns
+
+
+def column_order(
+    boxes: object,
+    groups: object = None,
+    *,
+    skew: object = None,
+    gutter: float = 0.8,
+    gutter_rows: float = 2.0,
+    column_width: float = 8.0,
+    same_row: float = 0.5,
+    block_gap: float = 1.0,
+) -> ReadingOrder:
+    """Reading order, blocks, rows and columns of ``boxes`` (``(n, 4)``: left, top, right,
+    bottom) by whitespace column separators and line precedence (see the module docstring).
+
+    Same arguments and result as :func:`~lingyun.geometry.order.reading_order`: ``groups``
+    keeps pages apart (each ordered on its own, in increasing order), ``skew`` (degrees, one
+    or one per group) turns the boxes back first; thresholds are in units of the group's
+    median box height.  ``order`` is a permutation; ``block`` and ``row`` are numbered in
+    reading order across the whole input.
+    """
+    box = as_boxes(boxes)
+    n = box.shape[0]
+    group, group_count = _groups(groups, n)
+    if skew is not None:
+        try:
+            given = np.asarray(skew, dtype=np.float64)
+        except (TypeError, ValueError):
+            given = np.full(group_count + 1, np.nan)  # reported just below
+        angles = np.broadcast_to(given, (group_count,)) \
+            if given.ndim == 0 or given.size == group_count else None
+        if angles is None or not np.all(np.abs(angles) < 45):
+            raise GeometryError(f"skew: expected one angle or {group_count} angles, each "
+                                f"between -45 and 45 degrees, got {skew!r}")
+        box = deskewed(box, angles[group])
+    unit = np.maximum(group_median(group, box[:, 3] - box[:, 1], group_count), 1.0)
+    order = np.empty(n, dtype=np.int64)
+    block = np.zeros(n, dtype=np.int64)
+    row = np.zeros(n, dtype=np.int64)
+    columns = np.zeros(group_count, dtype=np.int64)
+    done = blocks = rows = 0
+    for g in range(group_count):
+        members = np.flatnonzero(group == g)
+        if members.size == 0:
+            continue
+        page_order, page_block, page_row, page_columns = _page_order(
+            box[members].astype(np.float64), float(unit[g]), gutter=gutter,
+            gutter_rows=gutter_rows, column_width=column_width, same_row=same_row,
+            block_gap=block_gap)
+        order[done:done + members.size] = members[page_order]
+        block[members] = page_block + blocks
+        row[members] = page_row + rows
+        blocks += int(page_block.max()) + 1
+        rows += int(page_row.max()) + 1
+        done += members.size
+        columns[g] = page_columns
+    return ReadingOrder(order=order, block=block, row=row, columns=columns)
