@@ -5,7 +5,9 @@ Loaded by mkdocstrings (``extensions:`` in ``mkdocs.yml``).  When griffe has loa
 role is resolved the way Python would resolve the name where the docstring stands (members,
 imports, relative ``.module`` paths, re-exports followed to the object's definition).  A role
 naming nothing in lingyun is logged as a warning, which ``mkdocs build --strict`` turns into a
-failure: a docstring cannot point at a class that was renamed or removed.
+failure: a docstring cannot point at a class that was renamed or removed.  A dotted name in
+another package (``PIL.Image.Image``) is shown as code without a warning: the site is built
+from a venv with only the ``docs`` extra, where that package may not be installed.
 
 A package's ``__init__`` that re-exports names from its own submodules (``from .layout import
 Layout``) does not render them a second time: each object is documented once, where it is
@@ -69,6 +71,20 @@ def _resolver(obj: griffe.Object) -> Any:
     return resolve
 
 
+def _external(target: str, obj: griffe.Object) -> bool:
+    """True for a dotted name in another package (``PIL.Image.Image``, ``numpy.ndarray``):
+    the docs build needs only the ``docs`` extra, so such a package may be absent and its
+    names unresolvable.  A bare name, a relative ``.name`` and anything under ``lingyun``
+    must resolve (a typo or a rename there fails the strict build)."""
+    if target.startswith(".") or "." not in target or target.split(".")[0] == "lingyun":
+        return False
+    head = target.split(".")[0]
+    try:
+        return not obj.resolve(head).startswith("lingyun")
+    except (griffe.NameResolutionError, KeyError, ValueError):
+        return True
+
+
 def _walk(obj: griffe.Object) -> Any:
     yield obj
     for member in obj.members.values():
@@ -113,6 +129,8 @@ class ReSTDocstrings(griffe.Extension):
             text, unresolved = convert(obj.docstring.value, _resolver(obj))
             obj.docstring.value = text
             for target in unresolved:
+                if _external(target, obj):
+                    continue  # shown as code; its package need not be installed to build
                 log.warning("%s: docstring refers to %r, which is not in lingyun", obj.path,
                             target)
         # Only after every docstring was resolved (resolution may go through a re-export).

@@ -87,12 +87,15 @@ ERROR_CODES: dict[int, str] = {
 
 
 def excerpt(data: bytes | str, limit: int = 80) -> str:
-    """A short printable excerpt of a body, for error messages (never the whole thing)."""
+    """A short printable excerpt of a body, for error messages (never the whole thing).
+
+    Quoted by :func:`repr`, which already shows a newline as ``\\n``: the excerpt is escaped
+    once, so a JSON record of the message shows ``\\n`` and not ``\\\\n``.
+    """
     if isinstance(data, bytes):
         text = data[:limit * 4].decode("utf-8", errors="replace")
     else:
         text = data
-    text = text.replace("\r", "\\r").replace("\n", "\\n")
     return repr(text[:limit]) + ("…" if len(text) > limit else "")
 
 

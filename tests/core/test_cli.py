@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_httpserver import HTTPServer
 
 from lingyun import hookimpl
@@ -152,3 +154,144 @@ def test_a_bug_in_a_plugin_is_one_line_without_debug(
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert "RuntimeError: plugin bug" in err
+
+
+def test_error_text_is_escaped_once_on_stderr_and_in_jsonl(
+    capsys: pytest.CaptureFixture[str], tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("LINGYUN_ENDPOINT", "LINGYUN_APP_KEY", "LINGYUN_DEV_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    text = tmp_path / "note.png"
+    text.write_bytes(b"hello, I am text\n")
+    assert main(["ocr", str(text)]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "'hello, I am text\\n'" in err and "\\\\n" not in err
+    out = tmp_path / "run.jsonl"
+    assert main(["ocr", str(text), "--out", str(out), "--progress", "never"]) == EXIT_USAGE
+    line = out.read_text(encoding="utf-8")
+    assert r"text\\n'" in line and r"text\\\\n" not in line  # JSON escapes repr's one \
+    assert "'hello, I am text\\n'" in json.loads(line)["error"]["message"]
+
+
+def test_decode_on_an_image_is_a_usage_error_naming_what_it_is(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    image = tmp_path / "page.png"
+    image.write_bytes(IMAGE)
+    assert main(["decode", str(image)]) == EXIT_USAGE
+    err = capsys.readouterr().err.strip()
+    assert err.endswith("is not an IREAD_NODE position stream: it is a PNG image"), err
+    garbage = tmp_path / "odd.bin"
+    garbage.write_bytes(b"\x07" * 53)
+    assert main(["decode", str(garbage)]) == EXIT_USAGE
+    assert "not an IREAD_NODE position stream" in capsys.readouterr().err
+
+
+def test_types_fits_a_100_column_terminal_and_wide_shows_everything(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lingyun.cli.table import display_width
+
+    monkeypatch.setenv("COLUMNS", "100")
+    assert main(["types"]) == 0
+    out = capsys.readouterr().out
+    assert max(display_width(line) for line in out.splitlines()) <= 100
+    names = {line.split()[0] for line in out.splitlines() if line and not line[0].isspace()}
+    assert {"idcard.front", "bizcard", "text.english", "hm2"} <= names
+    assert "--wide" in out.splitlines()[-1]
+    assert main(["types", "--wide"]) == 0
+    wide = capsys.readouterr().out
+    assert "capkey=ocr.cloud.template,property=idcard,templateIndex=0,templatePageIndex=1" in wide
+    assert len(wide.splitlines()) == len(json.loads(_types_json(capsys))) + 1
+
+
+def _types_json(capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["types", "--format", "json"]) == 0
+    return capsys.readouterr().out
+
+
+@given(st.text(st.sampled_from("ab,| /中文x-"), max_size=60), st.integers(1, 30))
+def test_wrapped_cells_fit_their_column_and_keep_every_character(text: str, width: int) -> None:
+    from lingyun.cli.table import display_width, wrap_cell
+
+    lines = wrap_cell(text, width)
+    assert all(display_width(line) <= max(width, 2) for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def _records_with_positions(tmp_path) -> tuple[str, int]:
+    """A run's records: two pages with positions, one failed, one without positions."""
+    import base64
+
+    from ..geometry.conftest import page_records, stream, text_line
+
+    page = page_records(400, 100, [[text_line("export me", 10, 40)]])
+    positions = base64.b64encode(stream(page)).decode()
+    records = [
+        {"source": "a.png", "page": None, "ok": True, "result": {"positions": positions}},
+        {"source": "b.pdf", "page": 2, "ok": False, "error": {"type": "TransientError"}},
+        {"source": "b.pdf", "page": 3, "ok": True, "result": {"positions": positions}},
+        {"source": "c.png", "page": None, "ok": True, "result": {"text": "no boxes"}},
+    ]
+    path = tmp_path / "run.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return str(path), len("exportme")
+
+
+def test_export_writes_every_format_from_records_and_says_what_it_left_out(
+    capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    records, glyphs = _records_with_positions(tmp_path)
+    assert main(["export", records, "--format", "hocr"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.count('class="ocr_page"') == 2
+    assert captured.out.count('class="ocrx_cinfo"') == 2 * glyphs
+    assert "left out 2 record(s): b.pdf#2 (failed), c.png (no positions)" in captured.err
+    out = tmp_path / "glyphs.csv"
+    assert main(["export", records, "--format", "csv", "--out", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1 + 2 * glyphs
+    assert main(["export", records, "--format", "page", "--out", str(tmp_path / "p.xml")]) == 0
+    assert sorted(p.name for p in tmp_path.glob("p-*.xml")) == ["p-0001.xml", "p-0002.xml"]
+    assert main(["export", records, "--format", "alto"]) == 0
+    assert capsys.readouterr().out.count("<Page ") == 2
+
+
+def test_export_usage_errors(capsys: pytest.CaptureFixture[str], tmp_path) -> None:
+    records, _ = _records_with_positions(tmp_path)
+    assert main(["export", records, "--format", "parquet"]) == EXIT_USAGE
+    assert "add --out FILE.parquet" in capsys.readouterr().err
+    assert main(["export", str(tmp_path / "none.jsonl"), "--format", "csv"]) == EXIT_USAGE
+    assert "no such records file" in capsys.readouterr().err
+    bare = tmp_path / "bare.jsonl"
+    bare.write_text('{"source": "x.png", "ok": true, "result": {"text": "t"}}\n',
+                    encoding="utf-8")
+    assert main(["export", str(bare), "--format", "csv"]) == EXIT_USAGE
+    assert "no record has positions" in capsys.readouterr().err
+
+
+def test_page_prints_rows_lines_and_characters_with_boxes(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from lingyun.service.engines.rapidocr import rapidocr_available
+
+    if not rapidocr_available():
+        pytest.skip("needs the local extra (rapidocr)")
+    image = Path(__file__).parents[1] / "recognisers" / "images" / "idcard-front-00.png"
+    assert main(["page", "--format", "json", str(image)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["width"], data["height"]) == (688, 452)
+    first_row = [line["text"] for line in data["rows"][0]]
+    assert first_row == ["姓名", "罗示例"]  # label and value: one row, left to right
+    for row in data["rows"]:
+        for line in row:
+            left, _, right, _ = line["box"]
+            for char in line["chars"]:
+                c_left, _, c_right, _ = char["box"]
+                assert left <= c_left <= c_right <= right and 0 <= char["confidence"] <= 1
+    assert main(["page", str(image)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("page 688x452") and out[1] == "row 0"
+    assert any(line.startswith("  line [") and line.endswith("罗示例") for line in out)
+    assert any(line.strip().startswith("罗  [") for line in out)

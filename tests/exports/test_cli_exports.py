@@ -59,10 +59,25 @@ def test_records_and_a_glyph_table_from_the_same_run(tmp_path: Path) -> None:
     rows = table.read_text(encoding="utf-8").splitlines()
     glyphs = len(INFO["chinese"]["text"]) + len(INFO["english"]["text"].replace(" ", ""))
     assert len(rows) == 1 + glyphs
+    # The same table again from the records alone, recognising nothing.
+    again = tmp_path / "again.csv"
+    assert main(["export", str(records), "--format", "csv", "--out", str(again)]) == 0
+    assert again.read_bytes() == table.read_bytes()
+
+
+def test_one_image_to_parquet_with_out(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    chars = tmp_path / "chars.parquet"
+    assert main(["ocr", str(SAMPLES / "english.png"), "--format", "parquet",
+                 "--out", str(chars)]) == 0
+    table = pq.read_table(chars)
+    assert table.num_rows == len(INFO["english"]["text"].replace(" ", ""))
+    assert "".join(table.column("text").to_pylist()) == INFO["english"]["text"].replace(" ", "")
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--format", "parquet"], "--format parquet writes a binary file: add --export FILE"),
+    (["--format", "parquet"], "--format parquet writes a binary file: add --out FILE.parquet"),
     (["--export", "x.xml"], "--export writes a glyph export"),
     (["--format", "hocr", "--out", "r.jsonl"], "add --export PATH for the hocr export"),
 ])

@@ -70,6 +70,51 @@ def test_analyze_prints_json_with_the_known_numbers(inputs, capsys):
     assert summary["lines"]["spacing px median"] == 30
     assert summary["candidates"]["confusion g/q"] == "24 (margin 20.0)"  # 2 g per line
     assert summary["pages"]["columns (pages)"] == "1: 4"
+    assert summary["lines"]["spacing px IQR"] == [30, 30]  # numbers, not "30.0 .. 30.0"
+    for section in summary.values():
+        for name, value in section.items():
+            if name.endswith(" IQR"):
+                assert isinstance(value, list) and len(value) == 2, (name, value)
+                assert all(v is None or isinstance(v, float | int) for v in value)
+
+
+def test_no_negative_zero_in_the_table_or_the_json(inputs, capsys):
+    from lingyun.geometry.summary import _round
+
+    assert str(_round(-0.0)) == "0.0" and str(_round(-1.5)) == "-1.5"
+    raw, _ = inputs
+    assert main(["analyze", str(raw)]) == 0
+    table = capsys.readouterr().out
+    assert "-0.0" not in table and "spacing px IQR" in table and "30.0 .. 30.0" in table
+    assert main(["analyze", "--format", "json", str(raw)]) == 0
+    assert "-0.0" not in capsys.readouterr().out
+
+
+def test_overlay_has_a_legend_and_region_numbers_clear_of_glyph_labels(inputs):
+    from lingyun.geometry import plots
+    from lingyun.geometry.summary import analyze
+
+    raw, _ = inputs
+    font = plots.cjk_font()
+    if font is None:
+        pytest.skip("no CJK font: glyph labels are not drawn")
+    figure = plots.overlay_figure(analyze(load([raw])), 0, font=font)
+    try:
+        renderer = figure.canvas.get_renderer()
+        figure.canvas.draw()
+        texts = [t for t in figure.findobj() if hasattr(t, "get_gid") and t.get_gid()]
+        numbers = [t.get_window_extent(renderer) for t in texts if t.get_gid() == "region-number"]
+        labels = [t.get_window_extent(renderer) for t in texts if t.get_gid() == "glyph-label"]
+        assert len(numbers) == 1 and len(labels) == 3 * 13
+        assert not any(n.overlaps(label) for n in numbers for label in labels)
+        legend_texts = [t.get_text() for t in figure.legends[0].get_texts()]
+        assert any("region" in t for t in legend_texts)
+        assert any("baseline" in t for t in legend_texts)
+        assert any("distance" in t for t in legend_texts)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(figure)
 
 
 @pytest.mark.integration

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from lingyun.cli import EXIT_SERVICE, main
+from lingyun.cli import EXIT_USAGE, main
 
 from .conftest import char, line, page, region
 
@@ -47,6 +47,8 @@ def test_csv_tables(tmp_path, capsys) -> None:
 def test_bad_stream_names_node_and_offset(tmp_path, capsys, cut: bytes, index: int) -> None:
     path = tmp_path / "bad.bin"
     path.write_bytes(cut)
-    assert main(["decode", str(path)]) == EXIT_SERVICE
+    # A damaged file is the user's input, not the service's answer: a usage error (exit 2).
+    assert main(["decode", str(path)]) == EXIT_USAGE
     err = capsys.readouterr().err
     assert f"node {index} (byte {index * 48})" in err and "Traceback" not in err
+    assert "is not an IREAD_NODE position stream" in err

@@ -107,3 +107,40 @@ def test_malformed_input_is_a_named_error_saying_what(build, message):
     with pytest.raises(PageError, match=message) as caught:
         build()
     assert isinstance(caught.value, UsageError)
+
+
+def _row(text: str, x0: int, w: int = 20, h: int = 20) -> list[tuple[str, tuple, float]]:
+    return [(c, (x0 + i * w, 10, x0 + i * w + w - 2, 10 + h), 0.9) for i, c in enumerate(text)]
+
+
+@given(st.integers(60, 700))
+def test_right_of_finds_a_value_however_far_right_after_a_colon(far: int) -> None:
+    page = Page.from_chars(900, 60, [_row("姓名：", 0), _row("张三", far)])
+    value = page.right_of(page.first("姓名"))
+    assert value is not None and value.text == "张三"
+
+
+def test_right_of_gap_is_the_widest_blank_inside_a_value() -> None:
+    page = Page.from_chars(900, 60, [_row("日期", 0), _row("2024", 60), _row("05", 200)])
+    label = page.first("日期")
+    assert page.right_of(label).compact == "2024"  # 62 px blank > 3 char heights (60 px)
+    assert page.right_of(label, gap=4).compact == "202405"
+    with pytest.raises(PageError, match="positive"):
+        page.right_of(label, gap=0)
+
+
+def test_page_from_image_reads_a_path_and_bytes_alike(tmp_path) -> None:
+    from pathlib import Path
+
+    from lingyun.service.engines.rapidocr import rapidocr_available
+
+    if not rapidocr_available():
+        pytest.skip("needs the local extra (rapidocr)")
+    image = Path(__file__).parent / "images" / "idcard-front-00.png"
+    page = Page.from_image(image)
+    assert page.right_of(page.first("姓名")).text == "罗示例"
+    assert Page.from_image(image.read_bytes()) == page
+    with pytest.raises(PageError, match="not an image"):
+        Page.from_image(b"hello, I am text\n")
+    with pytest.raises(PageError, match="cannot read"):
+        Page.from_image(tmp_path / "missing.png")

@@ -36,7 +36,8 @@ EXIT_NETWORK = 4
 EXIT_PARTIAL = 5
 
 #: Sub-command modules, in the order ``lingyun --help`` lists them.
-COMMANDS: tuple[str, ...] = ("ocr", "types", "decode", "analyze", "serve", "report")
+COMMANDS: tuple[str, ...] = ("ocr", "export", "types", "page", "decode", "analyze", "serve",
+                            "report")
 
 
 def exit_code_for(error: BaseException) -> int:

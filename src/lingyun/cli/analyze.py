@@ -40,7 +40,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _json_value(value: object) -> object:
+    """NaN as ``null`` (JSON has no NaN); an IQR pair as a ``[low, high]`` list of numbers."""
+    if isinstance(value, tuple):
+        return [_json_value(v) for v in value]
     return None if isinstance(value, float) and math.isnan(value) else value
+
+
+def _table_value(value: object) -> object:
+    """An IQR pair as ``low .. high``; everything else as it is."""
+    if isinstance(value, tuple):
+        return " .. ".join(str(v) for v in value)
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -52,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
             grouped.setdefault(section, {})[name] = _json_value(value)
         print(json.dumps(grouped, ensure_ascii=False, indent=1))
     else:
-        print_table(("SECTION", "QUANTITY", "VALUE"), rows)
+        print_table(("SECTION", "QUANTITY", "VALUE"),
+                    [(section, name, _table_value(value)) for section, name, value in rows])
     if args.plots:
         from ..geometry.plots import write_figures
 

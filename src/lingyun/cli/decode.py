@@ -12,8 +12,9 @@ import json
 import sys
 
 from ..errors import UsageError
-from ..iread import decode
+from ..iread import Layout, decode
 from ..iread.dtypes import OUTPUT
+from ..iread.errors import StreamError
 from ..protocol import split_position_body
 
 __all__ = ["add_parser", "run"]
@@ -45,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json_length < 0:
             raise UsageError("--json-length must be >= 0")
         data = split_position_body(data, args.json_length)[1]
-    layout = decode(data)
+    layout = _decode_file(args.stream, data)
     if args.format == "text":
         print(layout.text)
     elif args.format == "jsonl":
@@ -59,6 +60,29 @@ def run(args: argparse.Namespace) -> int:
             for index, row in enumerate(array.tolist()):
                 writer.writerow([kind, index, *(_cell(v) for v in row)])
     return 0
+
+
+#: Signatures of files people mistake for a position stream, and what they are.
+_NOT_A_STREAM: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+    (b"BM", "a BMP image"), (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+    (b"RIFF", "a WebP image"), (b"%PDF-", "a PDF document"), (b"{", "JSON text (a whole "
+    "reply? give --json-length N)"), (b"PK\x03\x04", "a ZIP archive"),
+)
+
+
+def _decode_file(path: str, data: bytes) -> Layout:
+    """The layout of a stream file; a file that is not a stream is the user's error (exit 2).
+
+    The decoder's own message (which node, which byte) follows, so a damaged stream can be
+    told from a file of another kind.
+    """
+    try:
+        return decode(data)
+    except StreamError as exc:
+        kind = next((what for magic, what in _NOT_A_STREAM if data.startswith(magic)), None)
+        prefix = f"{path} is not an IREAD_NODE position stream"
+        raise UsageError(f"{prefix}: it is {kind}" if kind else f"{prefix}: {exc}") from None
 
 
 def _cell(value: object) -> object:

@@ -357,7 +357,7 @@ class _Exporter:
             if folder is not None:
                 folder.mkdir(parents=True, exist_ok=True)
         if self.spec is not None and self.target is None and self.spec.name == "parquet":
-            raise UsageError("--format parquet writes a binary file: add --export FILE")
+            raise UsageError("--format parquet writes a binary file: add --out FILE.parquet")
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> _Exporter | None:
@@ -369,8 +369,11 @@ class _Exporter:
         if args.format not in EXPORTS and not args.overlay:
             return None
         if args.out and args.format in EXPORTS and not args.export:
-            raise UsageError("with --out the records go to the file; add --export PATH for "
-                             f"the {args.format} export")
+            if args.resume or args.out.endswith(".jsonl"):
+                raise UsageError("with --out RECORDS.jsonl the records go to the file; add "
+                                 f"--export PATH for the {args.format} export")
+            # `--format parquet --out chars.parquet`: the export is what was asked for.
+            args.export, args.out = args.out, None
         return cls(args.format if args.format in EXPORTS else None, args.export, args.overlay)
 
     def plan(self, pages: list[Any]) -> None:

@@ -172,7 +172,9 @@ def run(args: argparse.Namespace) -> int:
     shown_host = f"[{host}]" if ":" in host else host
     print(f"lingyun local service on http://{shown_host}:{port}/ocr "
           f"(also /ocr/auto_recognise, GET /health)", flush=True)
-    print(f"engines: {', '.join(e.name for e in core.engines)}", flush=True)
+    # One name per engine, as --engine takes them (a process pool is named "a+b").
+    names = [name for engine in core.engines for name in engine.name.split("+")]
+    print(f"engines: {', '.join(names)}", flush=True)
     print(f"accounts (app keys): {', '.join(accounts.app_keys())}", flush=True)
     print(f"limits: {args.workers} workers + {args.queue} queued (for at most "
           f"{args.queue_timeout:g} s), "

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from ..plugins import get_plugin_manager
-from .table import print_table
+from .table import print_table, table_width, terminal_width
 
 __all__ = ["add_parser", "run"]
 
@@ -20,6 +21,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "field (key, Chinese name, kind, required, checks).",
     )
     parser.add_argument("--format", choices=("table", "json"), default="table")
+    parser.add_argument("--wide", action="store_true",
+                        help="one line per type, however wide (the table otherwise wraps its "
+                        "cells to fit the terminal, $COLUMNS when set)")
     parser.set_defaults(func=run)
 
 
@@ -33,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(entries, ensure_ascii=False, indent=2))
         return 0
+    header = ("TYPE", "TITLE", "TASK-CONFIG", "OPTIONS", "FIELDS", "PLUGIN")
     rows = [
         (
             e["name"] + (" (deprecated)" if e["deprecated"] else ""),
@@ -44,8 +49,23 @@ def run(args: argparse.Namespace) -> int:
         )
         for e in entries
     ]
-    print_table(("TYPE", "TITLE", "TASK-CONFIG", "OPTIONS", "FIELDS", "PLUGIN"), rows)
+    width = None if args.wide else terminal_width()
+    if width is None or table_width(header, rows) <= width:
+        print_table(header, rows)
+        return 0
+    # Too wide for the terminal: leave out the task configs (the longest column), say where
+    # they are, and wrap what is left.
+    narrow = [(name, title, options, fields, _short_plugin(e["plugin"], plugin))
+              for e, (name, title, _, options, fields, plugin) in zip(entries, rows, strict=True)]
+    print_table(("TYPE", "TITLE", "OPTIONS", "FIELDS", "PLUGIN"), narrow, width=width)
+    print(f"({len(rows)} types; task configs and plugin distributions: "
+          "lingyun types --wide, or --format json)")
     return 0
+
+
+def _short_plugin(plugin: dict[str, Any], label: str) -> str:
+    """``built-in`` for the package's own types, the full label for a plugin's."""
+    return "built-in" if plugin.get("builtin") else label
 
 
 def _fields_text(fields: list[dict]) -> str:

@@ -7,9 +7,10 @@ display is needed).  Four figures, each one file:
 * ``skew.png`` -- histograms of line skew and page skew, in degrees;
 * ``distances.png`` -- first- and second-candidate distance distributions, the margin
   ``d2 - d1``, and the share of suspect glyphs at each first distance;
-* ``page-N.png`` -- a page overlay: regions (numbered in stream order, i.e. reading order),
-  lines' fitted baselines and glyph boxes coloured by first-candidate distance, over the page
-  image when one is given, else over a blank page of the page's size.
+* ``page-N.png`` -- a page overlay: regions (numbered ``R0``, ``R1``, ... in stream order,
+  i.e. reading order, outside their left edge), lines' fitted baselines and glyph boxes
+  coloured by first-candidate distance, over the page image when one is given, else over a
+  blank page of the page's size; a legend under the page names each mark.
 
 Glyph labels (the recognised characters and the confusion pairs) need a font with CJK
 glyphs: :func:`cjk_font` takes the one :func:`lingyun.exports.draw.find_font` finds (the same
@@ -30,7 +31,7 @@ import numpy as np
 from ..errors import ConfigurationError
 from .summary import Analysis
 
-__all__ = ["cjk_font", "page_overlay", "write_figures"]
+__all__ = ["cjk_font", "overlay_figure", "page_overlay", "write_figures"]
 
 INSTALL_HINT = "pip install 'lingyun[plots]'"
 _CJK_NAMES = ("cjk", "source han", "wenquanyi", "wqy", "droid sans fallback", "simhei",
@@ -142,14 +143,38 @@ def _rectangles(records: np.ndarray) -> np.ndarray:
 def page_overlay(analysis: Analysis, page: int, path: Path, *, image: Any = None,
                  font: str | None = None) -> None:
     """Draw page ``page``'s regions, baselines and glyph boxes (coloured by first-candidate
-    distance) over ``image`` (a path or an array) or over a blank page."""
+    distance) over ``image`` (a path or an array) or over a blank page; see
+    :func:`overlay_figure`."""
+    plt = _pyplot()
+    figure = overlay_figure(analysis, page, image=image, font=font)
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+#: Colours of the overlay's marks (named in its legend).
+REGION_COLOUR = "#2050c0"
+BASELINE_COLOUR = "#c03030"
+LABEL_COLOUR = "#606060"
+
+
+def overlay_figure(analysis: Analysis, page: int, *, image: Any = None,
+                   font: str | None = None) -> Any:
+    """The matplotlib figure :func:`page_overlay` saves.
+
+    Region numbers (``R0``, ``R1``, ... in reading order) sit *outside* each region, against
+    its left edge, so they never cover the glyph labels drawn on the region's first line; a
+    legend under the page names every mark (region, baseline, glyph box, label) and the
+    colour bar gives the distance scale of the glyph boxes.
+    """
     plt = _pyplot()
     from matplotlib.collections import LineCollection, PolyCollection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     layout = analysis.corpus.layout
     width, height = int(layout.pages["width"][page]), int(layout.pages["height"][page])
     scale = 12 / max(width, height, 1)
-    figure, axis = plt.subplots(figsize=(max(width * scale, 3), max(height * scale, 3)),
+    figure, axis = plt.subplots(figsize=(max(width * scale, 3), max(height * scale, 3) + 0.6),
                                 layout="constrained")
     if image is not None:
         picture = plt.imread(str(image)) if isinstance(image, str | Path) else image
@@ -161,10 +186,13 @@ def page_overlay(analysis: Analysis, page: int, path: Path, *, image: Any = None
 
     regions = layout.regions[layout.regions["page"] == page]
     axis.add_collection(PolyCollection(list(_rectangles(regions)), facecolor="none",
-                                       edgecolor="#2050c0", linewidth=1.5))
+                                       edgecolor=REGION_COLOUR, linewidth=1.5))
     for number, region in enumerate(regions):
-        axis.text(region["left"], region["top"], str(number), color="#2050c0", fontsize=9,
-                  va="bottom")
+        axis.annotate(f"R{number}", (float(region["left"]), float(region["top"])),
+                      xytext=(-3, 0), textcoords="offset points", ha="right", va="top",
+                      color="white", fontsize=8, annotation_clip=False, gid="region-number",
+                      bbox={"boxstyle": "round,pad=0.15", "facecolor": REGION_COLOUR,
+                            "edgecolor": "none"})
     on_page = np.flatnonzero(layout.chars["page"] == page)
     chars = layout.chars[on_page]
     distance = chars["distances"][:, 0].astype(float)
@@ -181,8 +209,16 @@ def page_overlay(analysis: Analysis, page: int, path: Path, *, image: Any = None
     ends = [np.stack([x, lines["baseline"] + lines["slope"] * (x - middle)], -1)
             for x in (lines["left"], lines["right"])]
     segments = np.stack(ends, axis=1)
-    axis.add_collection(LineCollection(list(segments), colors="#c03030", linewidths=0.8))
-    if font and chars.size <= MAX_LABELS:
+    axis.add_collection(LineCollection(list(segments), colors=BASELINE_COLOUR, linewidths=0.8))
+    handles: list[Any] = [
+        Patch(facecolor="none", edgecolor=REGION_COLOUR, linewidth=1.5,
+              label="region (R0, R1, ... in reading order)"),
+        Line2D([], [], color=BASELINE_COLOUR, linewidth=0.8, label="line baseline (fitted)"),
+        Patch(facecolor="none", edgecolor=plt.get_cmap("viridis")(0.5),
+              label="glyph box, coloured by first-candidate distance"),
+    ]
+    labelled = bool(font) and chars.size <= MAX_LABELS
+    if labelled:
         from matplotlib.font_manager import FontProperties
 
         # points = pixels * (inches per pixel of the figure) * 72; labels at 45 % of a glyph
@@ -190,9 +226,12 @@ def page_overlay(analysis: Analysis, page: int, path: Path, *, image: Any = None
         props = FontProperties(fname=font, size=max(3.0, 0.45 * glyph_height * scale * 72))
         for record in chars:
             axis.text(record["left"], record["top"], str(record["text"]), fontproperties=props,
-                      color="#606060", va="bottom")
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+                      color=LABEL_COLOUR, va="bottom", gid="glyph-label")
+        handles.append(Line2D([], [], linestyle="none", marker="$A$", color=LABEL_COLOUR,
+                              label="recognised character (first candidate)"))
+    figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8,
+                  frameon=False)
+    return figure
 
 
 def write_figures(analysis: Analysis, directory: str | Path, *, pages: int = 1,

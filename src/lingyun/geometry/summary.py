@@ -1,7 +1,8 @@
 """One summary of a corpus: the numbers ``lingyun analyze`` prints, as plain Python values.
 
 Each entry is ``(section, quantity, value)``; values are ints, floats (NaN when there is
-nothing to measure -- never a made-up 0) or short strings.  Quartiles are numpy's linear
+nothing to measure -- never a made-up 0, and never ``-0.0``), ``(low, high)`` float pairs for
+interquartile ranges, or short strings.  Quartiles are numpy's linear
 percentiles.  The same list serves the text table and the JSON output.
 """
 
@@ -68,7 +69,8 @@ class Analysis:
 
 
 def _round(value: float) -> float:
-    return float(f"{value:.4g}") if np.isfinite(value) else float("nan")
+    """Four significant digits; ``+ 0.0`` turns a rounded ``-0.0`` into ``0.0``."""
+    return float(f"{value:.4g}") + 0.0 if np.isfinite(value) else float("nan")
 
 
 def _spread(section: str, name: str, values: np.ndarray) -> list[tuple[str, str, Any]]:
@@ -77,7 +79,7 @@ def _spread(section: str, name: str, values: np.ndarray) -> list[tuple[str, str,
         return [(section, f"{name} median", float("nan"))]
     q1, median, q3 = np.percentile(finite, [25, 50, 75])
     return [(section, f"{name} median", _round(median)),
-            (section, f"{name} IQR", f"{_round(q1)} .. {_round(q3)}")]
+            (section, f"{name} IQR", (_round(q1), _round(q3)))]
 
 
 def _counts(values: np.ndarray) -> str:

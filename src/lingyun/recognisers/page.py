@@ -19,15 +19,21 @@ Two things the engine does not give are recovered from the boxes:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
+import os
 import re
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..service.engines.templates import LineReader
 
 __all__ = [
     "COLUMN_GAP",
@@ -54,6 +60,8 @@ WORD_GAP = 0.45
 WORD_PITCH = 1.4
 #: A blank wider than this many character heights ends a value (the next column begins).
 COLUMN_GAP = 3.0
+#: What may stand between a label and its value (``姓名：``) and is not part of the value.
+_LABEL_PUNCTUATION = " :：.,，;；-"
 #: Lines shorter than this many characters do not vote on the page's skew.
 _SKEW_MIN_CHARS = 4
 
@@ -69,6 +77,17 @@ def union(boxes: Iterable[Box]) -> Box:
         raise PageError("union() of no boxes")
     return (min(b[0] for b in boxes), min(b[1] for b in boxes),
             max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+@functools.cache
+def _default_reader() -> LineReader:
+    """One rapidocr engine per process for :meth:`Page.from_image` (its model loads once)."""
+    from ..errors import ConfigurationError
+    from ..service.engines.rapidocr import INSTALL_HINT, RapidOCREngine, rapidocr_available
+
+    if not rapidocr_available():
+        raise ConfigurationError(f"Page.from_image reads with rapidocr: {INSTALL_HINT}")
+    return RapidOCREngine()
 
 
 def _is_cjk(char: str) -> bool:
@@ -172,7 +191,7 @@ class Span:
         stop = self.end if end is None else self.start + end
         return Span(self.line, min(self.start + start, stop), stop)
 
-    def strip(self, characters: str = " :：.,，;；-") -> Span:
+    def strip(self, characters: str = _LABEL_PUNCTUATION) -> Span:
         """Without leading and trailing punctuation such as the colon after a label."""
         start, end = self.start, self.end
         chars = self.line.chars
@@ -300,6 +319,33 @@ class Page:
             built.append(TextLine(union(c.box for c in chars), tuple(chars)))
         return cls(width, height, tuple(built))
 
+    @classmethod
+    def from_image(cls, image: str | os.PathLike[str] | bytes,
+                   reader: LineReader | None = None) -> Page:
+        """The page the embedded engine reads from ``image`` (a path or the encoded bytes):
+        exactly what a local recogniser is given for it, for tests and for looking.
+
+        ``reader`` is anything with the rapidocr engine's ``read_lines(bytes)``; by default
+        one rapidocr engine per process (the ``local`` extra), loaded on the first call.
+        """
+        if isinstance(image, bytes):
+            data = image
+        else:
+            try:
+                with open(image, "rb") as handle:
+                    data = handle.read()
+            except OSError as exc:
+                raise PageError(f"cannot read {os.fspath(image)}: {exc.strerror}") from None
+        from ..service.engines import BadImage
+        from ..service.engines.templates import page_from_lines
+
+        try:
+            width, height, lines = (reader or _default_reader()).read_lines(data)
+        except BadImage as exc:
+            where = "the image" if isinstance(image, bytes) else os.fspath(image)
+            raise PageError(f"{where} is not an image the engine can decode: {exc}") from None
+        return page_from_lines(width, height, lines)
+
     @cached_property
     def skew(self) -> float:
         """The page's rotation in radians (positive: text runs downhill to the right)."""
@@ -342,9 +388,18 @@ class Page:
         """Lines row by row, top to bottom, each row left to right."""
         return [line for row in self.rows() for line in row]
 
-    def right_of(self, label: Span, stop: Sequence[str] = ()) -> Span | None:
+    def right_of(self, label: Span, stop: Sequence[str] = (), *,
+                 gap: float = COLUMN_GAP) -> Span | None:
         """The value printed right of ``label`` on its row, cut before the first of the
-        ``stop`` labels and at a blank wider than :data:`COLUMN_GAP` character heights.
+        ``stop`` labels and at a blank wider than ``gap`` character heights.
+
+        The value starts at the first character right of the label (after its colon),
+        however far away; from there a blank wider than ``gap`` character heights of the
+        label's line (default :data:`COLUMN_GAP`, 3) ends it, because past it the next
+        column begins.  A value printed with wide blanks inside it (a date spread over a
+        form's boxes, ``2024    05    17``) needs a larger ``gap``, else it is cut at the
+        first wide blank.  ``lingyun page IMAGE`` prints every line's and character's box,
+        so the blanks of a real form can be measured; ``gap`` must be positive.
 
         The characters of every line on the label's row are merged left to right, so a
         value the engine split into two boxes is whole again, and a character two
@@ -362,14 +417,21 @@ class Page:
         chars = sorted(((c, source) for source, part in enumerate(row) for c in part
                         if self.level(c.box)[0] > edge),
                        key=lambda pair: self.level(pair[0].box)[0])
+        if gap <= 0:
+            raise PageError(f"right_of(gap={gap!r}): the gap is a positive number of "
+                            "character heights")
         merged: list[tuple[Char, int]] = []
+        # The punctuation after a label ("姓名：", "Name:") is not part of the value: the
+        # value starts at the first other character, however far right it is printed.
+        while chars and chars[0][0].text in _LABEL_PUNCTUATION:
+            chars.pop(0)
         for char, source in chars:
             if merged and merged[-1][1] != source and _overlap(merged[-1][0].box,
                                                                char.box) > 0.5:
                 if char.confidence > merged[-1][0].confidence:
                     merged[-1] = (char, source)
                 continue
-            if merged and char.box[0] - merged[-1][0].box[2] > COLUMN_GAP * height:
+            if merged and char.box[0] - merged[-1][0].box[2] > gap * height:
                 break
             merged.append((char, source))
         if not merged:
