@@ -20,7 +20,7 @@ from .table import print_table
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "analyze",
         help="glyph geometry statistics over many position streams or bulk outputs",

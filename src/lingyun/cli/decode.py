@@ -20,7 +20,7 @@ from ..protocol import split_position_body
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "decode",
         help="decode a saved IREAD_NODE position stream",

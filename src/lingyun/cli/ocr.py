@@ -37,7 +37,7 @@ from ..bulk.pages import DEFAULT_DPI, PageInput
 from ..bulk.progress import ProgressBar
 from ..bulk.records import FSYNC_POLICIES
 from ..bulk.runner import BulkRun, open_sink
-from ..client import DEFAULT_DOCUMENT_TYPE
+from ..client import DEFAULT_DOCUMENT_TYPE, Client
 from ..errors import LingyunError, UsageError
 from ..files import portable
 from . import EXIT_OK, EXIT_PARTIAL, exit_code_for
@@ -76,7 +76,7 @@ def format_table(result: Any, source: str | None, out: TextIO) -> None:
 FORMATS: dict[str, Format] = {"table": format_table, "json": format_json}
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "ocr",
         help="recognise images, folders, lists and PDFs (text by default)",
@@ -154,7 +154,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _client(args: argparse.Namespace):
+def _client(args: argparse.Namespace) -> Client:
     if not args.fit:
         args.max_bytes = None  # the bulk run and the client both send images as they are
     if args.qps is None:
@@ -236,7 +236,8 @@ def _on_dask(args: argparse.Namespace, options: dict[str, Any]) -> int:
     with contextlib.ExitStack() as stack:
         out = args.out or str(Path(stack.enter_context(tempfile.TemporaryDirectory()))
                               / "records.jsonl")
-        dask = stack.enter_context(DaskClient(args.dask, timeout=60))
+        dask = stack.enter_context(
+            DaskClient(args.dask, timeout=60))  # type: ignore[no-untyped-call]
         state = run_on_dask(dask, files, args.document_type, options, out,
                             client_settings=_dask_settings(args), resume=args.resume,
                             pages=selection, threads=args.workers,
@@ -261,8 +262,8 @@ def _print_records(args: argparse.Namespace, records: list[dict[str, Any]]) -> N
             emit(Result.from_dict(record["result"]), label, sys.stdout)
 
 
-def _print(client, args: argparse.Namespace, options: dict[str, Any], pages: list,
-           exporter: _Exporter | None) -> int:
+def _print(client: Client, args: argparse.Namespace, options: dict[str, Any],
+           pages: list[Any], exporter: _Exporter | None) -> int:
     emit = FORMATS.get(args.format)
     lone = len(pages) == 1
     run = BulkRun(client, args.document_type, options, workers=args.workers, ordered=True,
@@ -295,8 +296,8 @@ def _warn_replayed(label: str, result: Any) -> None:
               "the image", file=sys.stderr)
 
 
-def _record(client, args: argparse.Namespace, options: dict[str, Any], pages: list,
-            exporter: _Exporter | None) -> int:
+def _record(client: Client, args: argparse.Namespace, options: dict[str, Any],
+            pages: list[Any], exporter: _Exporter | None) -> int:
     sink, journal = open_sink(args.out, resume=args.resume)
     if hasattr(sink, "fsync"):
         sink.fsync = args.fsync
@@ -382,7 +383,8 @@ class _Exporter:
                                   if isinstance(page, PageInput))
 
     def _stem(self, item: Any) -> str:
-        key = (getattr(item.source, "source", None), getattr(item.source, "page", None))
+        key: tuple[str, int | None] = (getattr(item.source, "source", ""),
+                                       getattr(item.source, "page", None))
         return self.names.get(key) or f"image-{item.index + 1}"
 
     def add(self, item: Any) -> None:

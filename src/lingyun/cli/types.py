@@ -12,7 +12,7 @@ from .table import print_table, table_width, terminal_width
 __all__ = ["add_parser", "run"]
 
 
-def add_parser(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "types",
         help="list the document types (built-in and from plugins)",
@@ -68,7 +68,7 @@ def _short_plugin(plugin: dict[str, Any], label: str) -> str:
     return "built-in" if plugin.get("builtin") else label
 
 
-def _fields_text(fields: list[dict]) -> str:
+def _fields_text(fields: list[dict[str, Any]]) -> str:
     """``10 (4 checked)``: how many fields, how many with a check beyond reading the kind."""
     if not fields:
         return "-"
@@ -76,7 +76,7 @@ def _fields_text(fields: list[dict]) -> str:
     return f"{len(fields)} ({checked} checked)"
 
 
-def _option_text(option: dict) -> str:
+def _option_text(option: dict[str, Any]) -> str:
     if option["choices"]:
         return f"{option['name']}={'|'.join(str(c) for c in option['choices'])}"
     return f"{option['name']}:{option['type']}"
