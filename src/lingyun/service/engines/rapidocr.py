@@ -149,7 +149,8 @@ def _session(path: str, providers: list[str], threads: int | None) -> Any:
 def load_rapidocr(threads: int | None = None, providers: list[str] | None = None) -> Any:
     """A rapidocr ``RapidOCR`` on the shipped PP-OCRv6 small models with the measured
     settings, its sessions on ``providers`` (default: the CPU), the recogniser's decoder
-    keeping candidates, and the last recognition kept for :func:`_read` (``last_rec``)."""
+    keeping candidates, and the last recognition kept as ``last_rec`` for
+    :meth:`RapidOCREngine.read_lines`."""
     from rapidocr import RapidOCR
 
     from .candidates import KeepCandidates
