@@ -10,7 +10,7 @@ median seconds per image and its peak RSS:
   is still importable -- the "before" figure;
 * ``bare rapidocr 3``: ``RapidOCR()(image bytes)`` with the same models and settings as
   lingyun's engine (:mod:`lingyun.service.engines.rapidocr_models`), no character boxes;
-* ``lingyun layer``: :meth:`RapidOCREngine.recognise` with ``withPosition=1`` -- decoding
+* ``lingyun layer``: :meth:`RapidOCREngine.recognize` with ``withPosition=1`` -- decoding
   the image, the engine with character boxes and candidates, ink snapping, reading order,
   word spaces, the ``IREAD_NODE`` stream and the JSON text: what ``lingyun ocr`` and the
   service run per image.  Its ratio to the bare pipeline is the cost of the layer (goal
@@ -101,7 +101,7 @@ def _reader(variant: str) -> Any:
     engine = RapidOCREngine()
     capability = Capability("ocr.cloud", lang="english", document_type="text.english",
                             with_position=True)
-    return lambda data: engine.recognise(Job(capability, data))
+    return lambda data: engine.recognize(Job(capability, data))
 
 
 def worker(variant: str, runs: int, scribe: Path | None, pages: int) -> None:
@@ -150,10 +150,10 @@ def pool_rates(pages: int) -> None:
     for processes, threads in splits:
         pool = EnginePool("rapidocr", processes=processes, threads=threads).start()
         try:
-            pool.recognise(Job(capability, page))
+            pool.recognize(Job(capability, page))
             start = time.perf_counter()
             with ThreadPoolExecutor(2 * processes) as callers:
-                list(callers.map(pool.recognise, [Job(capability, page)] * pages))
+                list(callers.map(pool.recognize, [Job(capability, page)] * pages))
             rate = pages / (time.perf_counter() - start)
         finally:
             pool.close()

@@ -29,10 +29,10 @@ CAPABILITY = Capability("ocr.cloud", lang="chinese_cn", document_type="text.chin
 
 def throughput(engine, images: list[bytes], callers: int) -> float:
     jobs = [Job(CAPABILITY, image) for image in images]
-    engine.recognise(jobs[0])  # warm: model loaded, caches filled
+    engine.recognize(jobs[0])  # warm: model loaded, caches filled
     started = time.perf_counter()
     with ThreadPoolExecutor(callers) as pool:
-        list(pool.map(engine.recognise, jobs))
+        list(pool.map(engine.recognize, jobs))
     return len(jobs) / (time.perf_counter() - started)
 
 

@@ -1,13 +1,13 @@
-"""Field accuracy of the local recognisers, per document type and per distortion level.
+"""Field accuracy of the local recognizers, per document type and per distortion level.
 
 Every image goes the whole way a user's does: the client signs and sends it over HTTP to a
-local service whose only engine is ``local-templates`` (rapidocr lines + the recogniser),
+local service whose only engine is ``local-templates`` (rapidocr lines + the recognizer),
 and the reply is parsed by the client's own parser.  A field counts as right when it equals
-the value the image was rendered with (:mod:`lingyun.recognisers.scoring`).
+the value the image was rendered with (:mod:`lingyun.recognizers.scoring`).
 
-    python benchmarks/recognisers.py                       # the committed test images
-    python benchmarks/recognisers.py --render 25 --seed 7  # a fresh set (needs the fonts)
-    python benchmarks/recognisers.py --render 6 --strength 2  # rotated and noisier
+    python benchmarks/recognizers.py                       # the committed test images
+    python benchmarks/recognizers.py --render 25 --seed 7  # a fresh set (needs the fonts)
+    python benchmarks/recognizers.py --render 6 --strength 2  # rotated and noisier
 
 Prints a table: documents, fields, fields right, documents with every field right, and the
 median time per page; then accuracy by distortion (clean, rotated, noisy, blurred).
@@ -26,14 +26,14 @@ from collections import defaultdict
 from pathlib import Path
 
 from lingyun.client import Client
-from lingyun.recognisers.scoring import compare, flatten
+from lingyun.recognizers.scoring import compare, flatten
 from lingyun.service.accounts import Accounts
 from lingyun.service.core import ServiceCore
 from lingyun.service.engines.templates import TemplateEngine
 from lingyun.service.server import LocalServer
 
 ROOT = Path(__file__).resolve().parent.parent
-IMAGES = ROOT / "tests" / "recognisers" / "images"
+IMAGES = ROOT / "tests" / "recognizers" / "images"
 APP_KEY, DEV_KEY = "bench001", "bench-dev-key"
 
 

@@ -33,7 +33,7 @@ after it.  Template results can be read by the service's Chinese field name or b
 English key (`result["姓名"]`, `result["name"]`).  `lingyun types` prints the same registry
 at run time, third-party types included (`--format json` with every field).
 
-Every type declares its fields (`lingyun.fields.Field`): each recognised field carries its
+Every type declares its fields (`lingyun.fields.Field`): each recognized field carries its
 raw `value`, a `normalized` value of the kind's type and the `issues` its checks found;
 `result.issues` gathers them with the field's path.  Nothing raises for a bad value.
 """

@@ -1,7 +1,7 @@
 """Character error rate of the embedded engine on the layout test pages, before and after.
 
 "Before" is the engine's text as it was before reading order: lines in detection order,
-characters as recognised (no added word spaces).  "After" is what the service answers now
+characters as recognized (no added word spaces).  "After" is what the service answers now
 (:func:`lingyun.service.positions.arrange`, deskewed by :func:`page_skew`).  Each page is
 also read rotated by 3 degrees counter-clockwise (OpenCV), to show the deskew at work.
 Needs the ``local`` extra.

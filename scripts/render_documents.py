@@ -1,4 +1,4 @@
-"""Render invented ID cards, bank cards and business cards for the local recognisers' tests.
+"""Render invented ID cards, bank cards and business cards for the local recognizers' tests.
 
 Run by a developer (the PNGs and ``truths.json`` are committed; nothing renders at install
 or test time).  It needs Pillow, python-stdnum and CJK fonts -- on Debian/Ubuntu
@@ -36,7 +36,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from stdnum.cn import ric
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "recognisers" / "images"
+OUT = Path(__file__).resolve().parent.parent / "tests" / "recognizers" / "images"
 CJK_SANS = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 CJK_SANS_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
 CJK_SERIF_BOLD = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc"

@@ -33,6 +33,8 @@ DOCUMENTED_ELSEWHERE = {
     "lingyun.cli": "the command line is documented by its help texts (docs/cli.md)",
     "lingyun.fields.normalisers": "the deprecated spelling of lingyun.fields.normalizers, "
     "which is the same module object",
+    "lingyun.recognisers": "the deprecated spelling of lingyun.recognizers, which is the same "
+    "module object (and its submodules too)",
     "lingyun.documents.*": "each built-in document type is a row of docs/documents.md, "
     "generated from the registry; only documents.template is API",
 }

@@ -130,7 +130,7 @@ class AsyncClient(BaseClient):
         options: Mapping[str, Any] | None = None,
         **more_options: Any,
     ) -> Result:
-        """Recognise one image as ``document_type`` (see :meth:`lingyun.Client.recognize`).
+        """Recognize one image as ``document_type`` (see :meth:`lingyun.Client.recognize`).
 
         Reading a file and checking it run on a worker thread, off the event loop; bytes in
         memory are checked in place (a header check: no I/O to wait for).  An image over the
@@ -156,7 +156,7 @@ class AsyncClient(BaseClient):
         concurrency: int = 16,
         ordered: bool = False,
     ) -> AsyncIterator[BatchItem]:
-        """Recognise many images, at most ``concurrency`` at a time; one item per image.
+        """Recognize many images, at most ``concurrency`` at a time; one item per image.
 
         The same contract as :func:`lingyun.batch.run_batch`: every image yields exactly one
         :class:`~lingyun.BatchItem` (result or error); an :class:`~lingyun.AccountError`

@@ -182,8 +182,8 @@ class BaseClient:
         """A client for the local service in this process (no account, no socket).
 
         ``engines`` picks the local engines by name (default: the ones that really
-        recognise -- rapidocr for text); ``["replay"]`` answers with canned examples, which
-        every result then says (``result.replayed``).  ``processes`` > 1 recognises in that
+        recognize -- rapidocr for text); ``["replay"]`` answers with canned examples, which
+        every result then says (``result.replayed``).  ``processes`` > 1 recognizes in that
         many worker processes (bulk runs; see :mod:`lingyun.service.engines.pool`).
         """
         from .transports.local import LocalTransport, development_keys
@@ -202,7 +202,7 @@ class BaseClient:
         ``LINGYUN_ENDPOINT`` (full URL), ``LINGYUN_APP_KEY``, ``LINGYUN_DEV_KEY`` and
         ``LINGYUN_SDK_VERSION``; keyword ``overrides`` win.  With neither an endpoint nor keys
         configured, the local service answers in-process (:meth:`local`): it really
-        recognises text and refuses every other document type up front.
+        recognizes text and refuses every other document type up front.
         """
         env = os.environ if environ is None else environ
         settings: dict[str, Any] = {
@@ -402,7 +402,7 @@ class Client(BaseClient):
         options: Mapping[str, Any] | None = None,
         **more_options: Any,
     ) -> Result:
-        """Recognise one image as ``document_type`` and return its typed result.
+        """Recognize one image as ``document_type`` and return its typed result.
 
         Options may be given as a mapping or as keywords (``withPosition=True``).  An image
         over the service's limits is shrunk to fit and its coordinates mapped back, unless
@@ -430,7 +430,7 @@ class Client(BaseClient):
         resume: bool = False,
         size_limit: int | None = 10 * 1024 * 1024,
     ) -> Iterator[BatchItem]:
-        """Recognise many images (or :func:`lingyun.bulk.expand` pages) concurrently.
+        """Recognize many images (or :func:`lingyun.bulk.expand` pages) concurrently.
 
         Every image yields one :class:`~lingyun.batch.BatchItem`, as it finishes (in input
         order with ``ordered=True``); an account error (240) stops the batch without losing

@@ -20,7 +20,7 @@ from .taskconfig import TaskConfig
 
 if TYPE_CHECKING:
     from .protocol import Reply
-    from .recognisers.page import Page
+    from .recognizers.page import Page
     from .results import Result
 
 __all__ = ["DocumentType", "LocalRecognizer", "Option", "Parser", "registering"]
@@ -116,7 +116,7 @@ class DocumentType:
     and is derived from ``fields`` -- or given alone as a shorthand for text fields.
     ``deprecated`` is a message: when set, using the type warns.
     ``local_recognizer`` reads the document offline: ``Page -> data`` (the envelope's
-    ``data`` in the vendor's shape, see :mod:`lingyun.recognisers`); the local service's
+    ``data`` in the vendor's shape, see :mod:`lingyun.recognizers`); the local service's
     ``local-templates`` engine serves the type exactly when it has one.
     (``local_recogniser=``, the earlier spelling, still works and warns.)
 

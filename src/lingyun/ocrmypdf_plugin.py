@@ -1,7 +1,7 @@
 """An OCRmyPDF plugin: Lingyun text recognition as OCRmyPDF's OCR engine.
 
 OCRmyPDF turns scans (images or image PDFs) into searchable PDFs; its OCR engine is a plugin.
-This one recognises each page with a :class:`lingyun.Client` -- the hosted service or a
+This one recognizes each page with a :class:`lingyun.Client` -- the hosted service or a
 private deployment from ``LINGYUN_ENDPOINT``/``LINGYUN_APP_KEY``/``LINGYUN_DEV_KEY``, or with
 no endpoint the embedded engine (``lingyun[local]``) -- asks for glyph positions, and hands
 OCRmyPDF our hOCR (:func:`lingyun.exports.hocr.to_hocr`), which OCRmyPDF's fpdf2 renderer
@@ -26,7 +26,7 @@ OCRmyPDF asks for it only with ``--deskew``.  A service that reports no position
 page leaves it as it is, with a warning.  Orientation is not detected: Lingyun reports no
 page orientation, so ``--rotate-pages`` sees every page upright.
 
-A page that fails to recognise stops the run with the Lingyun error's message (exit code 7,
+A page that fails to recognize stops the run with the Lingyun error's message (exit code 7,
 "child process error"), never a PDF with a silently missing text layer.
 """
 

@@ -129,7 +129,7 @@ def lingyun_server() -> Iterator[LingyunService]:
 
     # Replay is chosen explicitly here: tests want an answer for every document type.
     # Each replayed answer is marked (result.replayed) so no test mistakes it for OCR.
-    # Text is read for real; templates get the recorded answer before the local recognisers,
+    # Text is read for real; templates get the recorded answer before the local recognizers,
     # so tests of your code can send any image and still get a (marked) answer.
     local = make_engines()
     # A generous queue: a test double that answered "busy" to a burst of test requests

@@ -278,7 +278,7 @@ def test_page_prints_rows_lines_and_characters_with_boxes(
 
     if not rapidocr_available():
         pytest.skip("needs the local extra (rapidocr)")
-    image = Path(__file__).parents[1] / "recognisers" / "images" / "idcard-front-00.png"
+    image = Path(__file__).parents[1] / "recognizers" / "images" / "idcard-front-00.png"
     assert main(["page", "--format", "json", str(image)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert (data["width"], data["height"]) == (688, 452)

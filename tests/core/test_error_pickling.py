@@ -33,7 +33,7 @@ from lingyun.iread.errors import (
     StreamError,
     UnknownNodeTypeError,
 )
-from lingyun.recognisers.page import PageError
+from lingyun.recognizers.page import PageError
 
 _SKIPPED_PACKAGES = ("lingyun.service", "lingyun.ocrmypdf_plugin", "lingyun.geometry.plots",
                      "lingyun.bulk.dask", "lingyun.cli")

@@ -272,7 +272,7 @@ def test_hook_lingyun_register_engines(register_plugin) -> None:
         def serves(self, capability):
             return capability.document_type == "text.english"
 
-        def recognise(self, job):
+        def recognize(self, job):
             return Answer(data={"forms": {"form": job.image[len(PNG_HEADER):].decode().upper()}})
 
     class Plugin:

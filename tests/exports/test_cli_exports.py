@@ -59,7 +59,7 @@ def test_records_and_a_glyph_table_from_the_same_run(tmp_path: Path) -> None:
     rows = table.read_text(encoding="utf-8").splitlines()
     glyphs = len(INFO["chinese"]["text"]) + len(INFO["english"]["text"].replace(" ", ""))
     assert len(rows) == 1 + glyphs
-    # The same table again from the records alone, recognising nothing.
+    # The same table again from the records alone, recognizing nothing.
     again = tmp_path / "again.csv"
     assert main(["export", str(records), "--format", "csv", "--out", str(again)]) == 0
     assert again.read_bytes() == table.read_bytes()

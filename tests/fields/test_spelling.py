@@ -67,3 +67,19 @@ def test_document_type_takes_a_mapping_and_lists() -> None:
                        fields=[Field("a", "甲")])
     assert isinstance(doc.task_config, TaskConfig) and str(doc.task_config) == "capkey=ocr.cloud"
     assert doc.fields == (Field("a", "甲"),) and doc.keys == {"甲": "a"}
+
+
+def test_the_recognisers_package_is_a_deprecated_alias_of_the_same_modules() -> None:
+    import sys
+
+    for name in [n for n in sys.modules if n.startswith("lingyun.recognisers")]:
+        del sys.modules[name]
+    with pytest.warns(DeprecationWarning, match="lingyun.recognizers"):
+        import lingyun.recognisers as old
+    from lingyun.recognisers.page import Page as OldPage
+
+    import lingyun.recognizers
+    from lingyun.recognizers.page import Page
+
+    assert old is lingyun.recognizers
+    assert OldPage is Page

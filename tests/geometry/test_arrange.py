@@ -10,7 +10,7 @@ from lingyun.service.positions import Glyph, Line, arrange, encode_page, page_sk
 
 def word_line(text: str, x: int, y: int, *, advance: int = 10, gap: int = 1,
               space: int = 8) -> Line:
-    """A detected line whose recogniser dropped the spaces (boxes keep the gaps)."""
+    """A detected line whose recognizer dropped the spaces (boxes keep the gaps)."""
     glyphs, cursor = [], x
     for ch in text:
         if ch == " ":

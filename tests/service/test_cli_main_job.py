@@ -48,7 +48,7 @@ def test_ocr_positions_json_has_the_layout(capsys) -> None:
     assert data["text_mismatch"] is False
 
 
-#: Every built-in type but text and those with a local recogniser: none of them can be read
+#: Every built-in type but text and those with a local recognizer: none of them can be read
 #: by the embedded engine.
 TEMPLATE_TYPES = [d.name for d in get_plugin_manager().document_types()
                   if not d.name.startswith("text.") and d.local_recognizer is None]
@@ -80,4 +80,4 @@ def test_a_replayed_answer_is_marked_on_stderr(capsys, monkeypatch) -> None:
         assert main(["ocr", "--type", "idcard.back", str(SAMPLES / "english.png")]) == 0
     captured = capsys.readouterr()
     assert "REPLAYED answer (replay:idcard.back.json)" in captured.err
-    assert "not recognised from the image" in captured.err
+    assert "not recognized from the image" in captured.err

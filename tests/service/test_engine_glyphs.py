@@ -9,7 +9,7 @@ def _quad(left: int, right: int) -> list[list[int]]:
     return [[left, 10], [right, 10], [right, 30], [left, 30]]
 
 
-def test_spaces_the_recogniser_read_become_space_glyphs_between_the_boxes():
+def test_spaces_the_recognizer_read_become_space_glyphs_between_the_boxes():
     chars = [("a", 0.9, _quad(0, 10)), ("b", 0.8, _quad(10, 20)), ("c", 0.7, _quad(40, 50))]
     ranked = [[("a", 0.9), ("o", 0.05)], [("b", 0.8), ("h", 0.1), ("b", 0.01)],
               [("c", 0.7)]]

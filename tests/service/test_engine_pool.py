@@ -30,8 +30,8 @@ def pool() -> Iterator[EnginePool]:
 @needs_rapidocr
 def test_a_pool_answers_exactly_as_one_engine(pool: EnginePool) -> None:
     image = (SAMPLES / SAMPLE_INFO["english"]["file"]).read_bytes()
-    single = RapidOCREngine(threads=1).recognise(Job(ENGLISH, image))
-    pooled = [pool.recognise(Job(ENGLISH, image)) for _ in range(3)]
+    single = RapidOCREngine(threads=1).recognize(Job(ENGLISH, image))
+    pooled = [pool.recognize(Job(ENGLISH, image)) for _ in range(3)]
     assert {p.data["forms"]["form"] for p in pooled} == {single.data["forms"]["form"]}
     assert {p.positions for p in pooled} == {single.positions}
     assert single.data["forms"]["form"] == SAMPLE_INFO["english"]["text"]
@@ -40,10 +40,10 @@ def test_a_pool_answers_exactly_as_one_engine(pool: EnginePool) -> None:
 @needs_rapidocr
 def test_a_bad_image_comes_back_as_bad_image(pool: EnginePool) -> None:
     with pytest.raises(BadImage):
-        pool.recognise(Job(ENGLISH, b"\x89PNG\r\n\x1a\n" + b"not really a png"))
+        pool.recognize(Job(ENGLISH, b"\x89PNG\r\n\x1a\n" + b"not really a png"))
     # and the pool still works afterwards
     image = (SAMPLES / SAMPLE_INFO["english"]["file"]).read_bytes()
-    assert pool.recognise(Job(ENGLISH, image)).data["forms"]["form"]
+    assert pool.recognize(Job(ENGLISH, image)).data["forms"]["form"]
 
 
 @needs_rapidocr
@@ -55,7 +55,7 @@ def test_make_engines_pools_only_cpu_bound_engines() -> None:
 
 
 @needs_rapidocr
-def test_the_embedded_client_recognises_through_a_pool() -> None:
+def test_the_embedded_client_recognizes_through_a_pool() -> None:
     info = SAMPLE_INFO["chinese"]
     with Client.local(processes=2) as client:
         assert client.recognize(SAMPLES / info["file"]).text.strip() == info["text"]

@@ -26,7 +26,7 @@ class EchoEngine:
     def serves(self, capability):
         return True
 
-    def recognise(self, job):
+    def recognize(self, job):
         return Answer(data={"type": job.document_type})
 
 

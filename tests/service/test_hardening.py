@@ -75,7 +75,7 @@ class GatedEngine:
     def serves(self, capability):
         return capability.document_type == "bankcard"
 
-    def recognise(self, job):
+    def recognize(self, job):
         self.calls += 1
         self.entered.set()
         assert self.gate.wait(30)

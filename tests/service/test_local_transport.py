@@ -24,7 +24,7 @@ from lingyun.service.transport import LocalTransport
 from ..conftest import APP_KEY, SECRET_DEV_KEY
 from .conftest import IDCARD_BACK, PNG, SAMPLE_INFO, SAMPLES, needs_rapidocr, signed
 
-#: Every built-in type but text and the ones with a local recogniser: what the local
+#: Every built-in type but text and the ones with a local recognizer: what the local
 #: engine cannot really read.
 TEMPLATE_TYPES = [d.name for d in get_plugin_manager().document_types()
                   if not d.name.startswith("text.") and d.local_recognizer is None]
@@ -115,7 +115,7 @@ class _GatedEngine:
     def serves(self, capability) -> bool:
         return capability.document_type == "text.chinese"
 
-    def recognise(self, job: Job) -> Answer:
+    def recognize(self, job: Job) -> Answer:
         self.started.set()
         self.gate.wait(30)
         return Answer(data={"forms": {"form": "late"}})

@@ -25,7 +25,7 @@ class GatedEngine:
     def serves(self, capability):
         return capability.document_type == "bankcard"
 
-    def recognise(self, job):
+    def recognize(self, job):
         self.entered.set()
         assert self.gate.wait(30)
         return Answer(data={"forms": {"form": {"CardNumber": "1"}}})

@@ -146,11 +146,11 @@ def run_on_dask(
     worker_qps: float | None = None,
     progress: ProgressCallback | None = None,
 ) -> Progress:
-    """Recognise every page of ``paths`` on the cluster behind ``dask_client`` into ``out``.
+    """Recognize every page of ``paths`` on the cluster behind ``dask_client`` into ``out``.
 
     ``paths`` are files (use :func:`lingyun.bulk.list_inputs` for directories and lists).
     ``client_settings`` are the keywords of each worker's :class:`~lingyun.client.Client`;
-    without an ``endpoint`` (``None``, the default, or ``{}``) every worker recognises with
+    without an ``endpoint`` (``None``, the default, or ``{}``) every worker recognizes with
     the embedded local engine (see :func:`worker_client`).
     Returns the final :class:`~lingyun.bulk.progress.Progress`; ``progress`` is called as
     chunks finish.  ``worker_qps`` rate-limits each worker's client (the cluster's total is

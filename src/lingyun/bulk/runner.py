@@ -10,7 +10,7 @@ For every input page, on one of ``workers`` threads (:func:`lingyun.batch.run_ba
 3. compute the resume key (sha256 of the bytes to send, document type, options) and skip
    the page if the output already holds a record for that key,
 4. note the key in the journal as *started* (a call in flight at the last stop keeps its
-   row), then recognise,
+   row), then recognize,
 5. map the result's coordinates back to the original pixels.
 
 A record of a page that was sent carries ``timing``: ``{"started", "finished"}`` in Unix

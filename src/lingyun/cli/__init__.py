@@ -54,7 +54,7 @@ def exit_code_for(error: BaseException) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lingyun",
-        description="Lingyun (灵云) image-cloud OCR: recognise documents, list document types, "
+        description="Lingyun (灵云) image-cloud OCR: recognize documents, list document types, "
         "decode position streams, run a local service.",
     )
     parser.add_argument(

@@ -3,7 +3,7 @@
 A bulk run (``lingyun ocr ... --positions --out run.jsonl``) keeps every page's position
 stream in its records, already in the original image's pixels.  This command reads those
 records -- a JSONL file or a Parquet dataset directory -- and writes hOCR, ALTO, PAGE-XML,
-CSV or Parquet without recognising anything again.  Records that failed, or were recognised
+CSV or Parquet without recognizing anything again.  Records that failed, or were recognized
 without positions, are counted on standard error and left out; nothing else is dropped.
 """
 
@@ -28,7 +28,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
         help="glyph exports (hOCR, ALTO, PAGE-XML, CSV, Parquet) from a run's records",
         description="Write a glyph export from the records of a run (`lingyun ocr ... "
         "--positions --out RECORDS.jsonl`, or a Parquet records directory) without "
-        "recognising again. Pages recognised without positions, and failed pages, are "
+        "recognizing again. Pages recognized without positions, and failed pages, are "
         "counted and left out.",
     )
     parser.add_argument("records", nargs="+", metavar="RECORDS",
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
                                          if len(skipped) > 5 else "")
         print(f"lingyun: left out {len(skipped)} record(s): {shown}", file=sys.stderr)
     if not layouts:
-        raise UsageError("no record has positions to export: recognise with --positions "
+        raise UsageError("no record has positions to export: recognize with --positions "
                          "(or an export --format) to keep them")
     if args.out:
         written = exports.write(spec.name, layouts, labels, args.out)

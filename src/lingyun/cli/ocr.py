@@ -1,4 +1,4 @@
-"""``lingyun ocr PATH...``: recognise images, folders, lists and PDFs; print or record results.
+"""``lingyun ocr PATH...``: recognize images, folders, lists and PDFs; print or record results.
 
 Two modes:
 
@@ -79,8 +79,8 @@ FORMATS: dict[str, Format] = {"table": format_table, "json": format_json}
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "ocr",
-        help="recognise images, folders, lists and PDFs (text by default)",
-        description="Recognise images as a document type: files, directories (recursive), "
+        help="recognize images, folders, lists and PDFs (text by default)",
+        description="Recognize images as a document type: files, directories (recursive), "
         "@LIST files (one path per line), '-' (paths on stdin); PDF and multi-page TIFF "
         "pages are sent one by one. With --out, one JSON record per page is appended as it "
         "finishes and --resume continues after any crash. With no endpoint configured, the "
@@ -140,7 +140,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         help="progress bar on stderr: when it is a terminal (default)")
     output.add_argument("--dask", metavar="SCHEDULER",
                         help="run on a dask.distributed cluster (e.g. tcp://host:8786): each "
-                        "worker recognises with the configured endpoint, or with its own "
+                        "worker recognizes with the configured endpoint, or with its own "
                         "embedded engine when none is configured; paths must be readable by "
                         "the workers under the same names")
     pace = parser.add_argument_group("rate limit")
@@ -292,7 +292,7 @@ def _print(client: Client, args: argparse.Namespace, options: dict[str, Any],
 
 def _warn_replayed(label: str, result: Any) -> None:
     if getattr(result, "replayed", None):
-        print(f"lingyun: {label}: REPLAYED answer ({result.replayed}), not recognised from "
+        print(f"lingyun: {label}: REPLAYED answer ({result.replayed}), not recognized from "
               "the image", file=sys.stderr)
 
 
@@ -416,7 +416,7 @@ class _Exporter:
         result = item.result
         layout = result if hasattr(result, "chars") else getattr(result, "layout", None)
         if layout is None:
-            raise self.exports.ExportError("this result has no position layout: recognise "
+            raise self.exports.ExportError("this result has no position layout: recognize "
                                            "text with withPosition=True to draw an overlay")
         image = item.source.load() if hasattr(item.source, "load") else item.source
         buffer = io.BytesIO()

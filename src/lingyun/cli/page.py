@@ -1,7 +1,7 @@
-"""``lingyun page IMAGE``: what a local recogniser sees of an image.
+"""``lingyun page IMAGE``: what a local recognizer sees of an image.
 
-A document-type plugin's local recogniser (:mod:`lingyun.recognisers`) reads a
-:class:`~lingyun.recognisers.Page`: text lines with a box and a box and confidence per
+A document-type plugin's local recognizer (:mod:`lingyun.recognizers`) reads a
+:class:`~lingyun.recognizers.Page`: text lines with a box and a box and confidence per
 character.  This command builds that page with the embedded engine (the ``local`` extra),
 exactly as the ``local-templates`` engine does, and prints it row by row -- each row's
 lines with their boxes and character heights, each character with its box, confidence and
@@ -17,7 +17,7 @@ import json
 import math
 from typing import Any
 
-from ..recognisers.page import Page, TextLine
+from ..recognizers.page import Page, TextLine
 
 __all__ = ["add_parser", "page_dict", "run"]
 
@@ -25,9 +25,9 @@ __all__ = ["add_parser", "page_dict", "run"]
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "page",
-        help="print the lines, rows and characters (with boxes) a local recogniser reads",
+        help="print the lines, rows and characters (with boxes) a local recognizer reads",
         description="Read IMAGE with the embedded engine (the `local` extra) into the Page a "
-        "local recogniser is given, and print it: rows top to bottom, each row's lines left "
+        "local recognizer is given, and print it: rows top to bottom, each row's lines left "
         "to right with their boxes, and (unless --lines) every character with its box and "
         "confidence. Boxes are left,top,right,bottom in image pixels.",
     )
@@ -60,7 +60,9 @@ def page_dict(page: Page) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
-    page = Page.from_image(args.image)
+    from ..recognizers.reading import read_page  # loads the engine: only when asked
+
+    page = read_page(args.image)
     data = page_dict(page)
     if args.format == "json":
         print(json.dumps(data, ensure_ascii=False, indent=1))

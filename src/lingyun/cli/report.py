@@ -3,7 +3,7 @@
 Reads the records of a bulk run (``lingyun ocr ... --out RECORDS.jsonl``, or a Parquet
 dataset directory) and writes a self-contained HTML file: the summary, the failed inputs,
 and every page's image with its characters, lines, regions and fields drawn over it (see
-:mod:`lingyun.report`).  Nothing is recognised again and nothing is sent anywhere.
+:mod:`lingyun.report`).  Nothing is recognized again and nothing is sent anywhere.
 """
 
 from __future__ import annotations

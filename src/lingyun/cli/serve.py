@@ -39,7 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         "preference (onnxruntime provider names too); the onnxruntime build "
                         "that has it must be installed (LINGYUN_DEVICE; docs/engine.md)")
     parser.add_argument("--processes", type=int, metavar="N",
-                        help="recognise in N worker processes (default: one per core, at "
+                        help="recognize in N worker processes (default: one per core, at "
                         "most 8; LINGYUN_ENGINE_PROCESSES)")
     parser.add_argument("--threads", type=int, metavar="T",
                         help="onnxruntime threads per worker process (default 1; "
@@ -58,7 +58,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
                         help="requests that may wait for a thread; more get a retryable "
                         "busy envelope (250) at once (default 8)")
     parser.add_argument("--queue-timeout", type=_positive(float), default=60.0, metavar="S",
-                        help="a request that cannot start recognising within S seconds is "
+                        help="a request that cannot start recognizing within S seconds is "
                         "answered with a retryable busy envelope (250) (default 60)")
     parser.add_argument("--max-body", type=_positive(int), default=10 * 1024 * 1024,
                         metavar="BYTES",

@@ -7,7 +7,7 @@ from functools import partial
 
 from ..doctypes import DocumentType, registering
 from ..fields import Field, kinds
-from ..recognisers.bankcard import read_bankcard
+from ..recognizers.bankcard import read_bankcard
 from ..results import parse_bankcard
 
 FIELDS = (

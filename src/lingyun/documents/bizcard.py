@@ -9,7 +9,7 @@ from functools import partial
 from ..doctypes import DocumentType, Option, registering
 from ..fields import Field, kinds
 from ..fields import validators as v
-from ..recognisers.bizcard import read_bizcard
+from ..recognizers.bizcard import read_bizcard
 from ..results import parse_bizcard
 
 FIELDS = (

@@ -7,7 +7,7 @@ against the card's printed ones; the validity period must be 5, 10 or 20 years (
 from ..doctypes import registering
 from ..fields import Field, kinds
 from ..fields import validators as v
-from ..recognisers.idcard import read_idcard_back, read_idcard_front
+from ..recognizers.idcard import read_idcard_back, read_idcard_front
 from .template import template_document
 
 FRONT_FIELDS = [

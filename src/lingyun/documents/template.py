@@ -69,7 +69,7 @@ def template_document(
 ) -> DocumentType:
     """A :class:`~lingyun.DocumentType` for one page of one template.
 
-    ``local_recognizer`` lets the local service read it offline (:mod:`lingyun.recognisers`;
+    ``local_recognizer`` lets the local service read it offline (:mod:`lingyun.recognizers`;
     ``local_recogniser=`` is its deprecated spelling).  Give ``fields`` (declarations) or
     ``keys`` (``{service name: key}``, text fields), not both.
     """

@@ -1,4 +1,4 @@
-"""Candidate statistics: how sure the recogniser was, and what it hesitated between.
+"""Candidate statistics: how sure the recognizer was, and what it hesitated between.
 
 Each CHAR node carries up to five candidate characters with a distance each (0 = certain,
 254 = least certain, 255 = unused slot) and a suspect flag (SPEC §5).  Over all glyphs:

@@ -1,6 +1,6 @@
 """Glyph boxes tightened to their ink, for engines whose boxes are coarse.
 
-CTC recognisers (rapidocr, PaddleOCR) place characters by the columns of their output
+CTC recognizers (rapidocr, PaddleOCR) place characters by the columns of their output
 sequence: every box is a slab of about the same width, touching its neighbours, so the gaps
 between words -- and any glyph measurement -- are lost.  The image still has them.  Given a
 grey image, :func:`ink_mask` separates ink from paper by Otsu's threshold (the level that

@@ -12,7 +12,7 @@ display is needed).  Four figures, each one file:
   coloured by first-candidate distance, over the page image when one is given, else over a
   blank page of the page's size; a legend under the page names each mark.
 
-Glyph labels (the recognised characters and the confusion pairs) need a font with CJK
+Glyph labels (the recognized characters and the confusion pairs) need a font with CJK
 glyphs: :func:`cjk_font` takes the one :func:`lingyun.exports.draw.find_font` finds (the same
 search as the exports' drawings: ``$LINGYUN_FONT``, known system paths, fontconfig, the
 pip-installable Noto Sans CJK), else one among the fonts matplotlib knows (Noto CJK, Source
@@ -228,7 +228,7 @@ def overlay_figure(analysis: Analysis, page: int, *, image: Any = None,
             axis.text(record["left"], record["top"], str(record["text"]), fontproperties=props,
                       color=LABEL_COLOUR, va="bottom", gid="glyph-label")
         handles.append(Line2D([], [], linestyle="none", marker="$A$", color=LABEL_COLOUR,
-                              label="recognised character (first candidate)"))
+                              label="recognized character (first candidate)"))
     figure.legend(handles=handles, loc="outside lower center", ncols=2, fontsize=8,
                   frameon=False)
     return figure

@@ -1,6 +1,6 @@
 """Word boundaries from the gaps between characters, relative to the characters' size.
 
-Recognisers trained on Chinese often drop the spaces of English text (``FIRSTCHEQUING``);
+Recognizers trained on Chinese often drop the spaces of English text (``FIRSTCHEQUING``);
 the boxes still show them.  Within a line, the gap before character ``i`` is
 
     gap[i] = left[i] - right[i-1]
@@ -24,7 +24,7 @@ at least ``MONOSPACE_PAIRS`` pairs of which a share ``MONOSPACE_SHARE`` (0.85) a
 ``PITCH_TOLERANCE`` (0.12) of a whole number is monospaced -- proportional lines score
 about 0.4 -- and there a word starts only where a cell is skipped too: ``d[i] >= 1.5 p``.
 The pitch needs pairs of letters within words to be at least a quarter of a line's pairs;
-a line of one-letter words is not recognised as monospaced and keeps the ratio rule.
+a line of one-letter words is not recognized as monospaced and keeps the ratio rule.
 """
 
 from __future__ import annotations

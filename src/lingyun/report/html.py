@@ -1,6 +1,6 @@
 """The report as one HTML string: summary, failures, and a figure per page.
 
-Every piece of record text -- file names, recognised text, field names, error messages --
+Every piece of record text -- file names, recognized text, field names, error messages --
 goes through :func:`esc` (``html.escape`` with quotes), in element text and in attribute
 values alike, so a file called ``<script>.png`` is shown, never run.  Nothing record-borne
 is put inside ``<script>``: the page's data lives in ``data-*`` attributes that the script
@@ -183,7 +183,7 @@ def _page(view: PageView, image: PageImage | None, note: str | None, threshold: 
            f" · {low} below {threshold:g} · {len(view.issues)} issue(s)</p>\n"]
     if view.replayed:
         out.append(f'<p class="warn">replayed answer ({esc(view.replayed)}), '
-                   "not recognised from the image</p>\n")
+                   "not recognized from the image</p>\n")
     if view.problem:
         out.append(f'<p class="problem">{esc(view.problem)}</p>\n')
     out.append('<div class="body">\n')

@@ -1,5 +1,5 @@
 """What a report shows, read from a run's records: a :class:`Summary` and one :class:`PageView`
-per recognised page.
+per recognized page.
 
 Everything here is plain data (no HTML), so the numbers a reviewer sees can be tested
 without a browser.  A record is turned back into its typed result with
@@ -45,7 +45,7 @@ Box = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class GlyphView:
-    """One recognised character: its box, first-candidate confidence and every candidate."""
+    """One recognized character: its box, first-candidate confidence and every candidate."""
 
     index: int
     text: str
@@ -82,7 +82,7 @@ class FieldView:
 
 @dataclass
 class PageView:
-    """One successful record: where it came from, what was recognised, and where."""
+    """One successful record: where it came from, what was recognized, and where."""
 
     number: int
     source: str

@@ -155,7 +155,7 @@ class ServiceCore:
         """The engine that would answer ``document_type`` here, or ``None``.
 
         Decided from the type's fixed task config, before any image is read: the embedded
-        default uses it to refuse, up front, a type no engine here really recognises.
+        default uses it to refuse, up front, a type no engine here really recognizes.
         """
         config = parse_task_config(document_type.task_config.format())
         cap = Capability(
@@ -219,7 +219,7 @@ class ServiceCore:
         else:
             try:
                 with limits_in_effect(self.image_limits):
-                    answer = pending.engine.recognise(Job(cap, body))
+                    answer = pending.engine.recognize(Job(cap, body))
             except Refusal as refusal:
                 return refusal.code, envelope_response(refusal.code, refusal.text)
             except ImageRefused as refused:

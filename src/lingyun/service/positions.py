@@ -1,4 +1,4 @@
-"""Build the ``IREAD_NODE`` position stream (SPEC §5) from recognised lines.
+"""Build the ``IREAD_NODE`` position stream (SPEC §5) from recognized lines.
 
 The engine gives lines, each with a box and per-character boxes and confidences, in
 detection order.  :func:`arrange` puts them in reading order with
@@ -12,7 +12,7 @@ from the stream agree.
 Mapping from the engine's probabilities to the vendor's fields:
 
 * a glyph carries its character's probability ``p`` (``confidence``, 0..1) and up to four
-  alternatives ``(character, probability)``, most probable first -- the recogniser's
+  alternatives ``(character, probability)``, most probable first -- the recognizer's
   top classes for that character (:mod:`lingyun.service.engines.candidates`);
 * ``wCandidate[0]`` is the character, ``wCandidate[1:]`` the alternatives, ``nDistance[k]``
   the distance of slot ``k``: the probability in decibels below certainty,
@@ -52,8 +52,8 @@ Box = tuple[int, int, int, int]  # left, top, right, bottom
 
 @dataclass(frozen=True)
 class Glyph:
-    """One recognised character with its box, the engine's confidence (0..1) and the
-    recogniser's alternatives ``(character, probability)``, most probable first."""
+    """One recognized character with its box, the engine's confidence (0..1) and the
+    recognizer's alternatives ``(character, probability)``, most probable first."""
 
     char: str
     box: Box

@@ -7,7 +7,7 @@ are those the HTTP server would send, so signing, retries and reply parsing abov
 transport run exactly as against the real service.
 
 Honesty first: the transport serves a document type only when an engine here really
-recognises it (:meth:`LocalTransport.check`, called by the client before the image is even
+recognizes it (:meth:`LocalTransport.check`, called by the client before the image is even
 read).  By default that is text (the ``rapidocr`` engine of the ``local`` extra); canned
 answers (``replay``) only when chosen with ``engines=["replay"]``, and then every answer is
 marked (``result.replayed``).
@@ -77,7 +77,7 @@ class LocalTransport(Transport):
     ``core`` defaults to a process-wide core with the development account and the default
     engines (``engines`` names others, e.g. ``["replay"]`` for canned answers in a demo).
     ``processes`` > 1 runs the OCR engine in that many worker processes (an
-    :class:`~lingyun.service.engines.pool.EnginePool`, for bulk runs: every core recognises);
+    :class:`~lingyun.service.engines.pool.EnginePool`, for bulk runs: every core recognizes);
     ``workers`` bounds the calls in flight (default: enough to keep every process busy).
     """
 
@@ -112,7 +112,7 @@ class LocalTransport(Transport):
         engines = ", ".join(e.name for e in self.core.engines) or "none"
         raise ConfigurationError(
             f"{document_type.name} ({document_type.title}) cannot be read by the local engine "
-            f"(engines here: {engines}; it really recognises only what they serve, and "
+            f"(engines here: {engines}; it really recognizes only what they serve, and "
             "does not invent results). To read this document type, configure a Lingyun "
             "endpoint: set LINGYUN_ENDPOINT, LINGYUN_APP_KEY and LINGYUN_DEV_KEY (or pass "
             "--endpoint/--app-key and LINGYUN_DEV_KEY to the CLI)")

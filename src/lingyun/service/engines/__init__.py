@@ -17,6 +17,7 @@ from .registry import (
     BUILTIN_ENGINES,
     DEFAULT_ENGINES,
     check_names,
+    create,
     engine_factories,
     register_builtin_engines,
     share,
@@ -36,7 +37,7 @@ __all__ = [
 ]
 
 
-#: Engines that recognise on the CPU and gain from running in several processes; pooled,
+#: Engines that recognize on the CPU and gain from running in several processes; pooled,
 #: they run together in each worker (one OCR model per process).
 POOLABLE = frozenset({"rapidocr", "local-templates"})
 
@@ -69,6 +70,6 @@ def make_engines(names: list[str] | None = None, *, processes: int | None = None
 
                 engines.append(EnginePool(pooled, processes=processes, threads=threads))
         else:
-            engines.append(factories[name]())
+            engines.append(create(name, factories[name]))
     share(engines)
     return engines

@@ -32,7 +32,7 @@ class Answer:
 
     ``envelope`` replaces the whole envelope when an engine replays a recorded one (it may
     carry members beside ``data``, like the business card's ``image``).  ``replayed`` names
-    the source when the answer was not recognised from the image (a recording, a canned
+    the source when the answer was not recognized from the image (a recording, a canned
     example, a test script): the core then marks the reply with
     :data:`lingyun.protocol.REPLAY_HEADER`, and the client exposes it as ``result.replayed``.
     """
@@ -56,7 +56,7 @@ class Engine(Protocol):
     def serves(self, capability: Capability) -> bool:
         """True when this engine answers requests for ``capability``."""
 
-    def recognise(self, job: Job) -> Answer:
+    def recognize(self, job: Job) -> Answer:
         """Answer ``job``; raise :class:`BadImage` for an undecodable body."""
 
 

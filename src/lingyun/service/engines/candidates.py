@@ -1,6 +1,6 @@
-"""Real candidates: the recogniser's top classes per character, before CTC collapses them.
+"""Real candidates: the recognizer's top classes per character, before CTC collapses them.
 
-The recogniser (a CTC model) gives, for each of its ``T`` output columns, a probability for
+The recognizer (a CTC model) gives, for each of its ``T`` output columns, a probability for
 every class of its dictionary (``preds``, shape ``batch x T x classes``; class 0 is the CTC
 *blank*, the last class is the space).  Decoding keeps the column's most probable class,
 drops blanks and repeats -- and with them every other class.  :class:`KeepCandidates`

@@ -1,4 +1,4 @@
-"""Recognise on every core: one engine per worker process, each with a few threads.
+"""Recognize on every core: one engine per worker process, each with a few threads.
 
 One rapidocr instance is not thread-safe (calls are serialised on it) and onnxruntime's own
 threads do not scale its Python pre- and post-processing, so a single engine leaves cores
@@ -88,11 +88,11 @@ def _start_worker(engine_names: tuple[str, ...], threads: int, parent_pid: int) 
             warm_up()
 
 
-def _recognise_in_worker(job: Job) -> tuple[str, Any]:
+def _recognize_in_worker(job: Job) -> tuple[str, Any]:
     """Run one job; exceptions the core answers specially travel back as tagged values."""
     engine = next(e for e in _worker_engines if e.serves(job.capability))
     try:
-        return "answer", engine.recognise(job)
+        return "answer", engine.recognize(job)
     except Refusal as refusal:
         return "refusal", (refusal.code, refusal.text)
     except BadImage as exc:
@@ -104,13 +104,13 @@ class EnginePool:
     threads each.
 
     ``engine`` is one engine name or several (``("rapidocr", "local-templates")``): every
-    worker builds all of them, so engines that share a model (the template recognisers read
+    worker builds all of them, so engines that share a model (the template recognizers read
     lines with rapidocr) load it once per process.  A job goes to the first that serves it.
     """
 
     def __init__(self, engine: str | Sequence[str] = "rapidocr", *,
                  processes: int | None = None, threads: int | None = None) -> None:
-        from .registry import engine_factories
+        from .registry import create, engine_factories
 
         names = (engine,) if isinstance(engine, str) else tuple(engine)
         factories = engine_factories()
@@ -126,7 +126,7 @@ class EnginePool:
         self.engine_names = names
         self.name = "+".join(names)  # reports as the engines it runs
         # Answer serves() here; their models never load in this process.
-        self._probes = [factories[name]() for name in names]
+        self._probes = [create(name, factories[name]) for name in names]
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
         self._retire: Callable[[], None] = _nothing
@@ -189,10 +189,10 @@ class EnginePool:
             future.result()
         return self
 
-    def recognise(self, job: Job) -> Answer:
+    def recognize(self, job: Job) -> Answer:
         pool = self._pool()
         try:
-            kind, value = pool.submit(_recognise_in_worker, job).result()
+            kind, value = pool.submit(_recognize_in_worker, job).result()
         except BrokenProcessPool:
             with self._lock:  # replace the broken pool (once) for the next job
                 if self._executor is pool:

@@ -9,7 +9,7 @@ request, in onnxruntime sessions built here with the execution providers of ``--
 calls are serialised on one instance; an engine pool runs one instance per process.
 
 Each character comes with its box (``return_single_char_box``: one box per character from
-the recogniser's output columns) and its top-five candidates from the recogniser's
+the recognizer's output columns) and its top-five candidates from the recognizer's
 per-column probabilities (:mod:`.candidates`).  :func:`lingyun.geometry.ink.snap` shrinks
 the boxes to the ink in the image, so gaps between words and glyph sizes are real.  Lines
 are then put in reading order, in blocks, with word spaces
@@ -85,10 +85,10 @@ def _glyphs(text: str, score: float, chars: Sequence[Any],
             candidates: Sequence[Sequence[tuple[str, float]]] | None,
             line_box: Box) -> list[Glyph]:
     """Per-character glyphs from rapidocr's single-character boxes ``(char, conf, quad)``;
-    ``candidates[i]`` (the recogniser's ranked classes) belongs to the i-th character.
+    ``candidates[i]`` (the recognizer's ranked classes) belongs to the i-th character.
     Without character boxes, the line box is split evenly among the characters.
 
-    The spaces the recogniser read are kept: rapidocr gives no box for them, so each becomes
+    The spaces the recognizer read are kept: rapidocr gives no box for them, so each becomes
     a space glyph between its neighbours (the stream's ``nSpaceBefore``).
     """
     if not chars:
@@ -148,7 +148,7 @@ def _session(path: str, providers: list[str], threads: int | None) -> Any:
 
 def load_rapidocr(threads: int | None = None, providers: list[str] | None = None) -> Any:
     """A rapidocr ``RapidOCR`` on the shipped PP-OCRv6 small models with the measured
-    settings, its sessions on ``providers`` (default: the CPU), the recogniser's decoder
+    settings, its sessions on ``providers`` (default: the CPU), the recognizer's decoder
     keeping candidates, and the last recognition kept as ``last_rec`` for
     :meth:`RapidOCREngine.read_lines`."""
     from rapidocr import RapidOCR
@@ -172,8 +172,8 @@ def load_rapidocr(threads: int | None = None, providers: list[str] | None = None
         section._set_flag("allow_objects", True)  # so rapidocr takes our own session
         section.session = _session(str(path), chosen, threads)
     ocr._load_det_model()
-    recogniser = ocr._load_rec_model()
-    recogniser.postprocess_op = KeepCandidates(recogniser.postprocess_op)
+    recognizer = ocr._load_rec_model()
+    recognizer.postprocess_op = KeepCandidates(recognizer.postprocess_op)
     return ocr
 
 
@@ -232,13 +232,13 @@ class RapidOCREngine:
         with self._call_lock:
             engine.last_rec = None
             result = engine(array, return_word_box=True, return_single_char_box=True)
-            recognised = engine.last_rec
+            recognized = engine.last_rec
         boxes, txts = getattr(result, "boxes", None), getattr(result, "txts", None)
         if boxes is None or txts is None or len(txts) == 0:
             return []
         scores = list(result.scores)
         words = list(result.word_results or ())
-        ranked = _kept_candidates(recognised, engine.text_score, len(txts))
+        ranked = _kept_candidates(recognized, engine.text_score, len(txts))
         lines = []
         for i, (points, text) in enumerate(zip(boxes, txts, strict=True)):
             line_box = _box(points)
@@ -247,7 +247,7 @@ class RapidOCREngine:
                                                 ranked[i], line_box), _angle(points)))
         return lines
 
-    def recognise(self, job: Job) -> Answer:
+    def recognize(self, job: Job) -> Answer:
         width, height, lines = self.read_lines(job.image)
         skew = page_skew(lines)
         blocks = arrange(lines, skew=skew, engine_spaces=True)
@@ -256,17 +256,17 @@ class RapidOCREngine:
         return Answer(data={"forms": {"form": page_text(blocks)}}, positions=positions)
 
 
-def _kept_candidates(recognised: Any, text_score: float,
+def _kept_candidates(recognized: Any, text_score: float,
                      count: int) -> list[list[list[tuple[str, float]]] | None]:
     """Per output line, the candidates the decoder kept for it.
 
-    rapidocr drops a recognised line whose text is blank, then one scoring under
+    rapidocr drops a recognized line whose text is blank, then one scoring under
     ``text_score``, keeping the order; the same rule picks the same lines here.  When the
     count still disagrees, no line gets candidates (the glyphs keep one candidate each).
     """
-    if recognised is None:
+    if recognized is None:
         return [None] * count
-    kept = [info for text, score, info in zip(*recognised, strict=False)
+    kept = [info for text, score, info in zip(*recognized, strict=False)
             if str(text).strip() and score >= text_score]
     if len(kept) != count:
         return [None] * count
@@ -302,7 +302,7 @@ class MissingRapidOCR:
     def serves(self, capability: Capability) -> bool:
         return capability.document_type in DOCUMENT_TYPES
 
-    def recognise(self, job: Job) -> Answer:
+    def recognize(self, job: Job) -> Answer:
         raise Refusal(260, f"text recognition runs on the rapidocr engine, which is not "
                            f"installed: {INSTALL_HINT}")
 

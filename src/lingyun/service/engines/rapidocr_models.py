@@ -1,8 +1,8 @@
 """Which models the embedded engine loads, from where, and with which detector settings.
 
 ``rapidocr`` 3.x (the ``lingyun[local]`` extra) ships the PP-OCRv6 *small* text detector
-and recogniser inside its wheel, ``rapidocr/models/PP-OCRv6_det_small.onnx`` and
-``PP-OCRv6_rec_small.onnx``; the recogniser's character list is stored in the ONNX file's
+and recognizer inside its wheel, ``rapidocr/models/PP-OCRv6_det_small.onnx`` and
+``PP-OCRv6_rec_small.onnx``; the recognizer's character list is stored in the ONNX file's
 metadata (``character``), so no dictionary file is needed either.  :func:`model_paths`
 names both files and checks that they are there *before* anything loads: rapidocr would
 otherwise try to download a missing model, and the service must never reach the network

@@ -5,13 +5,15 @@ engines in this process (:func:`build`).  Pooling them in worker processes is
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ...errors import ConfigurationError
-from .base import Engine, EngineFactory
+from ..validation import Capability
+from .base import Answer, Engine, EngineFactory, Job
 
-__all__ = ["BUILTIN_ENGINES", "DEFAULT_ENGINES", "build", "check_names", "engine_factories",
-           "register_builtin_engines"]
+__all__ = ["BUILTIN_ENGINES", "DEFAULT_ENGINES", "build", "check_names", "create",
+           "engine_factories", "register_builtin_engines"]
 
 
 #: The service's own engine plugins, registered by the service when it first needs engines
@@ -21,8 +23,8 @@ BUILTIN_ENGINES: tuple[str, ...] = (
     "lingyun.service.engines.templates",
     "lingyun.service.engines.replay",
 )
-#: What a service runs when no engine is named: only engines that really recognise -- text
-#: (rapidocr) and the template types whose plugin ships a local recogniser (local-templates).
+#: What a service runs when no engine is named: only engines that really recognize -- text
+#: (rapidocr) and the template types whose plugin ships a local recognizer (local-templates).
 #: Replay (canned answers) is never a default; it must be chosen (``--engine replay``).
 DEFAULT_ENGINES: tuple[str, ...] = ("rapidocr", "local-templates")
 
@@ -61,13 +63,47 @@ def build(names: list[str]) -> list[Engine]:
     """The engines ``names`` built in this process, sharing one line reader."""
     factories = engine_factories()
     check_names(names, factories)
-    engines = [factories[name]() for name in names]
+    engines = [create(name, factories[name]) for name in names]
     share(engines)
     return engines
 
 
 def share(engines: list[Engine]) -> None:
-    """Let the template recognisers read lines with the text engine already built."""
+    """Let the template recognizers read lines with the text engine already built."""
     from .templates import share_reader
 
     share_reader(engines)
+
+
+def create(name: str, factory: EngineFactory) -> Engine:
+    """``factory()``, the engine registered as ``name``.
+
+    An engine written for 0.x answers ``recognise(job)`` (the earlier spelling): it still
+    works, through an adapter that gives it ``recognize``, and says once that it should
+    rename the method.
+    """
+    engine = factory()
+    if not hasattr(engine, "recognize") and hasattr(engine, "recognise"):
+        warnings.warn(f"engine {name!r} ({type(engine).__qualname__}) defines recognise(): "
+                      "rename it recognize() (the earlier spelling is deprecated)",
+                      DeprecationWarning, stacklevel=2)
+        return _Recognise(engine)
+    return engine
+
+
+class _Recognise:
+    """An engine with the deprecated ``recognise`` method, seen through ``recognize``."""
+
+    def __init__(self, engine: Any) -> None:
+        self._engine = engine
+        self.name: str = engine.name
+
+    def serves(self, capability: Capability) -> bool:
+        return bool(self._engine.serves(capability))
+
+    def recognize(self, job: Job) -> Answer:
+        answer: Answer = self._engine.recognise(job)
+        return answer
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self._engine, attribute)

@@ -70,7 +70,7 @@ class ReplayEngine:
         fresh: dict[str, Any] = json.loads(json.dumps(cached))  # a fresh copy per answer
         return fresh
 
-    def recognise(self, job: Job) -> Answer:
+    def recognize(self, job: Job) -> Answer:
         digest = hashlib.sha256(job.image).hexdigest()
         path = self._find(job.document_type, digest)
         if path is None:

@@ -1,9 +1,9 @@
-"""The ``local-templates`` engine: template documents read offline by their local recognisers.
+"""The ``local-templates`` engine: template documents read offline by their local recognizers.
 
-A document type that ships a ``local_recognizer`` (see :mod:`lingyun.recognisers`) is
+A document type that ships a ``local_recognizer`` (see :mod:`lingyun.recognizers`) is
 served here; every other type is not, so the service's honest refusal for documents the
 local engine cannot read stands.  The text lines come from the rapidocr engine's
-:meth:`~lingyun.service.engines.rapidocr.RapidOCREngine.read_lines`; the recogniser turns
+:meth:`~lingyun.service.engines.rapidocr.RapidOCREngine.read_lines`; the recognizer turns
 them into the ``data`` the hosted service would answer.
 
 One OCR model per service: give the engine the service's own rapidocr engine as its
@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from ...doctypes import DocumentType
 from ...errors import ConfigurationError, DocumentTypeError
 from ...hookspecs import hookimpl
-from ...recognisers.page import Page
+from ...recognizers.page import Page
 from ..positions import Line
 from ..validation import Capability
 from .base import Answer, Engine, Job
@@ -38,7 +38,7 @@ class LineReader(Protocol):
 
 
 def page_from_lines(width: int, height: int, lines: Sequence[Line]) -> Page:
-    """The :class:`Page` a recogniser reads, from the rapidocr engine's lines."""
+    """The :class:`Page` a recognizer reads, from the rapidocr engine's lines."""
     return Page.from_chars(width, height, (
         [(g.char, g.box, min(max(g.confidence, 0.0), 1.0)) for g in line.glyphs]
         for line in lines
@@ -55,7 +55,7 @@ def _registered(name: str) -> DocumentType | None:
 
 
 class TemplateEngine:
-    """Serves every document type that has a local recogniser.
+    """Serves every document type that has a local recognizer.
 
     ``reader`` reads the text lines (default: a rapidocr engine of its own, built on
     first use); ``lookup`` finds a document type by name (default: the plugin registry, so
@@ -76,12 +76,12 @@ class TemplateEngine:
         self._lookup = lookup
         self._reader_lock = threading.Lock()
 
-    def _recogniser(self, capability: Capability) -> Callable[[Page], dict[str, Any]] | None:
+    def _recognizer(self, capability: Capability) -> Callable[[Page], dict[str, Any]] | None:
         document = self._lookup(capability.document_type or "")
         return document.local_recognizer if document is not None else None
 
     def serves(self, capability: Capability) -> bool:
-        return self._recogniser(capability) is not None
+        return self._recognizer(capability) is not None
 
     def _reader(self) -> LineReader:
         with self._reader_lock:
@@ -91,16 +91,16 @@ class TemplateEngine:
                 self.reader = RapidOCREngine()
             return self.reader
 
-    def recognise(self, job: Job) -> Answer:
-        recogniser = self._recogniser(job.capability)
-        if recogniser is None:
-            raise ConfigurationError(f"{job.document_type} has no local recogniser")
+    def recognize(self, job: Job) -> Answer:
+        recognizer = self._recognizer(job.capability)
+        if recognizer is None:
+            raise ConfigurationError(f"{job.document_type} has no local recognizer")
         width, height, lines = self._reader().read_lines(job.image)
-        data = recogniser(page_from_lines(width, height, lines))
+        data = recognizer(page_from_lines(width, height, lines))
         if not isinstance(data, dict):
             # the core logs this and answers -1: a broken plugin, not the caller's fault
             raise ConfigurationError(
-                f"the local recogniser of {job.document_type} returned "
+                f"the local recognizer of {job.document_type} returned "
                 f"{type(data).__name__}, not the envelope's data object")
         return Answer(data=data)
 

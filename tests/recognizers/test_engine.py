@@ -1,4 +1,4 @@
-"""The local-templates engine: serves exactly the types with a local recogniser, over HTTP.
+"""The local-templates engine: serves exactly the types with a local recognizer, over HTTP.
 
 These tests give the engine a fixed line reader (the engine's reader interface, no OCR
 model), so they check routing, the third-party path and the reply shape quickly; the
@@ -16,7 +16,7 @@ from lingyun.documents.template import template_document
 from lingyun.errors import TransientError, UnsupportedError
 from lingyun.hookspecs import hookimpl
 from lingyun.plugins import get_plugin_manager
-from lingyun.recognisers.page import Page
+from lingyun.recognizers.page import Page
 from lingyun.results import TemplateResult
 from lingyun.service.accounts import Accounts
 from lingyun.service.core import ServiceCore
@@ -35,7 +35,7 @@ RECEIPT_LINES = [("收据", 200, 20), ("商户 样本小卖部", 40, 80), ("金�
 
 
 def read_receipt(page: Page) -> dict:
-    """A third party's recogniser: two labelled values."""
+    """A third party's recognizer: two labelled values."""
     cells = []
     for i, (label, name) in enumerate((("商户", "商户名称"), ("金额", "金额"))):
         found = page.first(label)
@@ -62,7 +62,7 @@ def capability(document_type: str) -> Capability:
     ("idcard.front", True), ("idcard.back", True), ("bankcard", True), ("bizcard", True),
     ("vlcard", False), ("vat", False), ("text.chinese", False), ("no.such.type", False),
 ])
-def test_serves_exactly_the_types_with_a_local_recogniser(document_type, served):
+def test_serves_exactly_the_types_with_a_local_recognizer(document_type, served):
     engine = TemplateEngine(reader=StaticReader([]))
     assert engine.serves(capability(document_type)) is served
 
@@ -75,7 +75,7 @@ def test_is_registered_through_the_engine_hook(temporary_plugin):
     assert get_plugin_manager().document_type("bankcard").describe()["local_recognizer"] is True
 
 
-def test_a_third_party_template_with_a_recogniser_is_served_over_http(temporary_plugin):
+def test_a_third_party_template_with_a_recognizer_is_served_over_http(temporary_plugin):
     plugin = types.SimpleNamespace(lingyun_register_document_types=hookimpl(
         lambda register: register(RECEIPT)))
     temporary_plugin(plugin, "acme-receipt-test")
@@ -92,11 +92,11 @@ def test_a_third_party_template_with_a_recogniser_is_served_over_http(temporary_
     assert reader.images == [PNG]  # the image went to the reader, once
 
 
-@pytest.mark.parametrize("recogniser", [lambda page: 1 / 0, lambda page: ["not", "data"]])
-def test_a_broken_recogniser_is_a_logged_server_exception_not_a_traceback(
-        temporary_plugin, caplog, recogniser):
+@pytest.mark.parametrize("recognizer", [lambda page: 1 / 0, lambda page: ["not", "data"]])
+def test_a_broken_recognizer_is_a_logged_server_exception_not_a_traceback(
+        temporary_plugin, caplog, recognizer):
     broken = template_document("acme.broken", "broken", "Broken", "坏",
-                               keys={}, local_recognizer=recogniser)
+                               keys={}, local_recognizer=recognizer)
     plugin = types.SimpleNamespace(lingyun_register_document_types=hookimpl(
         lambda register: register(broken)))
     temporary_plugin(plugin, "acme-broken-test")

@@ -1,9 +1,9 @@
-"""End to end: the committed card images, over HTTP, through rapidocr and the recognisers.
+"""End to end: the committed card images, over HTTP, through rapidocr and the recognizers.
 
 A real :class:`ServiceCore` whose only engine is ``local-templates`` (sharing one rapidocr
 model) serves a real loopback HTTP server; the client signs, sends and parses.  Every image
 must give its key field (ID number, card number, period, name) exactly, and at most one
-other field wrong -- ``benchmarks/recognisers.py`` reports the accuracy on a larger set.
+other field wrong -- ``benchmarks/recognizers.py`` reports the accuracy on a larger set.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from stdnum.cn import ric
 
 from lingyun.client import Client
 from lingyun.errors import UnsupportedError
-from lingyun.recognisers.scoring import compare, flatten
+from lingyun.recognizers.scoring import compare, flatten
 from lingyun.service.accounts import Accounts
 from lingyun.service.core import ServiceCore
 from lingyun.service.engines.rapidocr import RapidOCREngine
@@ -80,7 +80,7 @@ def test_card_image_reads_right_over_http(client, name):
         assert lefts == sorted(lefts)
 
 
-def test_a_type_without_a_recogniser_is_refused_not_invented(client):
+def test_a_type_without_a_recognizer_is_refused_not_invented(client):
     image = (IMAGES / sorted(TRUTHS)[0]).read_bytes()
     with pytest.raises(UnsupportedError, match="no engine on this service serves vlcard"):
         client.recognize(image, "vlcard")

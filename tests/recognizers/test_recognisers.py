@@ -1,4 +1,4 @@
-"""Each built-in recogniser on synthetic pages, read back through the client's own parser."""
+"""Each built-in recognizer on synthetic pages, read back through the client's own parser."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.cn import ric
 
-from lingyun.recognisers import read_bankcard, read_bizcard, read_idcard_back, read_idcard_front
-from lingyun.recognisers.scoring import flatten
+from lingyun.recognizers import read_bankcard, read_bizcard, read_idcard_back, read_idcard_front
+from lingyun.recognizers.scoring import flatten
 from lingyun.results import BankCardResult, BizCardResult, TemplateResult
 
 from .conftest import layout, parse

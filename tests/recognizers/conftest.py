@@ -1,7 +1,7 @@
-"""Fixtures for the local recognisers: synthetic pages, the committed images and a service.
+"""Fixtures for the local recognizers: synthetic pages, the committed images and a service.
 
 :func:`layout` draws text the way the engine reports it -- one box per character, one line
-per string -- optionally rotated, so recognisers can be tested without OCR.  The end-to-end
+per string -- optionally rotated, so recognizers can be tested without OCR.  The end-to-end
 tests use the PNGs rendered by ``scripts/render_documents.py`` and their ``truths.json``.
 """
 
@@ -17,7 +17,7 @@ import pytest
 
 from lingyun.plugins import get_plugin_manager
 from lingyun.protocol import Reply
-from lingyun.recognisers.page import Page
+from lingyun.recognizers.page import Page
 from lingyun.results import Result
 from lingyun.service.positions import Glyph, Line
 
@@ -72,7 +72,7 @@ def engine_lines(items: Sequence[tuple[str, int, int]], **kwargs: Any) -> list[L
 
 
 def parse(document_type: str, data: dict[str, Any]) -> Result:
-    """Run the document type's own client parser on a recogniser's ``data``."""
+    """Run the document type's own client parser on a recognizer's ``data``."""
     envelope = {"error": 0, "text": "请求成功", "data": data}
     body = json.dumps(envelope, ensure_ascii=False).encode()
     reply = Reply(200, {}, body, envelope, None)

@@ -1,8 +1,8 @@
-"""The vendor's JSON shapes (SPEC §4), built from what a recogniser found.
+"""The vendor's JSON shapes (SPEC §4), built from what a recognizer found.
 
-Recognisers answer exactly what the hosted service would put under ``data``, every leaf a
+Recognizers answer exactly what the hosted service would put under ``data``, every leaf a
 string, so the client's parsers (:mod:`lingyun.results`) read a local answer and a hosted
-one alike.  A field the recogniser did not find is left out: no empty placeholder poses as
+one alike.  A field the recognizer did not find is left out: no empty placeholder poses as
 a reading.
 """
 
@@ -14,7 +14,7 @@ from .page import Box
 
 __all__ = ["LOCAL_VERSION", "box_members", "template_cell", "template_data"]
 
-#: ``form.ver`` of every local answer: says which recogniser read it, not the vendor's template.
+#: ``form.ver`` of every local answer: says which recognizer read it, not the vendor's template.
 LOCAL_VERSION = "lingyun-local-1"
 
 

@@ -1,4 +1,4 @@
-"""The Page geometry every recogniser relies on: word breaks, skew, rows, labels, digit runs."""
+"""The Page geometry every recognizer relies on: word breaks, skew, rows, labels, digit runs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lingyun.errors import UsageError
-from lingyun.recognisers.page import Char, Page, PageError, TextLine, digit_runs
+from lingyun.recognizers.page import Char, Page, PageError, TextLine, digit_runs
+from lingyun.recognizers.reading import read_page
 
 from .conftest import layout
 
@@ -129,7 +130,7 @@ def test_right_of_gap_is_the_widest_blank_inside_a_value() -> None:
         page.right_of(label, gap=0)
 
 
-def test_page_from_image_reads_a_path_and_bytes_alike(tmp_path) -> None:
+def test_read_page_reads_a_path_and_bytes_alike(tmp_path) -> None:
     from pathlib import Path
 
     from lingyun.service.engines.rapidocr import rapidocr_available
@@ -137,10 +138,10 @@ def test_page_from_image_reads_a_path_and_bytes_alike(tmp_path) -> None:
     if not rapidocr_available():
         pytest.skip("needs the local extra (rapidocr)")
     image = Path(__file__).parent / "images" / "idcard-front-00.png"
-    page = Page.from_image(image)
+    page = read_page(image)
     assert page.right_of(page.first("姓名")).text == "罗示例"
-    assert Page.from_image(image.read_bytes()) == page
+    assert read_page(image.read_bytes()) == page
     with pytest.raises(PageError, match="not an image"):
-        Page.from_image(b"hello, I am text\n")
+        read_page(b"hello, I am text\n")
     with pytest.raises(PageError, match="cannot read"):
-        Page.from_image(tmp_path / "missing.png")
+        read_page(tmp_path / "missing.png")

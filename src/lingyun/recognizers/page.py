@@ -1,10 +1,10 @@
-"""What a local recogniser reads: a :class:`Page` of text lines with per-character boxes.
+"""What a local recognizer reads: a :class:`Page` of text lines with per-character boxes.
 
 The embedded engine (rapidocr) gives lines, each with a box and a box and confidence per
-character.  A recogniser turns that into a document's fields, which on a printed card is
+character.  A recognizer turns that into a document's fields, which on a printed card is
 mostly geometry: the value *right of* a label on the same row, the lines *below* it that
 continue an address, the run of digits that passes a check digit.  The helpers here do
-that geometry once, so each recogniser reads like the card it reads.
+that geometry once, so each recognizer reads like the card it reads.
 
 Two things the engine does not give are recovered from the boxes:
 
@@ -19,21 +19,15 @@ Two things the engine does not give are recovered from the boxes:
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
-import os
 import re
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-
-if TYPE_CHECKING:
-    from ..service.engines.templates import LineReader
 
 __all__ = [
     "COLUMN_GAP",
@@ -79,17 +73,6 @@ def union(boxes: Iterable[Box]) -> Box:
             max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
-@functools.cache
-def _default_reader() -> LineReader:
-    """One rapidocr engine per process for :meth:`Page.from_image` (its model loads once)."""
-    from ..errors import ConfigurationError
-    from ..service.engines.rapidocr import INSTALL_HINT, RapidOCREngine, rapidocr_available
-
-    if not rapidocr_available():
-        raise ConfigurationError(f"Page.from_image reads with rapidocr: {INSTALL_HINT}")
-    return RapidOCREngine()
-
-
 def _is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
@@ -114,7 +97,7 @@ def _check_box(box: object, where: str) -> Box:
 
 @dataclass(frozen=True)
 class Char:
-    """One recognised character: its text, box, the engine's confidence (0..1), and whether
+    """One recognized character: its text, box, the engine's confidence (0..1), and whether
     a word break comes before it."""
 
     text: str
@@ -265,7 +248,7 @@ class TextLine:
 
 @dataclass(frozen=True)
 class Page:
-    """An image's size and its text lines: the input of every local recogniser."""
+    """An image's size and its text lines: the input of every local recognizer."""
 
     width: int
     height: int
@@ -318,33 +301,6 @@ class Page:
                 pending_space = False
             built.append(TextLine(union(c.box for c in chars), tuple(chars)))
         return cls(width, height, tuple(built))
-
-    @classmethod
-    def from_image(cls, image: str | os.PathLike[str] | bytes,
-                   reader: LineReader | None = None) -> Page:
-        """The page the embedded engine reads from ``image`` (a path or the encoded bytes):
-        exactly what a local recogniser is given for it, for tests and for looking.
-
-        ``reader`` is anything with the rapidocr engine's ``read_lines(bytes)``; by default
-        one rapidocr engine per process (the ``local`` extra), loaded on the first call.
-        """
-        if isinstance(image, bytes):
-            data = image
-        else:
-            try:
-                with open(image, "rb") as handle:
-                    data = handle.read()
-            except OSError as exc:
-                raise PageError(f"cannot read {os.fspath(image)}: {exc.strerror}") from None
-        from ..service.engines import BadImage
-        from ..service.engines.templates import page_from_lines
-
-        try:
-            width, height, lines = (reader or _default_reader()).read_lines(data)
-        except BadImage as exc:
-            where = "the image" if isinstance(image, bytes) else os.fspath(image)
-            raise PageError(f"{where} is not an image the engine can decode: {exc}") from None
-        return page_from_lines(width, height, lines)
 
     @cached_property
     def skew(self) -> float:

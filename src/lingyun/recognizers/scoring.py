@@ -1,6 +1,6 @@
 """Field accuracy: a parsed result against the values a test image was rendered with.
 
-Shared by the tests (``tests/recognisers``) and the benchmark (``benchmarks/recognisers.py``)
+Shared by the tests (``tests/recognizers``) and the benchmark (``benchmarks/recognizers.py``)
 so both count a field right by the same rule: exactly equal after the result is parsed by
 the client's own parser.
 """
