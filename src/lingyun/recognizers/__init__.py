@@ -8,7 +8,7 @@ exactly when it has one, so the client's parsers read local and hosted answers a
 
 Built in: the resident ID card (both sides), bank cards and business cards.
 
-:func:`read_page` (from :mod:`lingyun.recognizers.reading`, imported on first use: it loads
+:func:`~lingyun.recognizers.reading.read_page` (imported on first use: it loads
 the local service's engine) gives the page the embedded engine reads from an image, for a
 recognizer's tests.
 """
