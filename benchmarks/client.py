@@ -159,7 +159,7 @@ def _concurrency(url: str) -> None:
             for _ in range(BATCHES):
                 began = time.perf_counter()
                 items = [item async for item in aclient.batch(images, "idcard.back",
-                                                              concurrency=64)]
+                                                              workers=64)]
                 assert all(item.ok for item in items), [i.error for i in items if not i.ok][:1]
                 seconds.append(time.perf_counter() - began)
             return seconds

@@ -21,6 +21,7 @@ that stand for the reader's own is preceded by sybil's skip directive with its r
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import subprocess
@@ -33,7 +34,23 @@ from sybil import Example, Sybil
 from sybil.parsers.markdown import CodeBlockParser, PythonCodeBlockParser, SkipParser
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+#: Pages whose examples use the `integrations` extra (Parquet, plots, tables): they run in
+#: the integration step, and skip where those packages are absent.
+NEEDS = {"cli.md": ("pyarrow", "pandas", "matplotlib")}
+
+
+def _page(path: Path) -> object:
+    needs = NEEDS.get(path.name, ())
+    if not needs:
+        return path
+    missing = [name for name in needs if importlib.util.find_spec(name) is None]
+    return pytest.param(path, marks=[
+        pytest.mark.integration,
+        pytest.mark.skipif(bool(missing), reason=f"needs {', '.join(missing)}: "
+                           "pip install 'lingyun[integrations]'")])
+
+
+PAGES = [_page(path) for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]]
 #: Longest a shown command may take (a cold embedded engine loads its model first).
 COMMAND_TIMEOUT = 300
 

@@ -2,7 +2,7 @@
 
 >>> async with AsyncClient.from_env() as client:                 # doctest: +SKIP
 ...     text = await client.recognize("page.png", withPosition=True)
-...     async for item in client.batch(paths, concurrency=64):
+...     async for item in client.batch(paths, workers=64):
 ...         ...
 
 Everything but the sending is shared with the blocking client (:class:`BaseClient`): option
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import warnings
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, overload
 
@@ -153,21 +154,35 @@ class AsyncClient(BaseClient):
         document_type: str = DEFAULT_DOCUMENT_TYPE,
         options: Mapping[str, Any] | None = None,
         *,
-        concurrency: int = 16,
+        workers: int = 16,
         ordered: bool = False,
+        concurrency: int | None = None,
     ) -> AsyncIterator[BatchItem]:
-        """Recognize many images, at most ``concurrency`` at a time; one item per image.
+        """Recognize many images, at most ``workers`` calls at a time; one item per image.
 
         The same contract as :func:`lingyun.batch.run_batch`: every image yields exactly one
         :class:`~lingyun.BatchItem` (result or error); an :class:`~lingyun.AccountError`
         stops the batch -- calls in flight finish and are yielded, images not yet sent are
         yielded with a :class:`~lingyun.BatchAborted` error and ``attempted=False``.  Images
         are pulled lazily (sync or async iterables); with ``ordered=True`` at most
-        ``2 * concurrency`` outcomes wait for an earlier one.  Closing the iterator early
-        cancels the calls in flight.
+        ``2 * workers`` outcomes wait for an earlier one.  Closing the iterator early
+        cancels the calls in flight.  Images are fitted as :meth:`recognize` fits them (the
+        client's ``fit``).
+
+        ``workers`` is spelt as in :meth:`lingyun.Client.batch` (``concurrency=``, the 0.x
+        name, still works and warns).  What :meth:`lingyun.Client.batch` adds through
+        :mod:`lingyun.bulk` -- ``sink``, ``resume``, ``progress``, PDF/TIFF pages -- is not
+        here: the bulk runner (records, journal, resume) is written for threads and files, and
+        an event loop should not block on either; for a bulk run use the sync client (it
+        scales by workers, processes or Dask), or write each item's result yourself.
         """
-        if concurrency < 1:
-            raise UsageError(f"concurrency must be >= 1, got {concurrency}")
+        if concurrency is not None:
+            warnings.warn("AsyncClient.batch(concurrency=...) is deprecated: use workers=",
+                          DeprecationWarning, stacklevel=2)
+            workers = concurrency
+        if workers < 1:
+            raise UsageError(f"workers must be >= 1, got {workers}")
+        concurrency = workers
         self.transport.reserve(concurrency)
         sources = _aiter(images)
         in_flight: dict[asyncio.Task[Any], tuple[int, Any]] = {}

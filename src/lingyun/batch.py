@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import AccountError, LingyunError, UsageError
+from .results import Result
 
 __all__ = ["BatchAborted", "BatchItem", "BatchRunner", "bulk_runner", "register_bulk_runner",
            "release", "run_batch"]
@@ -41,7 +42,7 @@ class BatchItem:
 
     index: int
     source: Any
-    result: Any = None
+    result: Result | None = None
     error: BaseException | None = None
     attempted: bool = True
     page: int | None = None

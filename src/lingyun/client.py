@@ -14,6 +14,7 @@ deadline and the rate limit (:mod:`lingyun.retry`).
 from __future__ import annotations
 
 import datetime as _dt
+import importlib
 import logging
 import os
 import time
@@ -446,21 +447,21 @@ class Client(BaseClient):
         :class:`lingyun.bulk.Progress` after every image, or ``True`` for a bar), PDF and
         TIFF pages, ``sha256`` and ``record`` on every item -- is done by
         :mod:`lingyun.bulk`, which sits above the client and registers its runner here
-        when it is imported (:func:`lingyun.batch.register_bulk_runner`).  This layer
-        never imports it: ``import lingyun.bulk`` before asking for those.
+        when it is imported (:func:`lingyun.batch.register_bulk_runner`); asking for one of
+        those loads it by name.
         """
+        asked = [name for name, value in (("sink", sink), ("resume", resume),
+                                          ("progress", progress)) if value]
         runner = bulk_runner()
+        if runner is None and asked:
+            # The bulk extension, loaded by name as a plugin host loads a built-in plugin:
+            # importing it registers its runner (this layer never imports its code).
+            importlib.import_module("lingyun.bulk")
+            runner = bulk_runner()
         if runner is not None:
             return runner(self, images, document_type, options, workers=workers,
                           ordered=ordered, progress=progress, sink=sink, resume=resume,
                           size_limit=size_limit)
-        asked = [name for name, value in (("sink", sink), ("resume", resume),
-                                          ("progress", progress)) if value]
-        if asked:
-            raise UsageError(
-                f"{', '.join(f'{name}=' for name in asked)} {'is' if len(asked) == 1 else 'are'}"
-                " a bulk-run feature: import lingyun.bulk first (it registers the bulk runner "
-                "that Client.batch then uses)")
         settings = dict(options or {})
         # A bad type, option or worker count fails here, before any image is read.
         self.plugins.document_type(document_type).build_task_config(settings)

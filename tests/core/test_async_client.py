@@ -173,7 +173,7 @@ async def test_batch_yields_one_item_per_image(
     httpserver.expect_request("/ocr").respond_with_data(envelope({"forms": 1}))
     async with make_client(httpserver.url_for("/ocr")) as client:
         items = [item async for item in client.batch([IMAGE] * 25, "test.echo",
-                                                     concurrency=4, ordered=True)]
+                                                     workers=4, ordered=True)]
     assert [item.index for item in items] == list(range(25))
     assert all(item.ok for item in items) and len(httpserver.log) == 25
 
@@ -192,7 +192,7 @@ async def test_an_empty_account_stops_the_batch_and_nothing_is_lost(
     with HostileServer(account_runs_dry) as server:
         async with make_client(server.url) as client:
             items = [item async for item in client.batch(sources(), "test.echo",
-                                                         concurrency=1)]
+                                                         workers=1)]
     assert sorted(item.index for item in items) == list(range(20))
     assert sum(item.ok for item in items) == 2
     assert isinstance(items[2].error, AccountError)
@@ -244,3 +244,14 @@ async def test_proxies_come_from_the_environment(echo_plugin, monkeypatch) -> No
             with pytest.raises(ConnectError, match="ocr.example.invalid"):
                 await client.recognize(IMAGE, "test.echo")
         assert server.requests == 2
+
+
+async def test_batch_concurrency_is_the_deprecated_spelling_of_workers(
+        make_client, echo_plugin, httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/ocr").respond_with_data(envelope({"forms": 1}))
+    async with make_client(httpserver.url_for("/ocr")) as client:
+        with pytest.warns(DeprecationWarning, match="use workers="):
+            items = [item async for item in client.batch([IMAGE] * 2, "test.echo",
+                                                         concurrency=1)]
+    assert len(items) == 2 and all(item.ok for item in items) and len(httpserver.log) == 2

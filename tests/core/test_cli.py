@@ -238,9 +238,12 @@ def _records_with_positions(tmp_path) -> tuple[str, int]:
     return str(path), len("exportme")
 
 
+@pytest.mark.integration
 def test_export_writes_every_format_from_records_and_says_what_it_left_out(
     capsys: pytest.CaptureFixture[str], tmp_path
 ) -> None:
+    pytest.importorskip("pandas", reason="pandas: pip install 'lingyun[integrations]'")
+    pytest.importorskip("pyarrow", reason="pyarrow: pip install 'lingyun[integrations]'")
     records, glyphs = _records_with_positions(tmp_path)
     assert main(["export", records, "--format", "hocr"]) == 0
     captured = capsys.readouterr()

@@ -65,7 +65,9 @@ def test_records_and_a_glyph_table_from_the_same_run(tmp_path: Path) -> None:
     assert again.read_bytes() == table.read_bytes()
 
 
+@pytest.mark.integration
 def test_one_image_to_parquet_with_out(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow", reason="pyarrow: pip install 'lingyun[integrations]'")
     import pyarrow.parquet as pq
 
     chars = tmp_path / "chars.parquet"

@@ -90,7 +90,9 @@ def test_no_negative_zero_in_the_table_or_the_json(inputs, capsys):
     assert "-0.0" not in capsys.readouterr().out
 
 
+@pytest.mark.integration
 def test_overlay_has_a_legend_and_region_numbers_clear_of_glyph_labels(inputs):
+    pytest.importorskip("matplotlib", reason="matplotlib: pip install 'lingyun[integrations]'")
     from lingyun.geometry import plots
     from lingyun.geometry.summary import analyze
 

@@ -72,10 +72,6 @@ class ReadingOrder:
     row: np.ndarray
     columns: np.ndarray
 
-    @property
-    def block_count(self) -> int:
-        return int(self.block.max()) + 1 if self.block.size else 0
-
 
 def as_boxes(boxes: object, name: str = "boxes") -> np.ndarray:
     """``boxes`` as an ``(n, 4)`` int64 array of ``left, top, right, bottom``.
