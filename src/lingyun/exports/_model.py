@@ -15,9 +15,10 @@ made here hold for every format:
   always starts one.  A word's box is the union of its glyph boxes; its confidence is the
   lowest of its glyphs' (a word is only as sure as its least sure glyph).
 * **Confidence** ``= 1 - distance / 254`` (:func:`confidence`): distance 0 is certain (1.0),
-  254 least certain (0.0), 255 marks an unused candidate slot (no confidence).  The local
-  engine writes ``distance = round((1 - conf) * 254)``, so this inverts it to within
-  1/254.
+  254 least certain (0.0), 255 marks an unused candidate slot (no confidence).  It is a
+  scale for any service's distances, monotone in them, not a probability: the embedded
+  engine writes ``distance = round(-20 * log10(p))`` (:mod:`lingyun.service.engines.candidates`),
+  so ``10 ** (-distance / 20)`` gives its probability back.
 * **Baseline.**  The vendor's ``nBaseLine`` is the line's *top* edge (SPEC §5), not a
   typographic baseline, so exports estimate the baseline as the median bottom edge of the
   line's glyph boxes: a horizontal line at that height, robust to a minority of glyphs
