@@ -11,7 +11,7 @@ and image checks before anything is sent, signing per attempt, the retry rules o
 service may have processed unless ``retry_read_errors=True``), the total deadline per call,
 the rate limiter, reply reading and parsing.  HTTP goes through aiohttp (``pip install
 'lingyun[async]'``; an ``httpx.AsyncClient`` given as ``session`` goes through httpx);
-:meth:`AsyncClient.local` drives the in-process service on worker threads.
+:meth:`AsyncClient.local` drives the embedded service on worker threads.
 """
 
 from __future__ import annotations

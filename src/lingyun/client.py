@@ -6,8 +6,8 @@
 
 Everything document-specific comes from plugins, everything about the wire from
 :mod:`lingyun.protocol` (pure functions), and the delivery from a transport
-(:mod:`lingyun.transports`): HTTP with ``requests`` by default, the local service in-process
-with :meth:`Client.local`.  This module decides only *when*: attempts, retries, the
+(:mod:`lingyun.transports`): HTTP with ``requests`` by default, the local service embedded
+in the process with :meth:`Client.local`.  This module decides only *when*: attempts, retries, the
 deadline and the rate limit (:mod:`lingyun.retry`).
 """
 
@@ -86,7 +86,7 @@ class BaseClient:
 
     ``endpoint`` is the full URL of the recognition path (``http://host:8880/ocr`` per the
     vendor document, ``.../ocr/auto_recognise`` on the hosted service); or pass a
-    ``transport`` instead (:meth:`local` builds one for the in-process service).
+    ``transport`` instead (:meth:`local` builds one for the embedded service).
 
     ``timeout`` is the **total** time one call may take -- every attempt, backoff and
     rate-limit wait included -- and holds against servers that drip bytes (a pair
@@ -147,7 +147,7 @@ class BaseClient:
                 raise ConfigurationError(
                     f"endpoint must be a full http(s) URL such as http://host:8880/ocr, got "
                     f"{endpoint!r} (set LINGYUN_ENDPOINT, or use {type(self).__name__}.local() "
-                    "for the in-process service)")
+                    "for the embedded service)")
             transport = self._http_transport(session, connect_timeout=connect_timeout,
                                              max_response_bytes=max_response_bytes,
                                              reply_budget=reply_budget, pool_size=pool_size)
@@ -174,7 +174,7 @@ class BaseClient:
 
     @staticmethod
     def _local_transport(local: Transport) -> Any:
-        """The in-process transport as this client drives it."""
+        """The embedded transport as this client drives it."""
         return local
 
     @classmethod
@@ -202,7 +202,7 @@ class BaseClient:
 
         ``LINGYUN_ENDPOINT`` (full URL), ``LINGYUN_APP_KEY``, ``LINGYUN_DEV_KEY`` and
         ``LINGYUN_SDK_VERSION``; keyword ``overrides`` win.  With neither an endpoint nor keys
-        configured, the local service answers in-process (:meth:`local`): it really
+        configured, the local service answers embedded in the process (:meth:`local`): it really
         recognizes text and refuses every other document type up front.
         """
         env = os.environ if environ is None else environ

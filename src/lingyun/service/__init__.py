@@ -7,7 +7,7 @@
 * :mod:`.http1` -- its HTTP/1.1 front end: timeouts, connection cap (asyncio + h11);
 * :mod:`.imageio` -- image decoding with header-checked pixel limits;
 * :mod:`.transport` -- the old import path of :class:`lingyun.transports.local.LocalTransport`
-  (the in-process transport behind ``Client.local()``);
+  (the embedded transport behind ``Client.local()``);
 * :mod:`.engines` -- recognition engines as plugins (``rapidocr``, ``replay``);
 * :mod:`.control` -- scripted answers for tests (see :mod:`lingyun.pytest_plugin`).
 """

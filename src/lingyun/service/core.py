@@ -1,4 +1,4 @@
-"""The request-handling core shared by the HTTP server and the embedded (in-process) mode.
+"""The request-handling core shared by the HTTP server and the embedded mode.
 
 Both front ends call the same two steps, so they give the same bytes for the same request:
 
@@ -252,7 +252,7 @@ class ServiceCore:
             method, path, kept, body, dict(cap.config) if cap else {},
             cap.document_type if cap else None, code), generation)
 
-    # -- both steps, for in-process callers -----------------------------------------
+    # -- both steps, for embedded callers -----------------------------------------
     def handle(self, method: str, path: str,
                headers: Mapping[str, str] | Iterable[tuple[str, str]],
                body: bytes, content_length: int | None = None) -> Response:

@@ -83,7 +83,7 @@ class AsyncTransport:
 class ThreadedTransport(AsyncTransport):
     """Drive a blocking :class:`Transport` from asyncio, one worker thread per call.
 
-    How :meth:`lingyun.AsyncClient.local` reaches the in-process service: recognition is
+    How :meth:`lingyun.AsyncClient.local` reaches the embedded service: recognition is
     CPU-bound work that must not run on the event loop.
     """
 

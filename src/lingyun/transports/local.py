@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LOCAL_URL", "LocalTransport", "development_keys"]
 
-#: The URL a client shows for the in-process service (only its path reaches the core).
+#: The URL a client shows for the embedded service (only its path reaches the core).
 LOCAL_URL = "local://embedded/ocr"
 
 _default_cores: dict[tuple[Any, ...], ServiceCore] = {}
