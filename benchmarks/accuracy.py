@@ -50,28 +50,13 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 from ocr_runs import rapidocr3, tesseract
+from public_pages import edit_distance
 from scribe_eval import Page, Word, compare, parse_hocr
 
-from lingyun.geometry.ink import ink_mask, snap
+from lingyun.service.engines.rapidocr import tightened
 from lingyun.service.positions import Glyph, Line, arrange, page_skew
 
 _SPACE = re.compile(r"\s+")
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance, one numpy pass per character of ``a``."""
-    if not a or not b:
-        return max(len(a), len(b))
-    codes_b = np.frombuffer(b.encode("utf-32-le"), dtype=np.uint32)
-    ramp = np.arange(len(b) + 1)
-    row = ramp.copy()
-    for ch in a:
-        best = np.minimum(row[:-1] + (codes_b != ord(ch)), row[1:] + 1)
-        new = np.empty_like(row)
-        new[0] = row[0] + 1
-        new[1:] = best
-        row = np.minimum.accumulate(new - ramp) + ramp  # insertions, as a running minimum
-    return int(row[-1])
 
 
 def page_text(page: Page) -> str:
@@ -119,15 +104,7 @@ def lingyun_lines(run: dict[str, Any], gray: np.ndarray) -> list[Line]:
                        bottom)
                 glyphs.append(Glyph(char, box, float(word["score"])))
         lines.append(Line(_rect(line["points"]), glyphs, _angle(line["points"])))
-    inked = [[g for g in ln.glyphs if not g.char.isspace()] for ln in lines]
-    boxes = [g.box for glyphs in inked for g in glyphs]
-    if not boxes:
-        return lines
-    line_of = np.repeat(np.arange(len(lines)), [len(g) for g in inked])
-    tight = iter(snap(ink_mask(gray), boxes, line_of).tolist())
-    return [Line(ln.box, [g if g.char.isspace() else Glyph(g.char, tuple(next(tight)),
-                                                            g.confidence)
-                          for g in ln.glyphs], ln.angle) for ln in lines]
+    return tightened(gray, lines)
 
 
 def lingyun_page(lines: list[Line], layout: str | None) -> Page:
@@ -157,11 +134,23 @@ def scores(page: Page, truth: Page) -> tuple[float, float, float]:
             compare(page, truth).accuracy)
 
 
+def engine_page(engine: str, image: Path, run: dict[str, Any], args: argparse.Namespace,
+                lang: str) -> Page:
+    """One engine's words for ``image`` in its reading order (``run``: rapidocr 3's cache)."""
+    if engine == "lingyun":
+        import cv2
+
+        gray = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
+        return lingyun_page(lingyun_lines(run, gray), args.layout)
+    if engine == "rapidocr":
+        return bare_page(run)
+    return parse_hocr(tesseract(image, args.cache, lang))
+
+
 def text_pages(root: Path, args: argparse.Namespace) -> int:
     """A set of images with page transcriptions (``NAME.png|jpg`` + ``NAME.txt``, e.g. a
     Chinese set): in-order and order-free CER with all white space removed (CJK text has no
     spaces to score); no word accuracy (no word boxes in the truth)."""
-    import cv2
 
     engines = args.engines.split(",")
     print("| page | " + " | ".join(f"{e} cer | {e} free" for e in engines) + " |")
@@ -174,15 +163,9 @@ def text_pages(root: Path, args: argparse.Namespace) -> int:
             continue
         truth = "".join(truth_file.read_text(encoding="utf-8").split())
         row: list[float] = []
+        run = rapidocr3(images[0], args.cache)
         for engine in engines:
-            run = rapidocr3(images[0], args.cache)
-            if engine == "lingyun":
-                gray = cv2.imread(str(images[0]), cv2.IMREAD_GRAYSCALE)
-                page = lingyun_page(lingyun_lines(run, gray), args.layout)
-            elif engine == "rapidocr":
-                page = bare_page(run)
-            else:
-                page = parse_hocr(tesseract(images[0], args.cache, args.tesseract_lang))
+            page = engine_page(engine, images[0], run, args, args.tesseract_lang)
             got = "".join(page_text(page).split())
             row += [edit_distance(got, truth) / max(len(truth), 1), order_free(got, truth)]
         rows.append(row)
@@ -208,7 +191,6 @@ def main() -> int:
     args = parser.parse_args()
     if args.text_pages:
         return text_pages(args.scribe, args)
-    import cv2
 
     engines = args.engines.split(",")
     header = " | ".join(f"{e} cer | {e} free | {e} words" for e in engines)
@@ -226,14 +208,7 @@ def main() -> int:
         run = rapidocr3(images[0], args.cache)
         row: list[float] = []
         for engine in engines:
-            if engine == "lingyun":
-                gray = cv2.imread(str(images[0]), cv2.IMREAD_GRAYSCALE)
-                page = lingyun_page(lingyun_lines(run, gray), args.layout)
-            elif engine == "rapidocr":
-                page = bare_page(run)
-            else:
-                page = parse_hocr(tesseract(images[0], args.cache, "eng"))
-            row.extend(scores(page, truth))
+            row.extend(scores(engine_page(engine, images[0], run, args, "eng"), truth))
         split = "tune" if int(re.sub(r"\D", "", name) or 0) % 2 else "held out"
         sums[split].append(row)
         sums["all"].append(row)

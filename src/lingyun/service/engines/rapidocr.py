@@ -223,7 +223,7 @@ class RapidOCREngine:
         """``(width, height, lines)`` for an encoded image; :class:`BadImage` if undecodable."""
         array = self.decode(image)
         height, width = array.shape[:2]
-        return width, height, _tightened(array, self.read_array(array))
+        return width, height, tightened(array, self.read_array(array))
 
     def read_array(self, array: np.ndarray) -> list[Line]:
         """The lines rapidocr reads in a BGR array, with character boxes and candidates, in
@@ -273,7 +273,7 @@ def _kept_candidates(recognized: Any, text_score: float,
     return [getattr(info, "candidates", None) for info in kept]
 
 
-def _tightened(array: np.ndarray, lines: list[Line]) -> list[Line]:
+def tightened(array: np.ndarray, lines: list[Line]) -> list[Line]:
     """Every non-space glyph box snapped to its ink (:func:`~lingyun.geometry.ink.snap`)."""
     import cv2
 
