@@ -4,13 +4,15 @@ lingyun's layer, timed in the same pass.
 Every variant runs in a worker process of its own (so its peak RSS is its own: models,
 arenas, the largest page's buffers) that stays up for the whole pass; the parent asks each
 worker in turn to read one image and report the seconds it took.  Image by image, every
-worker first reads the image once untimed (warm-up: first-call allocations, caches), then
-the parent runs ``--runs`` rounds, each round timing every variant once, so a burst of load
-from other processes on the machine hits all variants alike instead of whichever happened
-to run at that moment.  The images are the package's samples, an A4 page rendered at 300
+worker first reads the first image once untimed (the warm-up: lazy model loading,
+first-call allocations; ``--warm-each`` warms on every image), then the parent runs
+``--runs`` rounds, each round timing every variant once (the order alternating), so a burst
+of load from other processes on the machine hits all variants alike instead of whichever
+happened to run at that moment.  The images are the package's samples, an A4 page rendered at 300
 dpi with Pillow, and -- when the directory is there -- Scribe OCR benchmark pages.  It
-reports the median seconds per image, each variant's median over the images, the ratios
-and the peak RSS:
+reports, per image, the median wall-clock seconds and the median CPU seconds (all the
+worker's threads: on a machine shared with other work the CPU time is the steadier
+figure), each variant's median over the images, the ratios and the peak RSS:
 
 * ``old lingyun``: lingyun as it was at commit f27e482 (rapidocr-onnxruntime 1.4.4,
   PP-OCRv4 and the old layer: its ``RapidOCREngine.recognise`` with ``withPosition=1``),
@@ -118,14 +120,14 @@ def _reader(variant: str) -> Any:
     engine = RapidOCREngine()
     capability = _capability()
     # the old lingyun (f27e482) spelled the method recognise()
-    read = getattr(engine, "recognize", None) or engine.recognise
+    read = getattr(engine, "recognize", None) or getattr(engine, "recognise")  # noqa: B009
     return lambda data: read(Job(capability, data))
 
 
 def worker(variant: str, scribe: Path | None, pages: int) -> None:
-    """In a child process: read image names from stdin; for each, print the seconds one
-    read of it took (a name preceded by ``warm `` is read untimed first); on ``end``,
-    print the peak RSS in MiB."""
+    """In a child process: read image names from stdin; for each, print the wall-clock
+    and CPU seconds one read of it took (``warm NAME``: an untimed read); on ``end``, print
+    the peak RSS in MiB."""
     read = _reader(variant)
     found = dict(images(scribe, pages))
     print("ready", flush=True)
@@ -135,11 +137,12 @@ def worker(variant: str, scribe: Path | None, pages: int) -> None:
             break
         if command.startswith("warm "):
             read(found[command[5:]])
-            print("0", flush=True)
+            print("0 0", flush=True)
             continue
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         read(found[command])
-        print(f"{time.perf_counter() - start:.6f}", flush=True)
+        print(f"{time.perf_counter() - start:.6f} {time.process_time() - cpu:.6f}",
+              flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB (Linux)
     print(f"{peak:.1f}", flush=True)
 
@@ -157,9 +160,10 @@ class Worker:
         self.failed = ""
         self.ask("")  # wait for "ready": the models are loaded
 
-    def ask(self, command: str) -> float:
+    def ask(self, command: str) -> tuple[float, float]:
+        """Send ``command``; the worker's answer as (wall, CPU) seconds, or (RSS, RSS)."""
         if self.failed:
-            return math.nan
+            return math.nan, math.nan
         assert self.process.stdin is not None and self.process.stdout is not None
         try:
             if command:
@@ -173,35 +177,45 @@ class Worker:
             errors = (self.process.stderr.read() if self.process.stderr else "").strip()
             self.failed = errors.splitlines()[-1] if errors else "the worker exited"
             print(f"{self.variant}: not measured ({self.failed})", flush=True)
-            return math.nan
-        return 0.0 if answer == "ready" else float(answer)
+            return math.nan, math.nan
+        if answer == "ready":
+            return 0.0, 0.0
+        wall, _, cpu = answer.partition(" ")
+        return float(wall), float(cpu or wall)
 
     def close(self) -> float:
         """Stop the worker; its peak RSS in MiB (NaN if it failed)."""
-        peak = self.ask("end")
+        peak = self.ask("end")[0]
         self.process.wait()
         return peak
 
 
-def same_pass(variants: dict[str, str], runs: int, scribe: Path | None,
-              pages: int) -> tuple[dict[str, dict[str, float]], dict[str, float]]:
-    """Median seconds per image per variant, and peak RSS per variant, all timed in rounds
-    (see the module docstring).  ``variants`` maps a variant to the Python that runs it."""
+Timings = dict[str, dict[str, tuple[float, float]]]
+
+
+def same_pass(variants: dict[str, str], runs: int, scribe: Path | None, pages: int,
+              warm_each: bool) -> tuple[Timings, dict[str, float]]:
+    """Per variant and image the median (wall, CPU) seconds, and per variant the peak RSS,
+    all timed in rounds (see the module docstring).  ``variants`` maps a variant to the
+    Python that runs it."""
     names = [name for name, _ in images(scribe, pages)]
     workers = [Worker(v, python, scribe, pages) for v, python in variants.items()]
-    seconds: dict[str, dict[str, float]] = {w.variant: {} for w in workers}
-    for name in names:
-        for each in workers:
-            each.ask(f"warm {name}")
-        taken: dict[str, list[float]] = {w.variant: [] for w in workers}
+    seconds: Timings = {w.variant: {} for w in workers}
+    for position, name in enumerate(names):
+        if warm_each or position == 0:
+            for each in workers:
+                each.ask(f"warm {name}")
+        taken: dict[str, list[tuple[float, float]]] = {w.variant: [] for w in workers}
         for round_ in range(runs):
             # alternate the order too: no variant always runs right after another
             for each in (workers if round_ % 2 == 0 else workers[::-1]):
                 taken[each.variant].append(each.ask(name))
         for variant, values in taken.items():
-            seconds[variant][name] = statistics.median(values)
-        print(f"  {name:<16}" + "".join(f"{seconds[w.variant][name]:>17.3f}s"
-                                        for w in workers), flush=True)
+            seconds[variant][name] = (statistics.median(v[0] for v in values),
+                                      statistics.median(v[1] for v in values))
+        print(f"  {name:<16}" + "".join(
+            f"{seconds[w.variant][name][0]:>12.3f}s {seconds[w.variant][name][1]:>6.2f}c"
+            for w in workers), flush=True)
     peaks = {w.variant: w.close() for w in workers}
     ok = {w.variant for w in workers if not w.failed}
     return ({v: s for v, s in seconds.items() if v in ok}, {v: peaks[v] for v in ok})
@@ -278,6 +292,8 @@ def main() -> int:
                         help="skip the candidate figures")
     parser.add_argument("--no-a4", action="store_true",
                         help="leave the A4 page out of the per-image timings")
+    parser.add_argument("--warm-each", action="store_true",
+                        help="an untimed read of every image first (default: of the first)")
     parser.add_argument("--worker", choices=VARIANTS)
     args = parser.parse_args()
     scribe = args.scribe if args.scribe.is_dir() else None
@@ -298,26 +314,28 @@ def main() -> int:
     if "old lingyun" in pythons and not args.old_python:
         print("old lingyun: not measured (give --old-python, see the module docstring)")
         del pythons["old lingyun"]
-    print(f"  {'image':<16}" + "".join(f"{v:>18}" for v in pythons))
-    results, peaks = same_pass(pythons, args.runs, scribe, args.scribe_pages)
+    print("  s: wall-clock seconds, c: CPU seconds (median of the rounds)")
+    print(f"  {'image':<16}" + "".join(f"{v:>22}" for v in pythons))
+    results, peaks = same_pass(pythons, args.runs, scribe, args.scribe_pages, args.warm_each)
     names = list(next(iter(results.values()))) if results else []
-    medians = {v: statistics.median(s.values()) for v, s in results.items()}
-    for variant, median in medians.items():
-        print(f"{variant}: median {median:.3f} s/image, peak RSS {peaks[variant]:.0f} MiB")
-    layer = results.get("lingyun layer")
-    if layer is not None and "bare rapidocr 3" in results:
-        bare = results["bare rapidocr 3"]
-        ratios = [layer[n] / bare[n] for n in names]
-        print(f"lingyun layer / bare: median per image {statistics.median(ratios):.2f}, "
-              f"all images {sum(layer.values()) / sum(bare.values()):.2f} (goal <= 1.2)")
-    if layer is not None and "old lingyun" in results:
-        old = results["old lingyun"]
-        ratios = [layer[n] / old[n] for n in names]
-        print(f"lingyun layer / old lingyun: medians {medians['lingyun layer']:.3f} / "
-              f"{medians['old lingyun']:.3f} = "
-              f"{medians['lingyun layer'] / medians['old lingyun']:.2f}; median per image "
-              f"{statistics.median(ratios):.2f}, all images "
-              f"{sum(layer.values()) / sum(old.values()):.2f} (goal <= 0.2)")
+    for kind, at in (("wall-clock", 0), ("CPU", 1)):
+        print(f"{kind} seconds:")
+        medians = {v: statistics.median(t[at] for t in s.values()) for v, s in results.items()}
+        for variant, median in medians.items():
+            print(f"  {variant}: median {median:.3f} s/image")
+        pairs = [("lingyun layer", "bare rapidocr 3", "1.2"), ("lingyun layer", "old lingyun",
+                                                               "0.2")]
+        for new, old, goal in pairs:
+            if new in results and old in results:
+                a, b = results[new], results[old]
+                ratios = [a[n][at] / b[n][at] for n in names]
+                print(f"  {new} / {old}: medians {medians[new]:.3f} / {medians[old]:.3f} = "
+                      f"{medians[new] / medians[old]:.2f}; median per image "
+                      f"{statistics.median(ratios):.2f}; all images "
+                      f"{sum(a[n][at] for n in names) / sum(b[n][at] for n in names):.2f} "
+                      f"(goal <= {goal})")
+    for variant, peak in peaks.items():
+        print(f"{variant}: peak RSS {peak:.0f} MiB")
     if not args.no_candidates:
         print("candidates:")
         candidate_figures()
