@@ -7,10 +7,11 @@ not in this repository: their licence does not allow it).
 
 Columns, per page and as the mean of the pages:
 
-* **lingyun**: the bare rapidocr-3 reading below, put in reading order and word-spaced by
-  :func:`lingyun.service.positions.arrange` (the layout engine named by ``--layout``;
-  ``engine_spaces=True``: rapidocr 3 marks its words) after
-  each word's character slabs are snapped to their ink, as the service does;
+* **lingyun**: the embedded engine's own lines (:meth:`RapidOCREngine.read_lines`: the
+  recognizer's character boxes snapped to their ink, the spaces it read), put in reading
+  order and word-spaced by :func:`lingyun.service.positions.arrange` (the layout engine named
+  by ``--layout``) exactly as :meth:`RapidOCREngine.recognize` does -- what ``lingyun ocr``
+  prints;
 * **rapidocr**: bare rapidocr 3 -- lines in its detection order, its own words;
 * **tesseract**: the ``tesseract`` CLI with its own page layout (hOCR).
 
@@ -49,11 +50,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ocr_runs import rapidocr3, tesseract
+from ocr_runs import embedded, rapidocr3, tesseract
 from public_pages import edit_distance
 from scribe_eval import Page, Word, compare, parse_hocr
 
-from lingyun.service.engines.rapidocr import tightened
 from lingyun.service.positions import Glyph, Line, arrange, page_skew
 
 _SPACE = re.compile(r"\s+")
@@ -75,36 +75,17 @@ def _rect(points: list[list[float]]) -> tuple[int, int, int, int]:
     return round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys))
 
 
-def _angle(points: list[list[float]]) -> float:
-    (x0, y0), (x1, y1) = points[0], points[1]
-    return float(np.degrees(np.arctan2(y0 - y1, x1 - x0))) if x1 != x0 else 0.0
-
-
 def bare_page(run: dict[str, Any]) -> Page:
     """rapidocr's own words, its lines in detection order."""
     return [[Word(w["text"], _rect(w["points"])) for w in line["words"] if w["text"].strip()]
             for line in run["lines"]]
 
 
-def lingyun_lines(run: dict[str, Any], gray: np.ndarray) -> list[Line]:
-    """Lines as the embedded engine hands them to :func:`arrange`: each engine word's box
-    split evenly among its characters, the engine's spaces kept, every slab snapped to ink."""
-    lines: list[Line] = []
-    for line in run["lines"]:
-        glyphs: list[Glyph] = []
-        for word in line["words"]:
-            left, top, right, bottom = _rect(word["points"])
-            text = word["text"]
-            if glyphs and text and not glyphs[-1].char.isspace():
-                glyphs.append(Glyph(" ", (glyphs[-1].box[2], top, left, bottom), 1.0))
-            step = (right - left) / max(len(text), 1)
-            for index, char in enumerate(text):
-                box = (round(left + index * step), top, max(round(left + (index + 1) * step),
-                                                            round(left + index * step) + 1),
-                       bottom)
-                glyphs.append(Glyph(char, box, float(word["score"])))
-        lines.append(Line(_rect(line["points"]), glyphs, _angle(line["points"])))
-    return tightened(gray, lines)
+def lingyun_lines(run: dict[str, Any]) -> list[Line]:
+    """The embedded engine's cached lines (:func:`ocr_runs.embedded`) as :class:`Line`."""
+    return [Line(tuple(line["box"]), [Glyph(char, tuple(box), score)
+                                      for char, box, score in line["glyphs"]], line["angle"])
+            for line in run["lines"]]
 
 
 def lingyun_page(lines: list[Line], layout: str | None) -> Page:
@@ -138,10 +119,7 @@ def engine_page(engine: str, image: Path, run: dict[str, Any], args: argparse.Na
                 lang: str) -> Page:
     """One engine's words for ``image`` in its reading order (``run``: rapidocr 3's cache)."""
     if engine == "lingyun":
-        import cv2
-
-        gray = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
-        return lingyun_page(lingyun_lines(run, gray), args.layout)
+        return lingyun_page(lingyun_lines(embedded(image, args.cache)), args.layout)
     if engine == "rapidocr":
         return bare_page(run)
     return parse_hocr(tesseract(image, args.cache, lang))
