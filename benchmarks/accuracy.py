@@ -28,7 +28,8 @@ Recognition runs once per image and is cached (:mod:`ocr_runs`); ordering and sc
 fast.  Run: ``python benchmarks/accuracy.py SCRIBE_DIR [--cache DIR] [--layout NAME]
 [NAME_PREFIX ...]``; for a set of page images with plain-text transcriptions (a Chinese set:
 ``NAME.png`` + ``NAME.txt``), ``python benchmarks/accuracy.py DIR --text-pages`` (CER with
-white space removed, Tesseract with ``chi_sim+eng``).
+white space removed, Tesseract with ``chi_sim+eng``, and how many pages each engine read as
+empty); ``benchmarks/public_chinese.py`` writes such a set from OmniDocBench's Chinese pages.
 
 Tuning split, said plainly: the layout rules were worked out by reading the order on pages
 whose number is odd (multicol_01, _03, _07, _11 in particular); pages with an even number
@@ -134,6 +135,7 @@ def text_pages(root: Path, args: argparse.Namespace) -> int:
     print("| page | " + " | ".join(f"{e} cer | {e} free" for e in engines) + " |")
     print("|---|" + "---|" * 2 * len(engines))
     rows = []
+    empty = [0] * len(engines)
     for truth_file in sorted(root.glob("*.txt")):
         images = [p for p in sorted(root.glob(f"{truth_file.stem}.*"))
                   if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")]
@@ -142,9 +144,10 @@ def text_pages(root: Path, args: argparse.Namespace) -> int:
         truth = "".join(truth_file.read_text(encoding="utf-8").split())
         row: list[float] = []
         run = rapidocr3(images[0], args.cache)
-        for engine in engines:
+        for index, engine in enumerate(engines):
             page = engine_page(engine, images[0], run, args, args.tesseract_lang)
             got = "".join(page_text(page).split())
+            empty[index] += not got
             row += [edit_distance(got, truth) / max(len(truth), 1), order_free(got, truth)]
         rows.append(row)
         print(f"| {truth_file.stem} | " + " | ".join(f"{v:.3f}" for v in row) + " |",
@@ -152,6 +155,7 @@ def text_pages(root: Path, args: argparse.Namespace) -> int:
     if rows:
         print(f"| **mean of {len(rows)}** | "
               + " | ".join(f"{v:.3f}" for v in np.mean(np.array(rows), axis=0)) + " |")
+        print("| read as empty | " + " | ".join(f"{n} | " for n in empty) + "|")
     return 0
 
 
