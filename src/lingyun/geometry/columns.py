@@ -20,7 +20,13 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    of the narrow ones on the left (within ``aligned_rows * h``): a table of figures beside a
    text column, not a table's last, wide column. The separator then runs from the first to
    the last line where *both* sides have text: where one column ends, the lines below it are
-   read after both columns, as a reader (and the XY-cut) would. A table's columns of
+   read after both columns, as a reader (and the XY-cut) would. Two refinements: the right
+   column begins at its first line that *starts* at the gutter (within ``border * h``), so a
+   page header at the right margin (a logo, an analyst's name, a rating) beside the top of
+   the left column is read row by row before both columns instead of after the left one;
+   and the separator runs on past the shorter column's end through lines that follow at line
+   spacing (a vertical gap of at most ``follow * h``, less than a paragraph break), so the
+   last lines of the longer column are not cut off and read after the other. A table's columns of
    figures, a receipt's prices, are narrower: they make no separator, so tables and receipts
    keep being read row by row.
 2. **Line precedence.**  Line ``a`` comes before line ``b`` when
@@ -107,7 +113,7 @@ def _masked_quartile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
                gutter_rows: float = 2.0, column_width: float = 8.0,
                same_row: float = 0.5, border: float = 4.0,
-               aligned_rows: float = 0.15) -> Separators:
+               aligned_rows: float = 0.15, follow: float = 0.75) -> Separators:
     """The column separators of one page's boxes (``(n, 4)``, float), ``unit`` the line
     height; see the module docstring (step 1)."""
     n = box.shape[0]
@@ -165,13 +171,25 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
         followed = (row_mates & on_right[narrow_left]).sum(axis=1)
         ok[narrow_left] = followed <= on_right[narrow_left].sum(axis=1) / 2
     # a separator runs only where both of its columns have text: where one column ends,
-    # the lines below are read after both (as a reader, and the XY-cut, does)
+    # the lines below are read after both (as a reader, and the XY-cut, does); the right
+    # column begins at its first line that starts at the gutter -- a page header at the
+    # right margin beside the left column's top is read row by row before both columns
     left_side = inside & (right[None, :] <= mid[:, None])
     right_side = inside & (left[None, :] >= mid[:, None])
     first = np.maximum(np.where(left_side, top[None, :], np.inf).min(axis=1),
-                       np.where(right_side, top[None, :], np.inf).min(axis=1))
+                       np.where(on_right, top[None, :], np.inf).min(axis=1))
     last = np.minimum(np.where(left_side, bottom[None, :], -np.inf).max(axis=1),
                       np.where(right_side, bottom[None, :], -np.inf).max(axis=1))
+    # ... and runs on past the shorter column's end through the lines that follow at line
+    # spacing (not a paragraph break): the last lines of the longer column
+    either = left_side | right_side
+    for _ in range(n):
+        near = either & (top[None, :] > first[:, None]) \
+            & (top[None, :] <= last[:, None] + follow * unit)
+        grown = np.maximum(last, np.where(near, bottom[None, :], -np.inf).max(axis=1))
+        if np.array_equal(grown, last):
+            break
+        last = grown
     ok &= last - first >= gutter_rows * unit
     return Separators(mid[ok], first[ok], last[ok])
 

@@ -1,0 +1,62 @@
+"""Where a column separator begins and ends (geometry.columns): page headers beside the
+columns, and the longer column's last lines."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lingyun.geometry.columns import column_order, separators
+
+H = 20  # line height; lines of a column 30 px apart (a 10 px gap, half a line)
+
+
+def column(x: int, width: int, first: int, count: int, label: str) -> list[tuple]:
+    """``count`` lines of one column, ``(box, text)``, from ``y = first``."""
+    return [((x, first + 30 * r, x + width, first + 30 * r + H), f"{label}{r}")
+            for r in range(count)]
+
+
+def read(lines: list[tuple]) -> list[str]:
+    shuffled = [lines[i] for i in np.random.default_rng(3).permutation(len(lines))]
+    found = column_order([box for box, _ in shuffled])
+    return [shuffled[i][1] for i in found.order.tolist()]
+
+
+def test_a_page_header_at_the_right_margin_is_read_before_both_columns():
+    # a title at the top left; beside it, at the right margin, a logo and an analyst's
+    # name that do not start at the gutter (x 400); then two columns
+    lines = [((40, 20, 300, 40), "title"), ((600, 20, 760, 40), "logo"),
+             ((620, 50, 760, 70), "analyst")]
+    lines += column(40, 340, 80, 6, "a") + column(420, 340, 80, 6, "b")
+    assert read(lines) == ["title", "logo", "analyst", *[f"a{r}" for r in range(6)],
+                           *[f"b{r}" for r in range(6)]]
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H))
+    assert len(found) and np.all(found.top >= 80)  # begins where the right column does
+
+
+def test_a_heading_that_starts_at_the_gutter_stays_with_its_column():
+    # the right column's own heading starts at the gutter: it is the column's first line
+    lines = column(40, 340, 20, 8, "a") + [((420, 20, 600, 40), "heading")]
+    lines += column(420, 340, 50, 7, "b")
+    assert read(lines) == [*[f"a{r}" for r in range(8)], "heading",
+                           *[f"b{r}" for r in range(7)]]
+
+
+def test_the_longer_columns_last_lines_stay_with_it_and_a_later_paragraph_comes_after():
+    # the left column runs three lines past the right one at line spacing; a note after a
+    # paragraph break (a 50 px gap) below the left column is read after both columns
+    lines = column(40, 340, 80, 8, "a") + column(420, 340, 80, 5, "b")
+    lines += [((40, 360, 380, 380), "note")]
+    assert read(lines) == [*[f"a{r}" for r in range(8)], *[f"b{r}" for r in range(5)],
+                           "note"]
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H))
+    assert len(found) and np.all(found.bottom == 80 + 30 * 7 + H)  # a7's bottom
+
+
+def test_follow_zero_keeps_the_separator_to_the_shorter_column():
+    lines = column(40, 340, 80, 8, "a") + column(420, 340, 80, 5, "b")
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H), follow=0.0)
+    assert len(found) and np.all(found.bottom == 80 + 30 * 4 + H)  # b4's bottom
