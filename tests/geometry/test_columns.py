@@ -37,7 +37,7 @@ def test_a_page_header_at_the_right_margin_is_read_before_both_columns():
 
 def test_a_heading_that_starts_at_the_gutter_stays_with_its_column():
     # the right column's own heading starts at the gutter: it is the column's first line
-    lines = column(40, 340, 20, 8, "a") + [((420, 20, 600, 40), "heading")]
+    lines = [*column(40, 340, 20, 8, "a"), ((420, 20, 600, 40), "heading")]
     lines += column(420, 340, 50, 7, "b")
     assert read(lines) == [*[f"a{r}" for r in range(8)], "heading",
                            *[f"b{r}" for r in range(7)]]
@@ -60,3 +60,18 @@ def test_follow_zero_keeps_the_separator_to_the_shorter_column():
     boxes = np.array([box for box, _ in lines], dtype=np.float64)
     found = separators(boxes, float(H), follow=0.0)
     assert len(found) and np.all(found.bottom == 80 + 30 * 4 + H)  # b4's bottom
+
+
+def test_line_numbers_apart_from_the_text_are_a_column_of_their_own():
+    # a deposition: numbers 1..12 (one h wide) two h left of the lines they number
+    numbers = [((40, 40 + 30 * r, 60, 40 + 30 * r + H), f"n{r}") for r in range(12)]
+    text = column(100, 600, 40, 12, "t")
+    assert read(numbers + text) == [*[f"n{r}" for r in range(12)],
+                                    *[f"t{r}" for r in range(12)]]
+
+
+def test_a_numbered_list_close_to_its_items_is_read_row_by_row():
+    # the same numbers half a line from their items: a list, read item by item
+    numbers = [((70, 40 + 30 * r, 90, 40 + 30 * r + H), f"n{r}") for r in range(12)]
+    text = column(100, 600, 40, 12, "t")
+    assert read(numbers + text) == [label for r in range(12) for label in (f"n{r}", f"t{r}")]
