@@ -4,8 +4,10 @@ columns, and the longer column's last lines."""
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from lingyun.geometry.columns import column_order, separators
+from lingyun.geometry.columns import _followed, column_order, separators
 
 H = 20  # line height; lines of a column 30 px apart (a 10 px gap, half a line)
 
@@ -75,3 +77,26 @@ def test_a_numbered_list_close_to_its_items_is_read_row_by_row():
     numbers = [((70, 40 + 30 * r, 90, 40 + 30 * r + H), f"n{r}") for r in range(12)]
     text = column(100, 600, 40, 12, "t")
     assert read(numbers + text) == [label for r in range(12) for label in (f"n{r}", f"t{r}")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 60), st.booleans(),
+                          st.booleans()), min_size=1, max_size=30),
+       st.integers(0, 300), st.integers(0, 200), st.integers(0, 30))
+def test_followed_is_the_fixed_point_of_growing_the_end_by_nearby_lines(lines, first, extra,
+                                                                       step):
+    # _followed (one vectorised walk) against its definition: keep taking the lines of a
+    # side below ``first`` whose top is within ``step`` of the end, until none is left
+    top = np.array([t for t, _, _, _ in lines], dtype=np.float64)
+    bottom = top + np.array([h for _, h, _, _ in lines])
+    side = np.array([[a for _, _, a, _ in lines], [b for _, _, _, b in lines]])
+    starts = np.array([first, first / 2], dtype=np.float64)
+    end = starts + extra
+    expected = end.copy()
+    while True:
+        near = side & (top > starts[:, None]) & (top <= expected[:, None] + step)
+        grown = np.maximum(expected, np.where(near, bottom, -np.inf).max(axis=1))
+        if np.array_equal(grown, expected):
+            break
+        expected = grown
+    assert np.array_equal(_followed(side, top, bottom, starts, end, float(step)), expected)

@@ -191,16 +191,26 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
                       np.where(right_side, bottom[None, :], -np.inf).max(axis=1))
     # ... and runs on past the shorter column's end through the lines that follow at line
     # spacing (not a paragraph break): the last lines of the longer column
-    either = left_side | right_side
-    for _ in range(n):
-        near = either & (top[None, :] > first[:, None]) \
-            & (top[None, :] <= last[:, None] + follow * unit)
-        grown = np.maximum(last, np.where(near, bottom[None, :], -np.inf).max(axis=1))
-        if np.array_equal(grown, last):
-            break
-        last = grown
+    last = _followed(left_side | right_side, top, bottom, first, last, follow * unit)
     ok &= last - first >= gutter_rows * unit
     return Separators(mid[ok], first[ok], last[ok])
+
+
+def _followed(side: np.ndarray, top: np.ndarray, bottom: np.ndarray, first: np.ndarray,
+              last: np.ndarray, step: float) -> np.ndarray:
+    """Per candidate, ``last`` carried down through the lines of ``side`` (below ``first``)
+    whose top is at most ``step`` below the lowest bottom reached so far: a walk down the
+    lines in order of their tops, stopping at the first gap wider than ``step``."""
+    by_top = np.argsort(top, kind="stable")
+    member = side[:, by_top] & (top[by_top][None, :] > first[:, None])
+    below = np.where(member, bottom[by_top][None, :], -np.inf)
+    reach = np.maximum(last[:, None], np.maximum.accumulate(below, axis=1))
+    before = np.concatenate([last[:, None], reach[:, :-1]], axis=1)  # reach before each line
+    gap = member & (top[by_top][None, :] > before + step)
+    stop = gap.argmax(axis=1)  # the first such gap (0 when there is none: see below)
+    ended: np.ndarray = np.where(gap.any(axis=1), before[np.arange(stop.size), stop],
+                                 reach[:, -1])
+    return ended
 
 
 def _spans(a: np.ndarray, b: np.ndarray, gutters: np.ndarray) -> bool:
