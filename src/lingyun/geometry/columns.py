@@ -8,21 +8,29 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
 
 1. **Column separators from whitespace.** Every line and its nearest neighbour to the right
    on its text row, with a gap of at least ``gutter * h`` between them (``h``: the page's
-   median line height), seed a candidate separator: a narrow vertical band (``±h/4``) in the
-   middle of the gap. The band grows up and down until a line crosses it (a heading over
-   both columns, a caption, a picture's text) -- so a gutter that narrows still passes as
-   long as its middle stays white, and an interrupted one ends where it is interrupted. A
-   candidate is a *column separator* when it is at least ``gutter_rows * h`` tall and the
+   median line height), seed a candidate separator: a narrow vertical band (``±h/4``) in
+   the middle of the gap. The band grows up and down until a line crosses it (a heading
+   over both columns, a caption, a picture's text) -- so a gutter that narrows still passes
+   as long as its middle stays white, and an interrupted one ends where it is interrupted.
+   A candidate is a *column separator* when it is at least ``gutter_rows * h`` tall and the
    lines beside it over its height are text columns on both sides: at least two lines each
    side *border* it (end, or start, within ``border * h`` of its middle) and a quarter of
    them at least ``column_width * h`` wide (a column may hold a table or short lines; not a
-   quarter) -- on the left side too, unless most lines on the right are not centred on a row
-   of the narrow ones on the left (within ``aligned_rows * h``): a table of figures beside a
-   text column, not a table's last, wide column. The separator then runs from the first to
-   the last line where *both* sides have text: where one column ends, the lines below it are
-   read after both columns, as a reader (and the XY-cut) would. A table's columns of
-   figures, a receipt's prices, are narrower: they make no separator, so tables and receipts
-   keep being read row by row.
+   quarter) -- on the left side too, unless most lines on the right are not centred on a
+   row of the narrow ones on the left (within ``aligned_rows * h``): a table of figures
+   beside a text column, not a table's last, wide column -- or when the narrow lines are
+   line numbers (a deposition's, a listing's: at most ``numbers * h`` wide, at least ``h``
+   from the text), which are read as a column of their own, as Tesseract does. The
+   separator then runs from the first to the last line where *both* sides have text: where
+   one column ends, the lines below it are read after both columns, as a reader (and the
+   XY-cut) would. Two refinements: the right column begins at its first line that *starts*
+   at the gutter (within ``border * h``), so a page header at the right margin (a logo, an
+   analyst's name, a rating) beside the top of the left column is read row by row before
+   both columns instead of after the left one; and the separator runs on past the shorter
+   column's end through lines that follow at line spacing (a vertical gap of at most
+   ``follow * h``, less than a paragraph break), so the last lines of the longer column are
+   not cut off and read after the other. A table's columns of figures, a receipt's prices,
+   are narrower: they make no separator, so tables and receipts keep being read row by row.
 2. **Line precedence.**  Line ``a`` comes before line ``b`` when
    (i) ``a`` is above ``b`` and they overlap horizontally (one column, top to bottom),
    (ii) a column separator has ``a`` on its left and ``b`` on its right over its height
@@ -107,7 +115,8 @@ def _masked_quartile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
                gutter_rows: float = 2.0, column_width: float = 8.0,
                same_row: float = 0.5, border: float = 4.0,
-               aligned_rows: float = 0.15) -> Separators:
+               aligned_rows: float = 0.15, follow: float = 0.75,
+               numbers: float = 1.5) -> Separators:
     """The column separators of one page's boxes (``(n, 4)``, float), ``unit`` the line
     height; see the module docstring (step 1)."""
     n = box.shape[0]
@@ -163,17 +172,45 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
         row_mates = (on_left[narrow_left].astype(np.float32)
                      @ aligned.astype(np.float32)) > 0
         followed = (row_mates & on_right[narrow_left]).sum(axis=1)
-        ok[narrow_left] = followed <= on_right[narrow_left].sum(axis=1) / 2
+        # ... and so are line numbers (a deposition's, a listing's): lines no wider than
+        # ``numbers * h`` standing at least ``h`` from the text they number
+        distance = (np.where(on_right[narrow_left], left[None, :], np.inf).min(axis=1)
+                    - np.where(on_left[narrow_left], right[None, :], -np.inf).max(axis=1))
+        numbered = (_masked_quartile(widths[narrow_left], on_left[narrow_left])
+                    <= numbers * unit) & (distance >= unit)
+        ok[narrow_left] = (followed <= on_right[narrow_left].sum(axis=1) / 2) | numbered
     # a separator runs only where both of its columns have text: where one column ends,
-    # the lines below are read after both (as a reader, and the XY-cut, does)
+    # the lines below are read after both (as a reader, and the XY-cut, does); the right
+    # column begins at its first line that starts at the gutter -- a page header at the
+    # right margin beside the left column's top is read row by row before both columns
     left_side = inside & (right[None, :] <= mid[:, None])
     right_side = inside & (left[None, :] >= mid[:, None])
     first = np.maximum(np.where(left_side, top[None, :], np.inf).min(axis=1),
-                       np.where(right_side, top[None, :], np.inf).min(axis=1))
+                       np.where(on_right, top[None, :], np.inf).min(axis=1))
     last = np.minimum(np.where(left_side, bottom[None, :], -np.inf).max(axis=1),
                       np.where(right_side, bottom[None, :], -np.inf).max(axis=1))
+    # ... and runs on past the shorter column's end through the lines that follow at line
+    # spacing (not a paragraph break): the last lines of the longer column
+    last = _followed(left_side | right_side, top, bottom, first, last, follow * unit)
     ok &= last - first >= gutter_rows * unit
     return Separators(mid[ok], first[ok], last[ok])
+
+
+def _followed(side: np.ndarray, top: np.ndarray, bottom: np.ndarray, first: np.ndarray,
+              last: np.ndarray, step: float) -> np.ndarray:
+    """Per candidate, ``last`` carried down through the lines of ``side`` (below ``first``)
+    whose top is at most ``step`` below the lowest bottom reached so far: a walk down the
+    lines in order of their tops, stopping at the first gap wider than ``step``."""
+    by_top = np.argsort(top, kind="stable")
+    member = side[:, by_top] & (top[by_top][None, :] > first[:, None])
+    below = np.where(member, bottom[by_top][None, :], -np.inf)
+    reach = np.maximum(last[:, None], np.maximum.accumulate(below, axis=1))
+    before = np.concatenate([last[:, None], reach[:, :-1]], axis=1)  # reach before each line
+    gap = member & (top[by_top][None, :] > before + step)
+    stop = gap.argmax(axis=1)  # the first such gap (0 when there is none: see below)
+    ended: np.ndarray = np.where(gap.any(axis=1), before[np.arange(stop.size), stop],
+                                 reach[:, -1])
+    return ended
 
 
 def _spans(a: np.ndarray, b: np.ndarray, gutters: np.ndarray) -> bool:

@@ -1,0 +1,102 @@
+"""Where a column separator begins and ends (geometry.columns): page headers beside the
+columns, and the longer column's last lines."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lingyun.geometry.columns import _followed, column_order, separators
+
+H = 20  # line height; lines of a column 30 px apart (a 10 px gap, half a line)
+
+
+def column(x: int, width: int, first: int, count: int, label: str) -> list[tuple]:
+    """``count`` lines of one column, ``(box, text)``, from ``y = first``."""
+    return [((x, first + 30 * r, x + width, first + 30 * r + H), f"{label}{r}")
+            for r in range(count)]
+
+
+def read(lines: list[tuple]) -> list[str]:
+    shuffled = [lines[i] for i in np.random.default_rng(3).permutation(len(lines))]
+    found = column_order([box for box, _ in shuffled])
+    return [shuffled[i][1] for i in found.order.tolist()]
+
+
+def test_a_page_header_at_the_right_margin_is_read_before_both_columns():
+    # a title at the top left; beside it, at the right margin, a logo and an analyst's
+    # name that do not start at the gutter (x 400); then two columns
+    lines = [((40, 20, 300, 40), "title"), ((600, 20, 760, 40), "logo"),
+             ((620, 50, 760, 70), "analyst")]
+    lines += column(40, 340, 80, 6, "a") + column(420, 340, 80, 6, "b")
+    assert read(lines) == ["title", "logo", "analyst", *[f"a{r}" for r in range(6)],
+                           *[f"b{r}" for r in range(6)]]
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H))
+    assert len(found) and np.all(found.top >= 80)  # begins where the right column does
+
+
+def test_a_heading_that_starts_at_the_gutter_stays_with_its_column():
+    # the right column's own heading starts at the gutter: it is the column's first line
+    lines = [*column(40, 340, 20, 8, "a"), ((420, 20, 600, 40), "heading")]
+    lines += column(420, 340, 50, 7, "b")
+    assert read(lines) == [*[f"a{r}" for r in range(8)], "heading",
+                           *[f"b{r}" for r in range(7)]]
+
+
+def test_the_longer_columns_last_lines_stay_with_it_and_a_later_paragraph_comes_after():
+    # the left column runs three lines past the right one at line spacing; a note after a
+    # paragraph break (a 50 px gap) below the left column is read after both columns
+    lines = column(40, 340, 80, 8, "a") + column(420, 340, 80, 5, "b")
+    lines += [((40, 360, 380, 380), "note")]
+    assert read(lines) == [*[f"a{r}" for r in range(8)], *[f"b{r}" for r in range(5)],
+                           "note"]
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H))
+    assert len(found) and np.all(found.bottom == 80 + 30 * 7 + H)  # a7's bottom
+
+
+def test_follow_zero_keeps_the_separator_to_the_shorter_column():
+    lines = column(40, 340, 80, 8, "a") + column(420, 340, 80, 5, "b")
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H), follow=0.0)
+    assert len(found) and np.all(found.bottom == 80 + 30 * 4 + H)  # b4's bottom
+
+
+def test_line_numbers_apart_from_the_text_are_a_column_of_their_own():
+    # a deposition: numbers 1..12 (one h wide) two h left of the lines they number
+    numbers = [((40, 40 + 30 * r, 60, 40 + 30 * r + H), f"n{r}") for r in range(12)]
+    text = column(100, 600, 40, 12, "t")
+    assert read(numbers + text) == [*[f"n{r}" for r in range(12)],
+                                    *[f"t{r}" for r in range(12)]]
+
+
+def test_a_numbered_list_close_to_its_items_is_read_row_by_row():
+    # the same numbers half a line from their items: a list, read item by item
+    numbers = [((70, 40 + 30 * r, 90, 40 + 30 * r + H), f"n{r}") for r in range(12)]
+    text = column(100, 600, 40, 12, "t")
+    assert read(numbers + text) == [label for r in range(12) for label in (f"n{r}", f"t{r}")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 500), st.integers(1, 60), st.booleans(),
+                          st.booleans()), min_size=1, max_size=30),
+       st.integers(0, 300), st.integers(0, 200), st.integers(0, 30))
+def test_followed_is_the_fixed_point_of_growing_the_end_by_nearby_lines(lines, first, extra,
+                                                                       step):
+    # _followed (one vectorised walk) against its definition: keep taking the lines of a
+    # side below ``first`` whose top is within ``step`` of the end, until none is left
+    top = np.array([t for t, _, _, _ in lines], dtype=np.float64)
+    bottom = top + np.array([h for _, h, _, _ in lines])
+    side = np.array([[a for _, _, a, _ in lines], [b for _, _, _, b in lines]])
+    starts = np.array([first, first / 2], dtype=np.float64)
+    end = starts + extra
+    expected = end.copy()
+    while True:
+        near = side & (top > starts[:, None]) & (top <= expected[:, None] + step)
+        grown = np.maximum(expected, np.where(near, bottom, -np.inf).max(axis=1))
+        if np.array_equal(grown, expected):
+            break
+        expected = grown
+    assert np.array_equal(_followed(side, top, bottom, starts, end, float(step)), expected)
