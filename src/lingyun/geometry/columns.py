@@ -24,13 +24,15 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    separator then runs from the first to the last line where *both* sides have text: where
    one column ends, the lines below it are read after both columns, as a reader (and the
    XY-cut) would. Two refinements: the right column begins at its first line that *starts*
-   at the gutter (within ``border * h``), so a page header at the right margin (a logo, an
-   analyst's name, a rating) beside the top of the left column is read row by row before
-   both columns instead of after the left one; and the separator runs on past the shorter
-   column's end through lines that follow at line spacing (a vertical gap of at most
-   ``follow * h``, less than a paragraph break), so the last lines of the longer column are
-   not cut off and read after the other. A table's columns of figures, a receipt's prices,
-   are narrower: they make no separator, so tables and receipts keep being read row by row.
+   at the gutter (within ``border * h``) or at lines less than ``heading * h`` above that
+   one (the column's own heading, centred or ranged right), so a page header at the right
+   margin (a logo, an analyst's name, a rating) beside the top of the left column is read
+   row by row before both columns instead of after the left one; and the separator runs on
+   past the shorter column's end through lines that follow at line spacing (a vertical gap
+   of at most ``follow * h``, less than a paragraph break), so the last lines of the longer
+   column are not cut off and read after the other. A table's columns of figures, a
+   receipt's prices, are narrower: they make no separator, so tables and receipts keep
+   being read row by row.
 2. **Line precedence.**  Line ``a`` comes before line ``b`` when
    (i) ``a`` is above ``b`` and they overlap horizontally (one column, top to bottom),
    (ii) a column separator has ``a`` on its left and ``b`` on its right over its height
@@ -118,7 +120,7 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
                gutter_rows: float = 2.0, column_width: float = 8.0,
                same_row: float = 0.5, border: float = 4.0,
                aligned_rows: float = 0.15, follow: float = 0.75,
-               numbers: float = 1.5) -> Separators:
+               numbers: float = 1.5, heading: float = 3.0) -> Separators:
     """The column separators of one page's boxes (``(n, 4)``, float), ``unit`` the line
     height; see the module docstring (step 1)."""
     n = box.shape[0]
@@ -183,12 +185,16 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
         ok[narrow_left] = (followed <= on_right[narrow_left].sum(axis=1) / 2) | numbered
     # a separator runs only where both of its columns have text: where one column ends,
     # the lines below are read after both (as a reader, and the XY-cut, does); the right
-    # column begins at its first line that starts at the gutter -- a page header at the
-    # right margin beside the left column's top is read row by row before both columns
+    # column begins at its first line that starts at the gutter, or at its heading just
+    # above that line -- lines further up (a page header at the right margin beside the
+    # left column's top) are read row by row before both columns
     left_side = inside & (right[None, :] <= mid[:, None])
     right_side = inside & (left[None, :] >= mid[:, None])
-    first = np.maximum(np.where(left_side, top[None, :], np.inf).min(axis=1),
-                       np.where(on_right, top[None, :], np.inf).min(axis=1))
+    right_first = np.where(right_side, top[None, :], np.inf).min(axis=1)
+    right_at_gutter = np.where(on_right, top[None, :], np.inf).min(axis=1)
+    right_first = np.where(right_at_gutter > right_first + heading * unit, right_at_gutter,
+                           right_first)
+    first = np.maximum(np.where(left_side, top[None, :], np.inf).min(axis=1), right_first)
     last = np.minimum(np.where(left_side, bottom[None, :], -np.inf).max(axis=1),
                       np.where(right_side, bottom[None, :], -np.inf).max(axis=1))
     # ... and runs on past the shorter column's end through the lines that follow at line
