@@ -7,10 +7,11 @@ not in this repository: their licence does not allow it).
 
 Columns, per page and as the mean of the pages:
 
-* **lingyun**: the bare rapidocr-3 reading below, put in reading order and word-spaced by
-  :func:`lingyun.service.positions.arrange` (the layout engine named by ``--layout``;
-  ``engine_spaces=True``: rapidocr 3 marks its words) after
-  each word's character slabs are snapped to their ink, as the service does;
+* **lingyun**: the embedded engine's own lines (:meth:`RapidOCREngine.read_lines`: the
+  recognizer's character boxes snapped to their ink, the spaces it read), put in reading
+  order and word-spaced by :func:`lingyun.service.positions.arrange` (the layout engine named
+  by ``--layout``) exactly as :meth:`RapidOCREngine.recognize` does -- what ``lingyun ocr``
+  prints;
 * **rapidocr**: bare rapidocr 3 -- lines in its detection order, its own words;
 * **tesseract**: the ``tesseract`` CLI with its own page layout (hOCR).
 
@@ -27,7 +28,8 @@ Recognition runs once per image and is cached (:mod:`ocr_runs`); ordering and sc
 fast.  Run: ``python benchmarks/accuracy.py SCRIBE_DIR [--cache DIR] [--layout NAME]
 [NAME_PREFIX ...]``; for a set of page images with plain-text transcriptions (a Chinese set:
 ``NAME.png`` + ``NAME.txt``), ``python benchmarks/accuracy.py DIR --text-pages`` (CER with
-white space removed, Tesseract with ``chi_sim+eng``).
+white space removed, Tesseract with ``chi_sim+eng``, and how many pages each engine read as
+empty); ``benchmarks/public_chinese.py`` writes such a set from OmniDocBench's Chinese pages.
 
 Tuning split, said plainly: the layout rules were worked out by reading the order on pages
 whose number is odd (multicol_01, _03, _07, _11 in particular); pages with an even number
@@ -49,11 +51,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from ocr_runs import rapidocr3, tesseract
+from ocr_runs import embedded, rapidocr3, tesseract
 from public_pages import edit_distance
 from scribe_eval import Page, Word, compare, parse_hocr
 
-from lingyun.service.engines.rapidocr import tightened
 from lingyun.service.positions import Glyph, Line, arrange, page_skew
 
 _SPACE = re.compile(r"\s+")
@@ -75,36 +76,17 @@ def _rect(points: list[list[float]]) -> tuple[int, int, int, int]:
     return round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys))
 
 
-def _angle(points: list[list[float]]) -> float:
-    (x0, y0), (x1, y1) = points[0], points[1]
-    return float(np.degrees(np.arctan2(y0 - y1, x1 - x0))) if x1 != x0 else 0.0
-
-
 def bare_page(run: dict[str, Any]) -> Page:
     """rapidocr's own words, its lines in detection order."""
     return [[Word(w["text"], _rect(w["points"])) for w in line["words"] if w["text"].strip()]
             for line in run["lines"]]
 
 
-def lingyun_lines(run: dict[str, Any], gray: np.ndarray) -> list[Line]:
-    """Lines as the embedded engine hands them to :func:`arrange`: each engine word's box
-    split evenly among its characters, the engine's spaces kept, every slab snapped to ink."""
-    lines: list[Line] = []
-    for line in run["lines"]:
-        glyphs: list[Glyph] = []
-        for word in line["words"]:
-            left, top, right, bottom = _rect(word["points"])
-            text = word["text"]
-            if glyphs and text and not glyphs[-1].char.isspace():
-                glyphs.append(Glyph(" ", (glyphs[-1].box[2], top, left, bottom), 1.0))
-            step = (right - left) / max(len(text), 1)
-            for index, char in enumerate(text):
-                box = (round(left + index * step), top, max(round(left + (index + 1) * step),
-                                                            round(left + index * step) + 1),
-                       bottom)
-                glyphs.append(Glyph(char, box, float(word["score"])))
-        lines.append(Line(_rect(line["points"]), glyphs, _angle(line["points"])))
-    return tightened(gray, lines)
+def lingyun_lines(run: dict[str, Any]) -> list[Line]:
+    """The embedded engine's cached lines (:func:`ocr_runs.embedded`) as :class:`Line`."""
+    return [Line(tuple(line["box"]), [Glyph(char, tuple(box), score)
+                                      for char, box, score in line["glyphs"]], line["angle"])
+            for line in run["lines"]]
 
 
 def lingyun_page(lines: list[Line], layout: str | None) -> Page:
@@ -138,10 +120,7 @@ def engine_page(engine: str, image: Path, run: dict[str, Any], args: argparse.Na
                 lang: str) -> Page:
     """One engine's words for ``image`` in its reading order (``run``: rapidocr 3's cache)."""
     if engine == "lingyun":
-        import cv2
-
-        gray = cv2.imread(str(image), cv2.IMREAD_GRAYSCALE)
-        return lingyun_page(lingyun_lines(run, gray), args.layout)
+        return lingyun_page(lingyun_lines(embedded(image, args.cache)), args.layout)
     if engine == "rapidocr":
         return bare_page(run)
     return parse_hocr(tesseract(image, args.cache, lang))
@@ -156,6 +135,7 @@ def text_pages(root: Path, args: argparse.Namespace) -> int:
     print("| page | " + " | ".join(f"{e} cer | {e} free" for e in engines) + " |")
     print("|---|" + "---|" * 2 * len(engines))
     rows = []
+    empty = [0] * len(engines)
     for truth_file in sorted(root.glob("*.txt")):
         images = [p for p in sorted(root.glob(f"{truth_file.stem}.*"))
                   if p.suffix.lower() in (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp")]
@@ -164,9 +144,10 @@ def text_pages(root: Path, args: argparse.Namespace) -> int:
         truth = "".join(truth_file.read_text(encoding="utf-8").split())
         row: list[float] = []
         run = rapidocr3(images[0], args.cache)
-        for engine in engines:
+        for index, engine in enumerate(engines):
             page = engine_page(engine, images[0], run, args, args.tesseract_lang)
             got = "".join(page_text(page).split())
+            empty[index] += not got
             row += [edit_distance(got, truth) / max(len(truth), 1), order_free(got, truth)]
         rows.append(row)
         print(f"| {truth_file.stem} | " + " | ".join(f"{v:.3f}" for v in row) + " |",
@@ -174,6 +155,7 @@ def text_pages(root: Path, args: argparse.Namespace) -> int:
     if rows:
         print(f"| **mean of {len(rows)}** | "
               + " | ".join(f"{v:.3f}" for v in np.mean(np.array(rows), axis=0)) + " |")
+        print("| read as empty | " + " | ".join(f"{n} | " for n in empty) + "|")
     return 0
 
 

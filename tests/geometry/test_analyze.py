@@ -62,7 +62,11 @@ def test_bad_records_name_their_line(tmp_path):
 def test_analyze_prints_json_with_the_known_numbers(inputs, capsys):
     raw, jsonl = inputs
     assert main(["analyze", "--format", "json", str(raw), str(jsonl)]) == 0
-    summary = json.loads(capsys.readouterr().out)
+    printed = capsys.readouterr()
+    summary = json.loads(printed.out)
+    # the record without positions is named, with what to do about it
+    assert "left out 1 record(s) without a position stream" in printed.err
+    assert f"{jsonl}:2" in printed.err and "--positions" in printed.err
     assert summary["inputs"] == {"documents": 3, "skipped records": 1, "pages": 4,
                                  "regions": 4, "lines": 12, "glyphs": 12 * 13}
     assert summary["glyphs"]["width px median"] == 12

@@ -55,6 +55,14 @@ def test_chinese_stays_unspaced_and_existing_spaces_are_kept():
     assert arrange([]) == []
 
 
+def test_chinese_punctuation_and_decimals_get_no_gap_spaces():
+    """A line of an OmniDocBench page as the recognizer read it (no spaces), its boxes with
+    the wide gaps beside full-width marks and after the decimal point: the engine's answer
+    reads as printed, spaces only where a Latin run meets the Chinese."""
+    line = word_line("面积 8. 56 万 km2 ， 占 45. 7% 。", 0, 0, space=12)
+    assert page_text(arrange([line], engine_spaces=True)) == "面积 8.56 万 km2，占 45.7%。"
+
+
 def tilted(line: Line, degrees: float) -> Line:
     """``line`` on a page turned ``degrees`` counter-clockwise (small angle): every point
     rises by ``x * sin t``; the line's bounding box grows by the rise across its width."""

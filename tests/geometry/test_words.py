@@ -50,6 +50,45 @@ def test_chinese_is_never_spaced_but_mixed_latin_is():
     assert starts_of(layout).tolist() == [False, False]
 
 
+CJK = "灵云识别中西比较美术学"
+CJK_MARKS = "。、，：；！？（）《》"
+
+
+@given(st.lists(st.text(CJK + CJK_MARKS + "%.,()“”", min_size=1, max_size=6), min_size=1,
+                max_size=6).filter(lambda words: any(c in CJK + CJK_MARKS
+                                                     for w in words for c in w)))
+def test_cjk_punctuation_is_never_spaced(words):
+    """However wide the gaps, no word starts beside a CJK character or mark where the other
+    side is CJK or punctuation: a full-width mark's cell holds its white space."""
+    line = text_line(" ".join(words), 0, 30, word_gap=30)
+    layout = decode(stream(page_records(4000, 100, [[line]])))
+    chars = [c["text"] for c in line]
+    wide = [c in CJK + CJK_MARKS for c in chars]
+    mark = [c not in CJK for c in chars]
+    expected = [i > 0 and line[i]["space_before"] > 0
+                and not (((wide[i] or wide[i - 1]) and (mark[i] or mark[i - 1]))
+                         or (wide[i] and wide[i - 1]))
+                for i in range(len(chars))]
+    assert starts_of(layout).tolist() == expected
+
+
+def test_spaces_beside_cjk_punctuation_and_in_decimals_are_dropped():
+    """From the OmniDocBench pages: "54. 3%" and "45.7% 。" and "5.3% 、 6. 2%" came out of
+    the gap rule; the page reads "54.3%", "45.7%。", "5.3%、6.2%"."""
+    for text, expected in (("54. 3%", [False] * 5),
+                           ("45.7% 。", [False] * 6),
+                           ("5.3% 、 6. 2%", [False] * 9),
+                           ("“ 美术 ” ( Fine Art )", [False, False, False, False, True,
+                                                      True, False, False, False, True,
+                                                      False, False, True]),
+                           ("page 5. Next", [False, False, False, False, True, False,
+                                             True, False, False, False]),
+                           ("a. 3", [False, False, True])):
+        line = text_line(text, 0, 30, word_gap=14)
+        layout = decode(stream(page_records(4000, 100, [[line]])))
+        assert starts_of(layout).tolist() == expected, text
+
+
 def test_characters_must_be_stored_line_by_line():
     with pytest.raises(GeometryError, match="line by line"):
         word_starts([(0, 0, 5, 5), (6, 0, 9, 5)], [1, 0])

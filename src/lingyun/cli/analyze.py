@@ -54,7 +54,13 @@ def _table_value(value: object) -> object:
 
 
 def run(args: argparse.Namespace) -> int:
-    analysis = analyze(load(args.inputs))
+    corpus = load(args.inputs)
+    if corpus.skipped:
+        shown = ", ".join(corpus.skipped[:5]) + (
+            f", ... ({len(corpus.skipped) - 5} more)" if len(corpus.skipped) > 5 else "")
+        print(f"lingyun: left out {len(corpus.skipped)} record(s) without a position stream "
+              f"(failed, or run without `lingyun ocr --positions`): {shown}", file=sys.stderr)
+    analysis = analyze(corpus)
     rows = analysis.summary()
     if args.format == "json":
         grouped: dict[str, dict[str, object]] = {}

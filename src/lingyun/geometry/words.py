@@ -12,6 +12,11 @@ starts at ``i`` when ``gap[i] >= word_gap * size`` -- letter spacing is a small 
 of the type size, a word space about a third of it, so the ratio separates them whatever the
 resolution.  Between two wide (CJK, full-width) characters no space is ever inserted: such
 scripts are written without spaces, and a wide gap there is layout, not a word boundary.
+Nor next to CJK punctuation (``。、，：；“”（）``...): a full-width mark carries its own
+white space inside its cell, so the gap beside its ink is no word space (``45.7%。``, not
+``45.7% 。``); the same holds between a wide character and any punctuation mark
+(``“美术”``).  And a decimal point or comma between two digits never ends a word: its ink
+is a dot, the gap after it is wide for its size (``54.3%``, not ``54. 3%``).
 
 Monospaced type (typewriters, court transcripts, code) breaks the ratio: every character
 sits in a cell of one *pitch*, so a narrow ``i`` or ``l`` has gaps as wide as a word space.
@@ -35,7 +40,8 @@ from ._segments import group_median, group_quantile, group_sum, previous_in_grou
 from .errors import GeometryError
 from .order import as_boxes
 
-__all__ = ["WORD_GAP", "character_gaps", "is_wide", "monospaced", "word_starts"]
+__all__ = ["WORD_GAP", "character_gaps", "is_punctuation", "is_wide", "monospaced",
+           "word_starts"]
 
 #: Default threshold: a gap of at least this many character sizes separates words.
 WORD_GAP = 0.35
@@ -56,6 +62,25 @@ def is_wide(codes: object) -> np.ndarray:
     return (((c >= 0x2E80) & (c <= 0xD7FF)) | ((c >= 0xF900) & (c <= 0xFAFF))
             | ((c >= 0xFF00) & (c <= 0xFF60)) | ((c >= 0xFFE0) & (c <= 0xFFE6))
             | (c >= 0x20000))
+
+
+#: Punctuation code point ranges (inclusive): ASCII, Latin-1, General Punctuation, CJK
+#: Symbols and Punctuation, and the full-width forms' punctuation.
+_PUNCTUATION = np.array([
+    (0x21, 0x2F), (0x3A, 0x40), (0x5B, 0x60), (0x7B, 0x7E), (0xA1, 0xBF), (0x2010, 0x205E),
+    (0x3000, 0x303F), (0xFE30, 0xFE4F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40),
+    (0xFF5B, 0xFF65),
+], dtype=np.int64)
+_DECIMAL_MARKS = (ord("."), ord(","))
+
+
+def is_punctuation(codes: object) -> np.ndarray:
+    """True for punctuation marks, half- and full-width (ASCII and Latin-1 punctuation and
+    symbols, U+2010-U+205E, CJK symbols and punctuation U+3000-U+303F, the CJK compatibility
+    forms U+FE30-U+FE4F and the full-width forms' punctuation)."""
+    c = np.asarray(codes, dtype=np.int64)[..., None]
+    found: np.ndarray = np.any((c >= _PUNCTUATION[:, 0]) & (c <= _PUNCTUATION[:, 1]), axis=-1)
+    return found
 
 
 def _line_index(line: object, n: int) -> np.ndarray:
@@ -122,7 +147,8 @@ def word_starts(boxes: object, line: object, codes: object = None, *,
     a gap of ``word_gap`` character sizes, and in a monospaced line a skipped cell.
 
     ``boxes`` are the characters' ``(n, 4)`` boxes stored line by line, ``line`` their line
-    index, ``codes`` (optional) their code points, used to keep CJK text unspaced.
+    index, ``codes`` (optional) their code points, used to keep CJK text, the punctuation
+    beside it and decimal numbers unspaced (see the module docstring).
     """
     box = as_boxes(boxes)
     index = _line_index(line, box.shape[0])
@@ -139,11 +165,21 @@ def word_starts(boxes: object, line: object, codes: object = None, *,
         code = np.asarray(codes, dtype=np.int64)
         if code.shape != (box.shape[0],):
             raise GeometryError(f"codes: expected {box.shape[0]} code points, got {code.shape}")
-        wide = is_wide(code)
+        wide, mark = is_wide(code), is_punctuation(code)
+        digit = (code >= ord("0")) & (code <= ord("9"))
         previous = previous_in_group(index)
-        both = np.zeros(code.size, dtype=bool)
         has = previous >= 0
-        both[has] = wide[has] & wide[previous[has]]
-        starts &= ~both
+        before = previous[has]
+        joined = np.zeros(code.size, dtype=bool)
+        joined[has] = ((wide[has] & wide[before])
+                       | (wide[has] & mark[has]) | (wide[before] & mark[before])
+                       | (wide[has] & mark[before]) | (mark[has] & wide[before]))
+        # a decimal point or comma between two digits: "54.3", "1,000"
+        two_back = np.full(code.size, -1, dtype=np.int64)
+        two_back[has] = previous[before]
+        decimal = has & digit & np.isin(code[np.maximum(previous, 0)], _DECIMAL_MARKS)
+        decimal &= two_back >= 0
+        decimal[decimal] &= digit[two_back[decimal]]
+        starts &= ~(joined | decimal)
     result: np.ndarray = starts
     return result

@@ -1,0 +1,77 @@
+"""Candidates on real pages: how many characters carry two or more, with rising distances.
+
+The embedded engine fills the five ``IREAD_NODE`` slots of each character from the
+recogniser's per-column probabilities (:mod:`lingyun.service.engines.candidates`), the
+distance byte being ``round(-20 log10 p)`` made to rise with rank
+(:func:`lingyun.service.positions.slots`).  For each image given (real scans: e.g. the
+OmniDocBench Chinese pages written by ``benchmarks/public_chinese.py``) this runs the
+engine as ``lingyun ocr --position`` does -- read, reading order, ``encode_page`` -- decodes
+the stream and reports, over every character and over the CJK ones apart:
+
+* the share with >= 2 used slots whose distances strictly rise (goal of issue 14: >= 1/2);
+* how many slots are used (a histogram 1..5);
+* the distance distribution per slot (quartiles 25/50/75) and, for slot 1 (the character
+  read), the share at distance 0 (p >= 0.97).
+
+Run: ``python benchmarks/candidates_real.py IMAGE...`` (needs the ``local`` extra).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from lingyun.geometry.words import is_wide
+from lingyun.iread import decode
+from lingyun.service.engines.rapidocr import RapidOCREngine
+from lingyun.service.positions import arrange, encode_page, page_skew
+
+
+def page_slots(engine: RapidOCREngine, image: Path) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(n, 5)`` distances and the ``(n,)`` code points of every character read."""
+    width, height, lines = engine.read_lines(image.read_bytes())
+    skew = page_skew(lines)
+    blocks = arrange(lines, skew=skew, engine_spaces=True)
+    layout = decode(encode_page(width, height, blocks, skew=skew))
+    distances = layout.chars["distances"].astype(np.int64).reshape(-1, 5)
+    return distances, layout.chars["code"].astype(np.int64)
+
+
+def report(label: str, distances: np.ndarray) -> str:
+    if not len(distances):
+        return f"{label}: no characters"
+    used = distances != 255
+    rising = np.array([bool(np.all(np.diff(d[u]) > 0)) for d, u in zip(distances, used,
+                                                                        strict=True)])
+    share = float(((used.sum(axis=1) >= 2) & rising).mean())
+    counts = np.bincount(used.sum(axis=1), minlength=6)[1:]
+    quartiles = ["/".join(str(int(v)) for v in np.percentile(distances[used[:, k], k],
+                                                              [25, 50, 75]))
+                 if used[:, k].any() else "-" for k in range(5)]
+    exact = float((distances[:, 0] == 0).mean())
+    return (f"{label}: {len(distances)} characters, {share:.1%} with >= 2 candidates of "
+            f"rising distance; slots used 1..5: {counts.tolist()}; distance quartiles by "
+            f"slot {', '.join(quartiles)}; slot 1 at distance 0: {exact:.0%}")
+
+
+def main() -> int:
+    images = [Path(p) for p in sys.argv[1:]]
+    if not images:
+        raise SystemExit("usage: python benchmarks/candidates_real.py IMAGE...")
+    engine = RapidOCREngine()
+    every, every_code = [], []
+    for image in images:
+        distances, codes = page_slots(engine, image)
+        every.append(distances)
+        every_code.append(codes)
+        print(report(image.stem[:40], distances), flush=True)
+    distances, codes = np.concatenate(every), np.concatenate(every_code)
+    print(report(f"all {len(images)} images", distances))
+    print(report("CJK characters only", distances[is_wide(codes)]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
