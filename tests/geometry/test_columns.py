@@ -110,3 +110,24 @@ def test_followed_is_the_fixed_point_of_growing_the_end_by_nearby_lines(lines, f
             break
         expected = grown
     assert np.array_equal(_followed(side, top, bottom, starts, end, float(step)), expected)
+
+
+def test_a_line_poking_into_the_gutter_does_not_cut_the_columns():
+    # the gutter runs from x 380 to 420; one line of the left column reaches x 410, one
+    # of the right column starts at x 392: each column is still read whole, in turn
+    for at, poke in ((4, (40, 160, 410, 180)), (14, (392, 160, 760, 180))):
+        lines = column(40, 340, 40, 10, "a") + column(420, 340, 40, 10, "b")
+        lines[at] = (poke, lines[at][1])
+        assert read(lines) == [*[f"a{r}" for r in range(10)], *[f"b{r}" for r in range(10)]]
+        found = column_order([box for box, _ in lines])
+        assert found.block[at] == found.block[at - 1] == found.block[at + 1]  # one column
+
+
+def test_a_line_bridging_the_gutter_still_ends_the_columns_above_it():
+    # a short heading over the gutter (x 300..500) between two bands of two columns
+    lines = column(40, 340, 40, 4, "a") + column(420, 340, 40, 4, "b")
+    lines += [((300, 160, 500, 180), "heading")]
+    lines += column(40, 340, 190, 4, "c") + column(420, 340, 190, 4, "d")
+    assert read(lines) == [*[f"a{r}" for r in range(4)], *[f"b{r}" for r in range(4)],
+                           "heading", *[f"c{r}" for r in range(4)],
+                           *[f"d{r}" for r in range(4)]]
