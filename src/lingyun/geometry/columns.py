@@ -229,7 +229,8 @@ def _joined_over_pokes(found: np.ndarray, box: np.ndarray, unit: float) -> np.nd
     exactly one line between them that pokes into the gutter without bridging it (white is
     left on one side of it), the separator running over both, with the seed's half width as
     its opening, instead of the two: the poking line counts as on the side it comes from."""
-    x, top, bottom, opening = found.T
+    _, one = np.unique(found[:, :3], axis=0, return_index=True)  # seeds of one separator
+    x, top, bottom, opening = found[np.sort(one)].T
     plain = np.column_stack([x, top, bottom, np.zeros_like(x)])
     upper, lower = np.nonzero((np.abs(x[:, None] - x[None, :]) <= unit / 2)
                               & (top[None, :] > bottom[:, None])
