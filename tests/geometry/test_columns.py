@@ -131,3 +131,16 @@ def test_a_line_bridging_the_gutter_still_ends_the_columns_above_it():
     assert read(lines) == [*[f"a{r}" for r in range(4)], *[f"b{r}" for r in range(4)],
                            "heading", *[f"c{r}" for r in range(4)],
                            *[f"d{r}" for r in range(4)]]
+
+
+def test_a_box_over_several_rows_does_not_join_them_into_one():
+    # a table of five rows; the detector gave rows 1-3 of the figures as one tall box: it
+    # shares the middle row only, so the rows above and below it stay rows of their own
+    table = [((20, 40 + 30 * r, 260, 40 + 30 * r + H), f"label{r}") for r in range(5)]
+    table += [((320, 40 + 30 * r, 380, 40 + 30 * r + H), f"n{r}") for r in (0, 4)]
+    table += [((320, 70, 380, 150), "tall")]
+    found = column_order([box for box, _ in table])
+    row = dict(zip([text for _, text in table], found.row.tolist(), strict=True))
+    assert row["tall"] == row["label2"]
+    assert len({row["label1"], row["label2"], row["label3"]}) == 3
+    assert row["n0"] == row["label0"] and row["n4"] == row["label4"]

@@ -40,7 +40,7 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    (ii) a column separator has ``a`` on its left and ``b`` on its right over its height
    (the left column before the right one), or
    (iii) they share a text row (vertical overlap of at least ``same_row`` of the lower
-   line) and ``a`` is to the left.
+   line, middles within its height) and ``a`` is to the left.
    A heading or caption spanning the columns overlaps lines of both, so rule (i) puts it
    after everything above it and before everything below it: each band of columns between
    two spanning lines is read column by column.
@@ -105,11 +105,18 @@ class Separators:
 
 
 def _same_row(box: np.ndarray, same_row: float) -> np.ndarray:
+    """``out[a, b]``: boxes ``a`` and ``b`` share a text row -- they overlap vertically by
+    ``same_row`` of the lower one's height and their middles are within that height (a box
+    more than three times as tall as the other spans several rows: a detector's box over
+    two rows of a table would otherwise join the rows above and below it into one)."""
     top, bottom = box[:, 1], box[:, 3]
     height = np.maximum(bottom - top, 1)
     overlap = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None],
                                                                         top[None, :])
-    shared: np.ndarray = overlap >= same_row * np.minimum(height[:, None], height[None, :])
+    lower = np.minimum(height[:, None], height[None, :])
+    middle = (top + bottom) / 2
+    shared: np.ndarray = (overlap >= same_row * lower) \
+        & (np.abs(middle[:, None] - middle[None, :]) <= lower)
     return shared
 
 
@@ -222,7 +229,8 @@ def _joined_over_pokes(found: np.ndarray, box: np.ndarray, unit: float) -> np.nd
     exactly one line between them that pokes into the gutter without bridging it (white is
     left on one side of it), the separator running over both, with the seed's half width as
     its opening, instead of the two: the poking line counts as on the side it comes from."""
-    x, top, bottom, opening = found.T
+    _, one = np.unique(found[:, :3], axis=0, return_index=True)  # seeds of one separator
+    x, top, bottom, opening = found[np.sort(one)].T
     plain = np.column_stack([x, top, bottom, np.zeros_like(x)])
     upper, lower = np.nonzero((np.abs(x[:, None] - x[None, :]) <= unit / 2)
                               & (top[None, :] > bottom[:, None])
