@@ -144,3 +144,25 @@ def test_a_box_over_several_rows_does_not_join_them_into_one():
     assert row["tall"] == row["label2"]
     assert len({row["label1"], row["label2"], row["label3"]}) == 3
     assert row["n0"] == row["label0"] and row["n4"] == row["label4"]
+
+
+def test_a_two_page_spreads_wide_gutter_separates_its_pages():
+    # a scanned spread: two justified pages (every line ends, and starts, at one x) with a
+    # 300 px (15 h) gutter, far beyond ``border`` (4 h) -- the lines do not border its
+    # middle, yet each page is read top to bottom, the left one first, not row by row
+    lines = column(40, 360, 60, 12, "a") + column(700, 360, 60, 12, "b")
+    assert read(lines) == [*[f"a{r}" for r in range(12)], *[f"b{r}" for r in range(12)]]
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H))
+    assert len(found) and np.all((found.x > 400) & (found.x < 700))
+
+
+def test_a_wide_gap_between_a_few_ragged_lines_is_no_spread():
+    # a form: labels at the left and values far to the right, ragged on both sides, on
+    # fewer rows than a spread's page -- read row by row, label then value
+    lines = []
+    for r in range(5):
+        y = 60 + 30 * r
+        lines += [((40, y, 200 + 23 * r, y + H), f"label{r}"),
+                  ((700 + 31 * r, y, 1060, y + H), f"value{r}")]
+    assert read(lines) == [name for r in range(5) for name in (f"label{r}", f"value{r}")]

@@ -23,7 +23,13 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    (within ``aligned_rows * h``): a table of figures beside a text column, not a table's
    last, wide column -- or when the narrow lines are line numbers (a deposition's, a
    listing's: at most ``numbers * h`` wide, at least ``h`` from the text), which are read
-   as a column of their own, as Tesseract does. The separator then runs from the first to
+   as a column of their own, as Tesseract does. A gutter too wide for ``border`` (its
+   narrowest seeding gap at least ``2 * border * h``: two pages of a scanned spread) counts
+   the lines within half that gap plus ``h`` as bordering it, and is a separator only when
+   it looks like a spread's: at least ``SPREAD_LINES`` lines each side, ``SPREAD_SHARE`` of
+   the page tall, both edges straight (quartiles of the line ends, and starts, within
+   ``SPREAD_EDGE * h``: justified pages; a form's labels and far-off values are ragged and
+   stay row by row). The separator then runs from the first to
    the last line where *both* sides have text: where one column ends, the lines below it
    are read after both columns, as a reader (and the XY-cut) would. Two refinements: the
    right column begins at its first line that *starts* at the gutter (within ``border *
@@ -130,6 +136,11 @@ def _masked_quartile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(count > 0, picked, 0.0)
 
 
+SPREAD_LINES = 8  # a spread's gutter: at least this many lines on each side,
+SPREAD_SHARE = 0.6  # at least this share of the page's height tall,
+SPREAD_EDGE = 1.0  # and its edges' quartiles of ends (starts) within this many h
+
+
 def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
                gutter_rows: float = 2.0, column_width: float = 8.0,
                same_row: float = 0.5, border: float = 4.0,
@@ -159,8 +170,12 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
     seed_top = np.minimum(top[seed_i], top[seed_j])
     seed_bottom = np.maximum(bottom[seed_i], bottom[seed_j])
     key = np.stack([np.round(mid / half), np.round(seed_top / half)], axis=1)
-    _, first = np.unique(key, axis=0, return_index=True)
+    _, first, which = np.unique(key, axis=0, return_index=True, return_inverse=True)
     opening = (left[seed_j] - right[seed_i])[first] / 2  # half the gutter's width
+    # half the narrowest seeding gap of each band: a wide gutter's (a two-page spread's)
+    # lines end far from its middle
+    half_gap = np.full(first.size, np.inf)
+    np.minimum.at(half_gap, which.reshape(-1), (left[seed_j] - right[seed_i]) / 2)
     mid, seed_top, seed_bottom = mid[first], seed_top[first], seed_bottom[first]
     crosses = (left[None, :] < mid[:, None] + half) & (right[None, :] > mid[:, None] - half)
     centre = (top + bottom) / 2
@@ -175,13 +190,28 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
     tall = (band_bottom - band_top >= gutter_rows * unit) & ~blocked
     inside = (centre[None, :] > band_top[:, None]) & (centre[None, :] < band_bottom[:, None])
     width = (right - left)[None, :]
-    reach = border * unit  # lines ending (starting) this close to the band border it
+    spread = half_gap >= border * unit
+    reach = np.where(spread, half_gap + unit, border * unit)[:, None]  # lines ending
+    # (starting) this close to the band's middle border it
     on_left = inside & (right[None, :] <= mid[:, None]) & (right[None, :] >= mid[:, None] - reach)
     on_right = inside & (left[None, :] >= mid[:, None]) & (left[None, :] <= mid[:, None] + reach)
     wide = column_width * unit
     ok = tall & (on_left.sum(axis=1) >= 2) & (on_right.sum(axis=1) >= 2)
     widths = np.broadcast_to(width, on_left.shape)
     ok &= _masked_quartile(widths, on_right) >= wide
+    # a gutter beyond the usual reach is a spread's: long, with many lines either side, and
+    # both its edges straight (justified text ends, and starts, at one x)
+    wide_gap = np.flatnonzero(spread & ok)
+    if wide_gap.size:
+        edges = np.concatenate([np.where(on_left[wide_gap], right[None, :], np.nan),
+                                np.where(on_right[wide_gap], left[None, :], np.nan)])
+        with np.errstate(all="ignore"):
+            low, high = np.nanpercentile(edges, [25, 75], axis=1)
+        straight = np.nan_to_num(high - low, nan=np.inf) <= SPREAD_EDGE * unit
+        ok[wide_gap] = ((on_left[wide_gap].sum(axis=1) >= SPREAD_LINES)
+                        & (on_right[wide_gap].sum(axis=1) >= SPREAD_LINES)
+                        & (band_bottom - band_top >= SPREAD_SHARE * (ceiling - floor))[wide_gap]
+                        & straight[:wide_gap.size] & straight[wide_gap.size:])
     # narrow lines on the left (figures) are a column of their own when the text on the
     # right does not follow their rows; a table's last, wide column does
     narrow_left = np.flatnonzero(ok & (_masked_quartile(widths, on_left) < wide))
