@@ -166,3 +166,18 @@ def test_a_wide_gap_between_a_few_ragged_lines_is_no_spread():
         lines += [((40, y, 200 + 23 * r, y + H), f"label{r}"),
                   ((700 + 31 * r, y, 1060, y + H), f"value{r}")]
     assert read(lines) == [name for r in range(5) for name in (f"label{r}", f"value{r}")]
+
+
+def test_a_sidebar_beyond_the_next_gutter_does_not_stretch_a_separator():
+    # a newspaper: columns a and b of one story, a sidebar s right of b running the page's
+    # height, and a story c under a (under b: a picture, no text). The a|b gutter has c on
+    # its left and s on its right down to the page's foot, but s is the b|s gutter's: a|b
+    # ends with b, so a and b are read before c, and c (left of the b|s gutter) before s
+    lines = column(40, 340, 60, 8, "a") + column(420, 340, 60, 8, "b")
+    lines += column(800, 340, 60, 20, "s") + column(40, 340, 340, 10, "c")
+    assert read(lines) == [*[f"a{r}" for r in range(8)], *[f"b{r}" for r in range(8)],
+                           *[f"c{r}" for r in range(10)], *[f"s{r}" for r in range(20)]]
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H))
+    gutter = np.abs(found.x - 400) < H
+    assert gutter.any() and np.all(found.bottom[gutter] == 60 + 30 * 7 + H)  # b7's bottom

@@ -31,7 +31,10 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    ``SPREAD_EDGE * h``: justified pages; a form's labels and far-off values are ragged and
    stay row by row). The separator then runs from the first to
    the last line where *both* sides have text: where one column ends, the lines below it
-   are read after both columns, as a reader (and the XY-cut) would. Two refinements: the
+   are read after both columns, as a reader (and the XY-cut) would. Only its *own*
+   columns count: a line beyond another separator (more than ``column_width * h`` further
+   out, over the line's height) is that separator's -- a newspaper's next column, a
+   sidebar, a story under a picture beside the gutter do not stretch it. Two refinements: the
    right column begins at its first line that *starts* at the gutter (within ``border *
    h``) or at lines less than ``heading * h`` above that one (the column's own heading,
    centred or ranged right), so a page header at the right margin (a logo, an analyst's
@@ -240,11 +243,22 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
     right_first = np.where(right_at_gutter > right_first + heading * unit, right_at_gutter,
                            right_first)
     first = np.maximum(np.where(left_side, top[None, :], np.inf).min(axis=1), right_first)
-    last = np.minimum(np.where(left_side, bottom[None, :], -np.inf).max(axis=1),
-                      np.where(right_side, bottom[None, :], -np.inf).max(axis=1))
+    # ... down to where the shorter of its *own* two columns ends: a line beyond another
+    # separator (over the line's height, more than a column's width further out) belongs
+    # to the columns that one separates -- the next column of a newspaper, a sidebar, a
+    # story below a picture may run on beside this gutter, but are not what it separates
+    candidate = np.flatnonzero(ok)
+    farther_left = mid[candidate][None, :] < mid[:, None] - wide
+    farther_right = mid[candidate][None, :] > mid[:, None] + wide
+    own_left = left_side & ~((farther_left.astype(np.float32)
+                              @ left_side[candidate].astype(np.float32)) > 0)
+    own_right = right_side & ~((farther_right.astype(np.float32)
+                                @ right_side[candidate].astype(np.float32)) > 0)
+    last = np.minimum(np.where(own_left, bottom[None, :], -np.inf).max(axis=1),
+                      np.where(own_right, bottom[None, :], -np.inf).max(axis=1))
     # ... and runs on past the shorter column's end through the lines that follow at line
     # spacing (not a paragraph break): the last lines of the longer column
-    last = _followed(left_side | right_side, top, bottom, first, last, follow * unit)
+    last = _followed(own_left | own_right, top, bottom, first, last, follow * unit)
     ok &= last - first >= gutter_rows * unit
     # many seeds find the same separator: one of each, joined over a line poking in
     unique = _joined_over_pokes(np.stack([mid[ok], first[ok], last[ok], opening[ok]], axis=1),
