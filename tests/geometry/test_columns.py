@@ -181,3 +181,18 @@ def test_a_sidebar_beyond_the_next_gutter_does_not_stretch_a_separator():
     found = separators(boxes, float(H))
     gutter = np.abs(found.x - 400) < H
     assert gutter.any() and np.all(found.bottom[gutter] == 60 + 30 * 7 + H)  # b7's bottom
+
+
+def test_pieces_of_one_narrow_gutter_that_overlap_are_one_separator():
+    # a narrow gutter (20 px, one h): a5 pokes into it from the left, b8 from the right;
+    # the pieces joined over each poke (rows 0-7 and 6-11) overlap -- one separator, so the
+    # whole left column comes before the right one, not b0-b5 before a8
+    lines = []
+    for r in range(12):
+        y = 60 + 30 * r
+        lines += [((40, y, 388 if r == 5 else 380, y + H), f"a{r}"),
+                  ((392 if r == 8 else 400, y, 740, y + H), f"b{r}")]
+    assert read(lines) == [*[f"a{r}" for r in range(12)], *[f"b{r}" for r in range(12)]]
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H))
+    assert len(found) == 1 and found.top[0] == 60 and found.bottom[0] == 60 + 30 * 11 + H

@@ -14,7 +14,8 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    as long as its middle stays white, and an interrupted one ends where it is interrupted
    -- unless a single line only pokes into the gutter, leaving white on one side of it (a
    long line, a detector's padded box): the separators above and below it are joined, and
-   the line counts as on the side it comes from. A candidate is a *column separator* when
+   the line counts as on the side it comes from; pieces of one gutter whose extents overlap
+   are one separator over their union. A candidate is a *column separator* when
    it is at least ``gutter_rows * h`` tall and the lines beside it over its height are text
    columns on both sides: at least two lines each side *border* it (end, or start, within
    ``border * h`` of its middle) and a quarter of them at least ``column_width * h`` wide
@@ -293,7 +294,39 @@ def _joined_over_pokes(found: np.ndarray, box: np.ndarray, unit: float) -> np.nd
         joined.append((at, float(top[a]), float(bottom[b]), gap))
         passed[[a, b]] = True
     rows = np.concatenate([plain[~passed], np.array(joined)]) if joined else plain
-    distinct: np.ndarray = np.unique(rows, axis=0)
+    return _merged_overlapping(np.unique(rows, axis=0), unit)
+
+
+def _merged_overlapping(rows: np.ndarray, unit: float) -> np.ndarray:
+    """Separators (rows of ``x, top, bottom, opening``) at one gutter (``x`` within ``h/2``
+    of the gutter's leftmost) whose extents overlap, as one over their union (at the
+    leftmost ``x``, with the widest opening): a narrow gutter (half a character in a CJK
+    newspaper) is seeded on some rows only, and each seed's band stops at a different line
+    poking into it -- pieces that, apart, leave the lines where only one of them runs free
+    to be read across the gutter."""
+    if rows.shape[0] < 2:
+        return rows
+    rows = rows[np.argsort(rows[:, 0], kind="stable")]
+    gutter = np.zeros(rows.shape[0], dtype=np.int64)  # within h/2 of its gutter's first x
+    start, number = float(rows[0, 0]), 0
+    for k, x in enumerate(rows[:, 0].tolist()):
+        if x - start > unit / 2:
+            start, number = x, number + 1
+        gutter[k] = number
+    merged: list[list[float]] = []
+    for g in np.unique(gutter).tolist():
+        pieces = rows[gutter == g]
+        pieces = pieces[np.argsort(pieces[:, 1], kind="stable")]
+        current = pieces[0].tolist()
+        for piece in pieces[1:].tolist():
+            if piece[1] <= current[2]:  # overlaps (or touches) the union so far
+                current = [current[0], current[1], max(current[2], piece[2]),
+                           max(current[3], piece[3])]
+            else:
+                merged.append(current)
+                current = piece
+        merged.append(current)
+    distinct: np.ndarray = np.unique(np.array(merged).reshape(-1, 4), axis=0)
     return distinct
 
 
