@@ -196,3 +196,17 @@ def test_pieces_of_one_narrow_gutter_that_overlap_are_one_separator():
     boxes = np.array([box for box, _ in lines], dtype=np.float64)
     found = separators(boxes, float(H))
     assert len(found) == 1 and found.top[0] == 60 and found.bottom[0] == 60 + 30 * 11 + H
+
+
+def test_cjk_leading_still_follows_the_longer_column():
+    # CJK type: a leading of 16 px (0.8 h) between lines, above ``follow`` (0.75 h): the
+    # left column's last four lines still follow at the page's own leading; a note after a
+    # paragraph break (60 px: over 1.5 leadings) is read after both columns
+    def cjk(x: int, count: int, label: str) -> list[tuple]:
+        return [((x, 80 + 36 * r, x + 340, 80 + 36 * r + H), f"{label}{r}")
+                for r in range(count)]
+
+    lines = cjk(40, 10, "a") + cjk(420, 6, "b")
+    lines += [((40, 80 + 36 * 9 + H + 60, 380, 80 + 36 * 9 + 2 * H + 60), "note")]
+    assert read(lines) == [*[f"a{r}" for r in range(10)], *[f"b{r}" for r in range(6)],
+                           "note"]

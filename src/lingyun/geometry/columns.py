@@ -41,9 +41,11 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    centred or ranged right), so a page header at the right margin (a logo, an analyst's
    name, a rating) beside the top of the left column is read row by row before both columns
    instead of after the left one; and the separator runs on past the shorter column's end
-   through lines that follow at line spacing (a vertical gap of at most ``follow * h``,
-   less than a paragraph break), so the last lines of the longer column are not cut off and
-   read after the other. A table's columns of figures, a receipt's prices, are narrower:
+   through lines that follow at line spacing (a vertical gap of at most ``follow * h``, or
+   ``follow * 2 * leading`` when that is wider -- the leading: the page's median white
+   between a line and the next below it; CJK type is set with most of a character's
+   height of it -- less than a paragraph break), so the last lines of the longer column
+   are not cut off and read after the other. A table's columns of figures, a receipt's prices, are narrower:
    they make no separator, so tables and receipts keep being read row by row.
 2. **Line precedence.**  Line ``a`` comes before line ``b`` when
    (i) ``a`` is above ``b`` and they overlap horizontally (one column, top to bottom),
@@ -140,6 +142,7 @@ def _masked_quartile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.where(count > 0, picked, 0.0)
 
 
+LEADING_UNIT = 2.0  # ``follow`` counts in h, or in this many of the page's leadings
 SPREAD_LINES = 8  # a spread's gutter: at least this many lines on each side,
 SPREAD_SHARE = 0.6  # at least this share of the page's height tall,
 SPREAD_EDGE = 1.0  # and its edges' quartiles of ends (starts) within this many h
@@ -259,12 +262,30 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
                       np.where(own_right, bottom[None, :], -np.inf).max(axis=1))
     # ... and runs on past the shorter column's end through the lines that follow at line
     # spacing (not a paragraph break): the last lines of the longer column
-    last = _followed(own_left | own_right, top, bottom, first, last, follow * unit)
+    # (``follow`` of ``h``, or of ``LEADING_UNIT`` of the page's own leading when that is
+    # wider: CJK type is set with a leading of most of a character, Latin with a fifth)
+    step = follow * max(unit, LEADING_UNIT * _leading(box, unit))
+    last = _followed(own_left | own_right, top, bottom, first, last, step)
     ok &= last - first >= gutter_rows * unit
     # many seeds find the same separator: one of each, joined over a line poking in
     unique = _joined_over_pokes(np.stack([mid[ok], first[ok], last[ok], opening[ok]], axis=1),
                                 box, unit)
     return Separators(unique[:, 0], unique[:, 1], unique[:, 2], unique[:, 3])
+
+
+def _leading(box: np.ndarray, unit: float) -> float:
+    """The page's leading: the median white between a line and the next line below it that
+    covers half of the narrower of the two (within ``2 h``, overlaps up to ``h/4`` counting
+    as 0); 0 when no line has one."""
+    left, top, right, bottom = box.T
+    overlap = np.minimum(right[:, None], right[None, :]) - np.maximum(left[:, None],
+                                                                      left[None, :])
+    narrower = np.minimum((right - left)[:, None], (right - left)[None, :])
+    gap = top[None, :] - bottom[:, None]
+    below = (overlap >= narrower / 2) & (gap >= -unit / 4) & (gap < 2 * unit)
+    nearest = np.where(below, gap, np.inf).min(axis=1)
+    found = nearest[np.isfinite(nearest)]
+    return float(max(np.median(found), 0.0)) if found.size else 0.0
 
 
 def _joined_over_pokes(found: np.ndarray, box: np.ndarray, unit: float) -> np.ndarray:
