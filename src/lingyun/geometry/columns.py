@@ -45,8 +45,9 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    ``follow * 2 * leading`` when that is wider -- the leading: the page's median white
    between a line and the next below it; CJK type is set with most of a character's
    height of it -- less than a paragraph break), so the last lines of the longer column
-   are not cut off and read after the other. A table's columns of figures, a receipt's prices, are narrower:
-   they make no separator, so tables and receipts keep being read row by row.
+   are not cut off and read after the other. A table's columns of figures, a receipt's
+   prices, are narrower: they make no separator, so tables and receipts keep being read
+   row by row.
 2. **Line precedence.**  Line ``a`` comes before line ``b`` when
    (i) ``a`` is above ``b`` and they overlap horizontally (one column, top to bottom),
    (ii) a column separator has ``a`` on its left and ``b`` on its right over its height
