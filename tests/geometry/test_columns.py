@@ -25,21 +25,31 @@ def read(lines: list[tuple]) -> list[str]:
 
 
 def test_a_page_header_at_the_right_margin_is_read_before_both_columns():
-    # a title at the top left; beside it, at the right margin, a logo and an analyst's
-    # name that do not start at the gutter (x 400); then two columns
+    # a title at the top left; beside it, at the right margin, a logo, an analyst's name
+    # and a rating that do not start at the gutter (x 400) -- more than ``heading`` (3 h)
+    # above the right column's first line, so not its heading; then two columns
     lines = [((40, 20, 300, 40), "title"), ((600, 20, 760, 40), "logo"),
-             ((620, 50, 760, 70), "analyst")]
-    lines += column(40, 340, 80, 6, "a") + column(420, 340, 80, 6, "b")
-    assert read(lines) == ["title", "logo", "analyst", *[f"a{r}" for r in range(6)],
-                           *[f"b{r}" for r in range(6)]]
+             ((620, 50, 760, 70), "analyst"), ((640, 80, 760, 100), "rating")]
+    lines += column(40, 340, 130, 6, "a") + column(420, 340, 130, 6, "b")
+    assert read(lines) == ["title", "logo", "analyst", "rating",
+                           *[f"a{r}" for r in range(6)], *[f"b{r}" for r in range(6)]]
     boxes = np.array([box for box, _ in lines], dtype=np.float64)
     found = separators(boxes, float(H))
-    assert len(found) and np.all(found.top >= 80)  # begins where the right column does
+    assert len(found) and np.all(found.top >= 130)  # begins where the right column does
 
 
 def test_a_heading_that_starts_at_the_gutter_stays_with_its_column():
     # the right column's own heading starts at the gutter: it is the column's first line
     lines = [*column(40, 340, 20, 8, "a"), ((420, 20, 600, 40), "heading")]
+    lines += column(420, 340, 50, 7, "b")
+    assert read(lines) == [*[f"a{r}" for r in range(8)], "heading",
+                           *[f"b{r}" for r in range(7)]]
+
+
+def test_a_centred_heading_over_the_right_column_stays_with_it():
+    # the right column's heading is centred over it (it does not start at the gutter) and
+    # stands beside the left column's first line: it is still the right column's first line
+    lines = [*column(40, 340, 20, 8, "a"), ((500, 20, 680, 40), "heading")]
     lines += column(420, 340, 50, 7, "b")
     assert read(lines) == [*[f"a{r}" for r in range(8)], "heading",
                            *[f"b{r}" for r in range(7)]]
@@ -100,3 +110,37 @@ def test_followed_is_the_fixed_point_of_growing_the_end_by_nearby_lines(lines, f
             break
         expected = grown
     assert np.array_equal(_followed(side, top, bottom, starts, end, float(step)), expected)
+
+
+def test_a_line_poking_into_the_gutter_does_not_cut_the_columns():
+    # the gutter runs from x 380 to 420; one line of the left column reaches x 410, one
+    # of the right column starts at x 392: each column is still read whole, in turn
+    for at, poke in ((4, (40, 160, 410, 180)), (14, (392, 160, 760, 180))):
+        lines = column(40, 340, 40, 10, "a") + column(420, 340, 40, 10, "b")
+        lines[at] = (poke, lines[at][1])
+        assert read(lines) == [*[f"a{r}" for r in range(10)], *[f"b{r}" for r in range(10)]]
+        found = column_order([box for box, _ in lines])
+        assert found.block[at] == found.block[at - 1] == found.block[at + 1]  # one column
+
+
+def test_a_line_bridging_the_gutter_still_ends_the_columns_above_it():
+    # a short heading over the gutter (x 300..500) between two bands of two columns
+    lines = column(40, 340, 40, 4, "a") + column(420, 340, 40, 4, "b")
+    lines += [((300, 160, 500, 180), "heading")]
+    lines += column(40, 340, 190, 4, "c") + column(420, 340, 190, 4, "d")
+    assert read(lines) == [*[f"a{r}" for r in range(4)], *[f"b{r}" for r in range(4)],
+                           "heading", *[f"c{r}" for r in range(4)],
+                           *[f"d{r}" for r in range(4)]]
+
+
+def test_a_box_over_several_rows_does_not_join_them_into_one():
+    # a table of five rows; the detector gave rows 1-3 of the figures as one tall box: it
+    # shares the middle row only, so the rows above and below it stay rows of their own
+    table = [((20, 40 + 30 * r, 260, 40 + 30 * r + H), f"label{r}") for r in range(5)]
+    table += [((320, 40 + 30 * r, 380, 40 + 30 * r + H), f"n{r}") for r in (0, 4)]
+    table += [((320, 70, 380, 150), "tall")]
+    found = column_order([box for box, _ in table])
+    row = dict(zip([text for _, text in table], found.row.tolist(), strict=True))
+    assert row["tall"] == row["label2"]
+    assert len({row["label1"], row["label2"], row["label3"]}) == 3
+    assert row["n0"] == row["label0"] and row["n4"] == row["label4"]

@@ -11,32 +11,36 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
    median line height), seed a candidate separator: a narrow vertical band (``±h/4``) in
    the middle of the gap. The band grows up and down until a line crosses it (a heading
    over both columns, a caption, a picture's text) -- so a gutter that narrows still passes
-   as long as its middle stays white, and an interrupted one ends where it is interrupted.
-   A candidate is a *column separator* when it is at least ``gutter_rows * h`` tall and the
-   lines beside it over its height are text columns on both sides: at least two lines each
-   side *border* it (end, or start, within ``border * h`` of its middle) and a quarter of
-   them at least ``column_width * h`` wide (a column may hold a table or short lines; not a
-   quarter) -- on the left side too, unless most lines on the right are not centred on a
-   row of the narrow ones on the left (within ``aligned_rows * h``): a table of figures
-   beside a text column, not a table's last, wide column -- or when the narrow lines are
-   line numbers (a deposition's, a listing's: at most ``numbers * h`` wide, at least ``h``
-   from the text), which are read as a column of their own, as Tesseract does. The
-   separator then runs from the first to the last line where *both* sides have text: where
-   one column ends, the lines below it are read after both columns, as a reader (and the
-   XY-cut) would. Two refinements: the right column begins at its first line that *starts*
-   at the gutter (within ``border * h``), so a page header at the right margin (a logo, an
-   analyst's name, a rating) beside the top of the left column is read row by row before
-   both columns instead of after the left one; and the separator runs on past the shorter
-   column's end through lines that follow at line spacing (a vertical gap of at most
-   ``follow * h``, less than a paragraph break), so the last lines of the longer column are
-   not cut off and read after the other. A table's columns of figures, a receipt's prices,
-   are narrower: they make no separator, so tables and receipts keep being read row by row.
+   as long as its middle stays white, and an interrupted one ends where it is interrupted
+   -- unless a single line only pokes into the gutter, leaving white on one side of it (a
+   long line, a detector's padded box): the separators above and below it are joined, and
+   the line counts as on the side it comes from. A candidate is a *column separator* when
+   it is at least ``gutter_rows * h`` tall and the lines beside it over its height are text
+   columns on both sides: at least two lines each side *border* it (end, or start, within
+   ``border * h`` of its middle) and a quarter of them at least ``column_width * h`` wide
+   (a column may hold a table or short lines; not a quarter) -- on the left side too,
+   unless most lines on the right are not centred on a row of the narrow ones on the left
+   (within ``aligned_rows * h``): a table of figures beside a text column, not a table's
+   last, wide column -- or when the narrow lines are line numbers (a deposition's, a
+   listing's: at most ``numbers * h`` wide, at least ``h`` from the text), which are read
+   as a column of their own, as Tesseract does. The separator then runs from the first to
+   the last line where *both* sides have text: where one column ends, the lines below it
+   are read after both columns, as a reader (and the XY-cut) would. Two refinements: the
+   right column begins at its first line that *starts* at the gutter (within ``border *
+   h``) or at lines less than ``heading * h`` above that one (the column's own heading,
+   centred or ranged right), so a page header at the right margin (a logo, an analyst's
+   name, a rating) beside the top of the left column is read row by row before both columns
+   instead of after the left one; and the separator runs on past the shorter column's end
+   through lines that follow at line spacing (a vertical gap of at most ``follow * h``,
+   less than a paragraph break), so the last lines of the longer column are not cut off and
+   read after the other. A table's columns of figures, a receipt's prices, are narrower:
+   they make no separator, so tables and receipts keep being read row by row.
 2. **Line precedence.**  Line ``a`` comes before line ``b`` when
    (i) ``a`` is above ``b`` and they overlap horizontally (one column, top to bottom),
    (ii) a column separator has ``a`` on its left and ``b`` on its right over its height
    (the left column before the right one), or
    (iii) they share a text row (vertical overlap of at least ``same_row`` of the lower
-   line) and ``a`` is to the left.
+   line, middles within its height) and ``a`` is to the left.
    A heading or caption spanning the columns overlaps lines of both, so rule (i) puts it
    after everything above it and before everything below it: each band of columns between
    two spanning lines is read column by column.
@@ -70,12 +74,16 @@ __all__ = ["Separators", "column_order", "separators"]
 
 class Separators:
     """Column separators of one page: ``x`` (the middle of each), ``top`` and ``bottom``
-    (its vertical extent), as float arrays of one value per separator."""
+    (its vertical extent) and ``opening`` (how far a line may reach past ``x`` and still be
+    on its side: 0, or half the gutter for a separator that passes a line poking into its
+    gutter), as float arrays of one value per separator."""
 
-    __slots__ = ("bottom", "top", "x")
+    __slots__ = ("bottom", "opening", "top", "x")
 
-    def __init__(self, x: np.ndarray, top: np.ndarray, bottom: np.ndarray) -> None:
+    def __init__(self, x: np.ndarray, top: np.ndarray, bottom: np.ndarray,
+                 opening: np.ndarray | None = None) -> None:
         self.x, self.top, self.bottom = x, top, bottom
+        self.opening = np.zeros_like(x) if opening is None else opening
 
     def __len__(self) -> int:
         return int(self.x.size)
@@ -87,18 +95,28 @@ class Separators:
             return np.zeros((box.shape[0], box.shape[0]), dtype=bool)
         cy = (box[:, 1] + box[:, 3]) / 2
         inside = (cy[None, :] >= self.top[:, None]) & (cy[None, :] <= self.bottom[:, None])
-        left = inside & (box[None, :, 2] <= self.x[:, None])
-        right = inside & (box[None, :, 0] >= self.x[:, None])
-        together: np.ndarray = (left.T.astype(np.int32) @ right.astype(np.int32)) > 0
+        x, opening = self.x[:, None], self.opening[:, None]
+        left = inside & (box[None, :, 2] <= x + opening) & (box[None, :, 0] < x - opening)
+        right = inside & (box[None, :, 0] >= x - opening) & (box[None, :, 2] > x + opening)
+        # a float matmul (BLAS) counts the separators with a on the left and b on the
+        # right; an integer one has no BLAS and took seconds on a page of 1,000 lines
+        together: np.ndarray = (left.T.astype(np.float32) @ right.astype(np.float32)) > 0
         return together
 
 
 def _same_row(box: np.ndarray, same_row: float) -> np.ndarray:
+    """``out[a, b]``: boxes ``a`` and ``b`` share a text row -- they overlap vertically by
+    ``same_row`` of the lower one's height and their middles are within that height (a box
+    more than three times as tall as the other spans several rows: a detector's box over
+    two rows of a table would otherwise join the rows above and below it into one)."""
     top, bottom = box[:, 1], box[:, 3]
     height = np.maximum(bottom - top, 1)
     overlap = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None],
                                                                         top[None, :])
-    shared: np.ndarray = overlap >= same_row * np.minimum(height[:, None], height[None, :])
+    lower = np.minimum(height[:, None], height[None, :])
+    middle = (top + bottom) / 2
+    shared: np.ndarray = (overlap >= same_row * lower) \
+        & (np.abs(middle[:, None] - middle[None, :]) <= lower)
     return shared
 
 
@@ -116,7 +134,7 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
                gutter_rows: float = 2.0, column_width: float = 8.0,
                same_row: float = 0.5, border: float = 4.0,
                aligned_rows: float = 0.15, follow: float = 0.75,
-               numbers: float = 1.5) -> Separators:
+               numbers: float = 1.5, heading: float = 3.0) -> Separators:
     """The column separators of one page's boxes (``(n, 4)``, float), ``unit`` the line
     height; see the module docstring (step 1)."""
     n = box.shape[0]
@@ -142,6 +160,7 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
     seed_bottom = np.maximum(bottom[seed_i], bottom[seed_j])
     key = np.stack([np.round(mid / half), np.round(seed_top / half)], axis=1)
     _, first = np.unique(key, axis=0, return_index=True)
+    opening = (left[seed_j] - right[seed_i])[first] / 2  # half the gutter's width
     mid, seed_top, seed_bottom = mid[first], seed_top[first], seed_bottom[first]
     crosses = (left[None, :] < mid[:, None] + half) & (right[None, :] > mid[:, None] - half)
     centre = (top + bottom) / 2
@@ -181,19 +200,57 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
         ok[narrow_left] = (followed <= on_right[narrow_left].sum(axis=1) / 2) | numbered
     # a separator runs only where both of its columns have text: where one column ends,
     # the lines below are read after both (as a reader, and the XY-cut, does); the right
-    # column begins at its first line that starts at the gutter -- a page header at the
-    # right margin beside the left column's top is read row by row before both columns
+    # column begins at its first line that starts at the gutter, or at its heading just
+    # above that line -- lines further up (a page header at the right margin beside the
+    # left column's top) are read row by row before both columns
     left_side = inside & (right[None, :] <= mid[:, None])
     right_side = inside & (left[None, :] >= mid[:, None])
-    first = np.maximum(np.where(left_side, top[None, :], np.inf).min(axis=1),
-                       np.where(on_right, top[None, :], np.inf).min(axis=1))
+    right_first = np.where(right_side, top[None, :], np.inf).min(axis=1)
+    right_at_gutter = np.where(on_right, top[None, :], np.inf).min(axis=1)
+    right_first = np.where(right_at_gutter > right_first + heading * unit, right_at_gutter,
+                           right_first)
+    first = np.maximum(np.where(left_side, top[None, :], np.inf).min(axis=1), right_first)
     last = np.minimum(np.where(left_side, bottom[None, :], -np.inf).max(axis=1),
                       np.where(right_side, bottom[None, :], -np.inf).max(axis=1))
     # ... and runs on past the shorter column's end through the lines that follow at line
     # spacing (not a paragraph break): the last lines of the longer column
     last = _followed(left_side | right_side, top, bottom, first, last, follow * unit)
     ok &= last - first >= gutter_rows * unit
-    return Separators(mid[ok], first[ok], last[ok])
+    # many seeds find the same separator: one of each, joined over a line poking in
+    unique = _joined_over_pokes(np.stack([mid[ok], first[ok], last[ok], opening[ok]], axis=1),
+                                box, unit)
+    return Separators(unique[:, 0], unique[:, 1], unique[:, 2], unique[:, 3])
+
+
+def _joined_over_pokes(found: np.ndarray, box: np.ndarray, unit: float) -> np.ndarray:
+    """Separators as rows of ``x, top, bottom, opening``: those ``found`` (rows of x, top,
+    bottom and half the gutter's width at their seed) with opening 0, plus, for every two of
+    them one above the other at the same gutter (within ``h/2``, at most ``3 h`` apart) with
+    exactly one line between them that pokes into the gutter without bridging it (white is
+    left on one side of it), the separator running over both, with the seed's half width as
+    its opening, instead of the two: the poking line counts as on the side it comes from."""
+    _, one = np.unique(found[:, :3], axis=0, return_index=True)  # seeds of one separator
+    x, top, bottom, opening = found[np.sort(one)].T
+    plain = np.column_stack([x, top, bottom, np.zeros_like(x)])
+    upper, lower = np.nonzero((np.abs(x[:, None] - x[None, :]) <= unit / 2)
+                              & (top[None, :] > bottom[:, None])
+                              & (top[None, :] - bottom[:, None] <= 3 * unit))
+    joined: list[tuple[float, float, float, float]] = []
+    passed = np.zeros(x.size, dtype=bool)  # the pieces a joined separator replaces
+    for a, b in zip(upper.tolist(), lower.tolist(), strict=True):
+        at, gap = float(x[a]), float(opening[a])
+        between = ((box[:, 1] < top[b]) & (box[:, 3] > bottom[a])
+                   & (box[:, 0] < at + unit / 4) & (box[:, 2] > at - unit / 4))
+        if int(between.sum()) != 1:
+            continue
+        poke = box[between][0]
+        if poke[0] <= at - gap and poke[2] >= at + gap:
+            continue  # it bridges the gutter: a heading over both columns
+        joined.append((at, float(top[a]), float(bottom[b]), gap))
+        passed[[a, b]] = True
+    rows = np.concatenate([plain[~passed], np.array(joined)]) if joined else plain
+    distinct: np.ndarray = np.unique(rows, axis=0)
+    return distinct
 
 
 def _followed(side: np.ndarray, top: np.ndarray, bottom: np.ndarray, first: np.ndarray,
@@ -213,12 +270,13 @@ def _followed(side: np.ndarray, top: np.ndarray, bottom: np.ndarray, first: np.n
     return ended
 
 
-def _spans(a: np.ndarray, b: np.ndarray, gutters: np.ndarray) -> bool:
+def _spans(a: np.ndarray, b: np.ndarray, found: Separators) -> bool:
     """One of two boxes contains the other horizontally and crosses a column separator's
-    position the other does not reach (a heading or caption over the columns)."""
+    position the other does not reach (a heading or caption over the columns); a line that
+    only pokes into a gutter its separator passes (:func:`_joined_over_pokes`) does not."""
     wide, narrow = (a, b) if a[2] - a[0] >= b[2] - b[0] else (b, a)
-    crossed = (wide[0] < gutters) & (wide[2] > gutters) & ~((narrow[0] < gutters)
-                                                           & (narrow[2] > gutters))
+    low, high = found.x - found.opening, found.x + found.opening
+    crossed = (wide[0] < low) & (wide[2] > high) & ~((narrow[0] < low) & (narrow[2] > high))
     return bool(wide[0] <= narrow[0] and wide[2] >= narrow[2] and crossed.any())
 
 
@@ -259,7 +317,7 @@ def _page_order(box: np.ndarray, unit: float, *, gutter: float, gutter_rows: flo
     span = box[order[0]].astype(np.float64).copy() if n else np.zeros(4)
     for previous, current in zip(order[:-1].tolist(), order[1:].tolist(), strict=True):
         beside = left[current] >= span[2] or right[current] <= span[0]
-        spanning = _spans(box[previous], box[current], found.x)
+        spanning = _spans(box[previous], box[current], found)
         new_block = bool(apart[previous, current]
                          or ((beside or spanning) and not row[previous, current])
                          or top[current] - span[3] > block_gap * unit)

@@ -11,7 +11,9 @@ calls are serialised on one instance; an engine pool runs one instance per proce
 Each character comes with its box (``return_single_char_box``: one box per character from
 the recognizer's output columns) and its top-five candidates from the recognizer's
 per-column probabilities (:mod:`.candidates`).  :func:`lingyun.geometry.ink.snap` shrinks
-the boxes to the ink in the image, so gaps between words and glyph sizes are real.  Lines
+the boxes to the ink in the image, so gaps between words and glyph sizes are real, and
+:func:`.quotes.typeset_quotes` gives a page that prints curly quotes its curly quotes (the
+recognizer reads them all as ASCII ones).  Lines
 are then put in reading order, in blocks, with word spaces
 (:func:`lingyun.service.positions.arrange`): the JSON text follows that order, and with
 ``withPosition=1`` so does the ``IREAD_NODE`` stream, one REGION per block.
@@ -36,6 +38,7 @@ from ..positions import Box, Glyph, Line, arrange, encode_page, page_skew, page_
 from ..validation import Capability, Refusal
 from .base import Answer, Job
 from .providers import device_from_env, resolve_providers
+from .quotes import typeset_quotes
 from .rapidocr_models import INSTALL_HINT, model_paths, rapidocr_params
 
 __all__ = ["INSTALL_HINT", "MissingRapidOCR", "RapidOCREngine", "rapidocr_available"]
@@ -223,7 +226,9 @@ class RapidOCREngine:
         """``(width, height, lines)`` for an encoded image; :class:`BadImage` if undecodable."""
         array = self.decode(image)
         height, width = array.shape[:2]
-        return width, height, tightened(array, self.read_array(array))
+        mask = page_ink(array)
+        lines = tightened(array, self.read_array(array), mask)
+        return width, height, typeset_quotes(mask, lines)
 
     def read_array(self, array: np.ndarray) -> list[Line]:
         """The lines rapidocr reads in a BGR array, with character boxes and candidates, in
@@ -273,17 +278,22 @@ def _kept_candidates(recognized: Any, text_score: float,
     return [getattr(info, "candidates", None) for info in kept]
 
 
-def tightened(array: np.ndarray, lines: list[Line]) -> list[Line]:
-    """Every non-space glyph box snapped to its ink (:func:`~lingyun.geometry.ink.snap`)."""
+def page_ink(array: np.ndarray) -> np.ndarray:
+    """The ink of a grey or BGR page (:func:`~lingyun.geometry.ink.ink_mask`)."""
     import cv2
 
-    gray = array if array.ndim == 2 else cv2.cvtColor(array, cv2.COLOR_BGR2GRAY)
+    return ink_mask(array if array.ndim == 2 else cv2.cvtColor(array, cv2.COLOR_BGR2GRAY))
+
+
+def tightened(array: np.ndarray, lines: list[Line], mask: np.ndarray | None = None) -> list[Line]:
+    """Every non-space glyph box snapped to its ink (:func:`~lingyun.geometry.ink.snap`);
+    ``mask``: the page's ink when the caller has it (else taken from ``array``)."""
     inked = [[g for g in line.glyphs if not g.char.isspace()] for line in lines]
     boxes = [g.box for glyphs in inked for g in glyphs]
     if not boxes:
         return lines
     line_of = np.repeat(np.arange(len(lines)), [len(glyphs) for glyphs in inked])
-    tight = iter(snap(ink_mask(gray), boxes, line_of).tolist())
+    tight = iter(snap(page_ink(array) if mask is None else mask, boxes, line_of).tolist())
     return [Line(line.box, [g if g.char.isspace() else Glyph(g.char, tuple(next(tight)),
                                                               g.confidence, g.candidates)
                             for g in line.glyphs], line.angle) for line in lines]
