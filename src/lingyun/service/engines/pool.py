@@ -41,7 +41,9 @@ def default_split(cores: int | None = None) -> tuple[int, int]:
 
     Measured with ``python benchmarks/engines.py``: per-core processes beat one engine with
     many threads, because the Python parts of recognition (decoding, box geometry, reading
-    order) run in parallel too.  Capped at 8 processes (each holds its own model, ~150 MB).
+    order) run in parallel too (A4 at 300 dpi on 2 cores: 2 x 1 gave 0.09 pages/s, 1 x 2
+    0.06, ``benchmarks/engine_speed.py``).  Capped at 8 processes: each holds its own models
+    (about 225 MiB at rest, some 700 MiB while it reads a dense page).
     """
     cores = cores or os.cpu_count() or 1
     return min(cores, 8), 1
