@@ -6,9 +6,10 @@ output is cached as a file under ``CACHE/ENGINE/NAME.*``; a later run (another l
 setting, another metric) reads the cache.  Delete the directory to measure again.
 
 * ``rapidocr3``: bare ``rapidocr`` 3.x with the PP-OCRv6 *small* detection and recognition
-  models shipped inside its wheel (``rapidocr/models/``; nothing downloaded), the detector
-  settings of issue 14 (ImageNet mean/std, ``limit_type max 960``, box threshold 0.2, unclip
-  ratio 1.4, no dilation, no angle classifier), ``return_word_box=True``.  Cached as JSON:
+  models shipped inside its wheel (``rapidocr/models/``; nothing downloaded) and the embedded
+  engine's detector settings (``rapidocr_models.rapidocr_params``: ImageNet mean/std,
+  ``limit_type max 960``, box threshold 0.2, unclip ratio 1.4, no dilation, no angle
+  classifier), ``return_word_box=True``.  Cached as JSON:
   one entry per detected line, in the engine's order, with its four corner points, text,
   score and the engine's words (text, score, four points).
 * ``embedded`` (cached under ``lingyun/``): the embedded engine itself
@@ -32,27 +33,20 @@ import time
 from pathlib import Path
 from typing import Any
 
-IMAGENET_MEAN = [0.485, 0.456, 0.406]
-IMAGENET_STD = [0.229, 0.224, 0.225]
-
 _engine: Any = None
 
 
 def _rapidocr() -> Any:
+    """Bare rapidocr 3 with exactly the embedded engine's models and detector settings
+    (:func:`lingyun.service.engines.rapidocr_models.rapidocr_params`), so a settings change
+    there is measured here too."""
     global _engine
     if _engine is None:
-        import rapidocr
         from rapidocr import RapidOCR
 
-        models = Path(rapidocr.__file__).parent / "models"
-        _engine = RapidOCR(params={
-            "Global.use_cls": False, "Global.log_level": "warning",
-            "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
-            "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
-            "Det.limit_type": "max", "Det.limit_side_len": 960,
-            "Det.mean": IMAGENET_MEAN, "Det.std": IMAGENET_STD,
-            "Det.box_thresh": 0.2, "Det.unclip_ratio": 1.4, "Det.use_dilation": False,
-        })
+        from lingyun.service.engines.rapidocr_models import model_paths, rapidocr_params
+
+        _engine = RapidOCR(params=rapidocr_params(model_paths()))
     return _engine
 
 
