@@ -210,3 +210,25 @@ def test_cjk_leading_still_follows_the_longer_column():
     lines += [((40, 80 + 36 * 9 + H + 60, 380, 80 + 36 * 9 + 2 * H + 60), "note")]
     assert read(lines) == [*[f"a{r}" for r in range(10)], *[f"b{r}" for r in range(6)],
                            "note"]
+
+
+def test_a_half_character_gutter_between_cjk_columns_separates_them():
+    # a CJK newspaper: two justified columns on the same rows, 9 px apart (0.45 h, half a
+    # character): each column is read top to bottom, not row by row across the gutter
+    lines = column(40, 200, 40, 10, "a") + column(249, 200, 40, 10, "b")
+    assert read(lines) == [*[f"a{r}" for r in range(10)], *[f"b{r}" for r in range(10)]]
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = separators(boxes, float(H))
+    assert len(found) == 1 and 240 < found.x[0] < 249
+    # no row joins a line of each column into one
+    ordered = column_order(boxes)
+    assert len(set(ordered.row.tolist())) == 20
+
+
+def test_word_gaps_narrower_than_the_gutter_threshold_make_no_separator():
+    # one column whose rows the detector split at a word gap of 0.3 h (below ``gutter``):
+    # no separator, read row by row
+    lines = [((40, 40 + 30 * r, 200, 40 + 30 * r + H), f"l{r}") for r in range(10)]
+    lines += [((206, 40 + 30 * r, 400, 40 + 30 * r + H), f"r{r}") for r in range(10)]
+    assert len(separators(np.array([b for b, _ in lines], dtype=np.float64), float(H))) == 0
+    assert read(lines) == [name for r in range(10) for name in (f"l{r}", f"r{r}")]

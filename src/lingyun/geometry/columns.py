@@ -9,8 +9,11 @@ columns.  This module follows Breuel (2002, "Two geometric algorithms for layout
 1. **Column separators from whitespace.** Every line and its nearest neighbour to the right
    on its text row, with a gap of at least ``gutter * h`` between them (``h``: the page's
    median line height), seed a candidate separator: a narrow vertical band (``±h/4``) in
-   the middle of the gap. The band grows up and down until a line crosses it (a heading
-   over both columns, a caption, a picture's text) -- so a gutter that narrows still passes
+   the middle of the gap -- narrower in a gutter narrower than ``h/2`` (half a character
+   between the columns of a CJK newspaper; ``gutter`` is 0.4): half a pixel
+   (``BAND_MARGIN``) inside the seeding lines, so that they do not block it. The band
+   grows up and down until a line crosses it (a heading over both columns, a caption, a
+   picture's text) -- so a gutter that narrows still passes
    as long as its middle stays white, and an interrupted one ends where it is interrupted
    -- unless a single line only pokes into the gutter, leaving white on one side of it (a
    long line, a detector's padded box): the separators above and below it are joined, and
@@ -144,12 +147,13 @@ def _masked_quartile(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
 
 
 LEADING_UNIT = 2.0  # ``follow`` counts in h, or in this many of the page's leadings
+BAND_MARGIN = 0.5  # pixels: a band stays this far inside a narrow gutter's seed lines
 SPREAD_LINES = 8  # a spread's gutter: at least this many lines on each side,
 SPREAD_SHARE = 0.6  # at least this share of the page's height tall,
 SPREAD_EDGE = 1.0  # and its edges' quartiles of ends (starts) within this many h
 
 
-def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
+def separators(box: np.ndarray, unit: float, *, gutter: float = 0.4,
                gutter_rows: float = 2.0, column_width: float = 8.0,
                same_row: float = 0.5, border: float = 4.0,
                aligned_rows: float = 0.15, follow: float = 0.75,
@@ -185,7 +189,10 @@ def separators(box: np.ndarray, unit: float, *, gutter: float = 0.8,
     half_gap = np.full(first.size, np.inf)
     np.minimum.at(half_gap, which.reshape(-1), (left[seed_j] - right[seed_i]) / 2)
     mid, seed_top, seed_bottom = mid[first], seed_top[first], seed_bottom[first]
-    crosses = (left[None, :] < mid[:, None] + half) & (right[None, :] > mid[:, None] - half)
+    # the band: ``h/4`` either side of the middle, narrower in a gutter narrower than
+    # ``h/2`` (half a character in a CJK newspaper) so that its own seed lines leave it free
+    band = np.minimum(half, np.maximum(half_gap - BAND_MARGIN, 0.0))[:, None]
+    crosses = (left[None, :] < mid[:, None] + band) & (right[None, :] > mid[:, None] - band)
     centre = (top + bottom) / 2
     seed_centre = (seed_top + seed_bottom) / 2
     above = crosses & (centre[None, :] < seed_centre[:, None])
@@ -444,7 +451,7 @@ def column_order(
     groups: object = None,
     *,
     skew: object = None,
-    gutter: float = 0.8,
+    gutter: float = 0.4,
     gutter_rows: float = 2.0,
     column_width: float = 8.0,
     same_row: float = 0.5,
