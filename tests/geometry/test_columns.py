@@ -232,3 +232,14 @@ def test_word_gaps_narrower_than_the_gutter_threshold_make_no_separator():
     lines += [((206, 40 + 30 * r, 400, 40 + 30 * r + H), f"r{r}") for r in range(10)]
     assert len(separators(np.array([b for b, _ in lines], dtype=np.float64), float(H))) == 0
     assert read(lines) == [name for r in range(10) for name in (f"l{r}", f"r{r}")]
+
+
+def test_a_vertical_title_beside_a_column_joins_no_line_into_its_row():
+    # a CJK vertical title (one character wide, 12 rows tall) 8 px right of a column: the
+    # column line level with its middle stays a row of its own
+    lines = [*column(40, 300, 40, 12, "a"), ((348, 40, 368, 390), "title")]
+    boxes = np.array([box for box, _ in lines], dtype=np.float64)
+    found = column_order(boxes)
+    title = len(lines) - 1
+    assert not np.any(found.row[:title] == found.row[title])
+    assert len(set(found.row.tolist())) == len(lines)

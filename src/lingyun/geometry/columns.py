@@ -120,19 +120,25 @@ class Separators:
         return together
 
 
+ROW_RATIO = 4.0  # boxes of one text row: the taller at most this many times the other's height
+
+
 def _same_row(box: np.ndarray, same_row: float) -> np.ndarray:
     """``out[a, b]``: boxes ``a`` and ``b`` share a text row -- they overlap vertically by
     ``same_row`` of the lower one's height and their middles are within that height (a box
     more than three times as tall as the other spans several rows: a detector's box over
-    two rows of a table would otherwise join the rows above and below it into one)."""
+    two rows of a table would otherwise join the rows above and below it into one) -- and
+    neither is more than ``ROW_RATIO`` times as tall as the other (a vertical title beside a
+    column is no part of the line level with its middle)."""
     top, bottom = box[:, 1], box[:, 3]
     height = np.maximum(bottom - top, 1)
     overlap = np.minimum(bottom[:, None], bottom[None, :]) - np.maximum(top[:, None],
                                                                         top[None, :])
     lower = np.minimum(height[:, None], height[None, :])
     middle = (top + bottom) / 2
+    taller = np.maximum(height[:, None], height[None, :])
     shared: np.ndarray = (overlap >= same_row * lower) \
-        & (np.abs(middle[:, None] - middle[None, :]) <= lower)
+        & (np.abs(middle[:, None] - middle[None, :]) <= lower) & (taller <= ROW_RATIO * lower)
     return shared
 
 
