@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.conftest import IMAGE  # the smallest body the client accepts as a PNG
 from tests.hostile import HostileServer, reply
 
 from lingyun import Client, LingyunError
 
-IMAGE = b"\x89PNG\r\n\x1a\n" + bytes(64)
 OK = b'{"error": 0, "text": "ok", "data": {"forms": {"form": "text"}}}'
 TIMEOUT = 5.0
 
