@@ -40,6 +40,7 @@ from .base import Answer, Job
 from .providers import device_from_env, resolve_providers
 from .quotes import typeset_quotes
 from .rapidocr_models import INSTALL_HINT, model_paths, rapidocr_params
+from .vertical import choose, is_tall, map_chars, upright_crop, variants
 
 __all__ = ["INSTALL_HINT", "MissingRapidOCR", "RapidOCREngine", "rapidocr_available"]
 
@@ -241,15 +242,25 @@ class RapidOCREngine:
         boxes, txts = getattr(result, "boxes", None), getattr(result, "txts", None)
         if boxes is None or txts is None or len(txts) == 0:
             return []
-        scores = list(result.scores)
+        texts = [str(text) for text in txts]
+        scores = [float(score) for score in result.scores]
         words = list(result.word_results or ())
+        chars: list[Sequence[Any]] = [
+            words[i] if len(words) == len(texts) else () for i in range(len(texts))]
         ranked = _kept_candidates(recognized, engine.text_score, len(txts))
+        tall = [i for i, points in enumerate(boxes) if is_tall(points)]
+        if tall:
+            with self._call_lock:
+                found = _reread_tall(engine, array, [boxes[i] for i in tall],
+                                     [scores[i] for i in tall], [texts[i] for i in tall])
+            for i, reading in zip(tall, found, strict=True):
+                if reading is not None:
+                    texts[i], scores[i], chars[i], ranked[i] = reading
         lines = []
-        for i, (points, text) in enumerate(zip(boxes, txts, strict=True)):
+        for i, points in enumerate(boxes):
             line_box = _box(points)
-            chars = words[i] if i < len(words) and len(words) == len(txts) else ()
-            lines.append(Line(line_box, _glyphs(str(text), float(scores[i]), chars,
-                                                ranked[i], line_box), _angle(points)))
+            lines.append(Line(line_box, _glyphs(texts[i], scores[i], chars[i], ranked[i],
+                                                line_box), _angle(points)))
         return lines
 
     def recognize(self, job: Job) -> Answer:
@@ -259,6 +270,53 @@ class RapidOCREngine:
         positions = (encode_page(width, height, blocks, skew=skew)
                      if job.capability.with_position else None)
         return Answer(data={"forms": {"form": page_text(blocks)}}, positions=positions)
+
+
+Reading = tuple[str, float, list[tuple[str, float, list[list[float]]]],
+                list[list[tuple[str, float]]] | None]
+
+
+def _reread_tall(engine: Any, array: np.ndarray, boxes: Sequence[Any],
+                 scores: Sequence[float], texts: Sequence[str]) -> list[Reading | None]:
+    """Tall boxes read each way (:mod:`.vertical`): for each, ``None`` when rapidocr's own
+    reading stays, else ``(text, score, chars, candidates)`` of the better one, its
+    characters' quadrilaterals on the page."""
+    from rapidocr.ch_ppocr_rec.typings import TextRecInput
+
+    crops = [upright_crop(array, points) for points in boxes]
+    strips = [variants(crop) for crop, _ in crops]
+    images = [strip.image for found in strips for strip in found[1:]]
+    if not images:
+        return [None] * len(boxes)
+    read = engine.text_rec(TextRecInput(img=images, return_word_box=True))
+    results = iter(zip(read.txts, read.scores, read.word_results, strict=True))
+    readings: list[Reading | None] = []
+    for (crop, back), found, score, text in zip(crops, strips, scores, texts, strict=True):
+        others = [next(results) for _ in found[1:]]
+        pick = choose([score, *(float(s) for _, s, _ in others)],
+                      [text, *(str(t) for t, _, _ in others)])
+        if pick == 0:
+            readings.append(None)
+            continue
+        got, got_score, info = others[pick - 1]
+        strip = found[pick]
+        letters = [ch for word in info.words for ch in word]
+        columns = [col for cols in info.word_cols for col in cols]
+        ranked = list(getattr(info, "candidates", None) or ())
+        if len(letters) != len(columns) or not letters or info.line_txt_len <= 0:
+            readings.append(None)
+            continue
+        step = strip.image.shape[1] / info.line_txt_len
+        quads = map_chars(strip, (crop.shape[1], crop.shape[0]),
+                          [(col + 0.5) * step for col in columns], back)
+        if len(ranked) != len(letters):
+            ranked = []
+        confidences = [ranked[k][0][1] if ranked and ranked[k] else float(got_score)
+                       for k in range(len(letters))]
+        readings.append((str(got), float(got_score),
+                         list(zip(letters, confidences, quads, strict=True)),
+                         ranked or None))
+    return readings
 
 
 def _kept_candidates(recognized: Any, text_score: float,
