@@ -5,6 +5,7 @@ order."""
 from __future__ import annotations
 
 import io
+import itertools
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 from lingyun.service.engines.rapidocr import RapidOCREngine
 from lingyun.service.engines.vertical import (
     MARGIN,
+    TALL,
     Strip,
     choose,
     is_tall,
@@ -30,9 +32,12 @@ FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 CREDIT = "PHOTO BY JANE DOE FOR THE DAILY NEWS"
 
 
-def test_a_box_is_a_column_from_one_and_a_half_times_its_width():
-    assert is_tall([[0, 0], [20, 0], [20, 30], [0, 30]])
-    assert not is_tall([[0, 0], [20, 0], [20, 29], [0, 29]])
+def test_a_box_is_read_both_ways_from_three_times_its_width():
+    assert is_tall([[0, 0], [20, 0], [20, 60], [0, 60]])
+    # a line number's box (22 x 38): one glyph, and an upside-down 6 is a 9
+    assert not is_tall([[296, 410], [318, 410], [318, 448], [296, 448]])
+    assert is_tall([[0, 0], [20, 0], [20, 30], [0, 30]], ratio=TALL)  # rapidocr's rule
+    assert not is_tall([[0, 0], [20, 0], [20, 29], [0, 29]], ratio=TALL)
     assert not is_tall([[0, 0], [200, 0], [200, 30], [0, 30]])
     assert not is_tall([[5, 0], [5, 0], [5, 30], [5, 30]])  # no width: not a text column
 
@@ -77,7 +82,7 @@ def test_characters_tile_the_column_in_reading_order(centres, kind):
     pairs = list(zip(tops, bottoms, strict=True))
     if kind == "up":
         pairs.reverse()
-    for (_, bottom), (top, _) in zip(pairs, pairs[1:], strict=False):
+    for (_, bottom), (top, _) in itertools.pairwise(pairs):
         assert top == pytest.approx(bottom)
 
 
@@ -87,7 +92,7 @@ def _column(angle: int) -> bytes:
         face = ImageFont.truetype(FONT, 24)
     except OSError:
         pytest.skip("font DejaVuSans not installed (fonts-dejavu-core)")
-    left, top, right, bottom = face.getbbox(CREDIT)
+    _, _, right, bottom = face.getbbox(CREDIT)
     line = Image.new("L", (right + 40, bottom + 30), 255)
     ImageDraw.Draw(line).text((20, 15), CREDIT, font=face, fill=0)
     column = line.rotate(angle, expand=True, fillcolor=255)

@@ -10,7 +10,8 @@ nonsense ("MA E S OE A OF N T E S..." for a Wall Street Journal credit).
 
 :func:`variants` gives both readings of one crop -- ``down`` (rapidocr's turn) and ``up``
 (the other quarter turn) -- and :func:`map_chars` takes each recognised character's
-position in the strip the recognizer read back to the page.  The engine reads the second
+position in the strip the recognizer read back to the page.  For a box at least three
+times as tall as wide (:data:`COLUMN`: several characters) the engine reads the second
 one too and keeps the one the recognizer is surer of (:func:`choose`): rapidocr's reading
 stays unless the other is clearly better, so a column of CJK characters, which reads well
 turned, is left alone.
@@ -29,10 +30,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["TALL", "Strip", "choose", "is_tall", "map_chars", "upright_crop", "variants"]
+__all__ = ["COLUMN", "TALL", "Strip", "choose", "is_tall", "map_chars", "upright_crop", "variants"]
 
 #: rapidocr's own rule: a crop this much taller than wide is turned before it is read.
 TALL = 1.5
+#: a box this much taller than wide holds several characters, and is read both ways; a
+#: shorter one may be a single glyph, and a glyph turned upside down is often another one
+#: (a line number's 6 read as 9 at a higher probability).
+COLUMN = 3.0
 #: how much surer (mean character probability) another reading must be than rapidocr's
 MARGIN = 0.05
 
@@ -46,13 +51,14 @@ class Strip:
     image: np.ndarray
 
 
-def is_tall(points: Any) -> bool:
-    """Whether a detected quadrilateral (top-left, top-right, bottom-right, bottom-left) is a
-    text column by rapidocr's rule."""
+def is_tall(points: Any, ratio: float = COLUMN) -> bool:
+    """Whether a detected quadrilateral (top-left, top-right, bottom-right, bottom-left) is
+    at least ``ratio`` times as tall as it is wide (:data:`COLUMN`: a column of several
+    characters; :data:`TALL`: every box rapidocr turns)."""
     quad = np.asarray(points, dtype=np.float64)
     width = max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3]))
     height = max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))
-    return bool(width >= 1 and height >= TALL * width)
+    return bool(width >= 1 and height >= ratio * width)
 
 
 def upright_crop(image: np.ndarray, points: Any) -> tuple[np.ndarray, np.ndarray]:
