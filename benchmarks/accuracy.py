@@ -55,7 +55,8 @@ from ocr_runs import embedded, rapidocr3, tesseract
 from public_pages import edit_distance
 from scribe_eval import Page, Word, compare, parse_hocr
 
-from lingyun.service.positions import Glyph, Line, arrange, page_skew
+from lingyun.service.positions import Glyph, Line
+from lingyun.service.turned import arrange_page
 
 _SPACE = re.compile(r"\s+")
 
@@ -89,9 +90,10 @@ def lingyun_lines(run: dict[str, Any]) -> list[Line]:
             for line in run["lines"]]
 
 
-def lingyun_page(lines: list[Line], layout: str | None) -> Page:
-    """Arranged lines as lines of words (a word's box: the union of its glyphs')."""
-    blocks = arrange(lines, skew=page_skew(lines), layout=layout, engine_spaces=True)
+def lingyun_page(lines: list[Line], layout: str | None, width: int, height: int) -> Page:
+    """Lines arranged as the engine arranges them (:func:`lingyun.service.turned.arrange_page`)
+    as lines of words (a word's box: the union of its glyphs')."""
+    blocks = arrange_page(lines, width, height, layout=layout, engine_spaces=True).blocks
     page: Page = []
     for block in blocks:
         for line in block:
@@ -120,7 +122,8 @@ def engine_page(engine: str, image: Path, run: dict[str, Any], args: argparse.Na
                 lang: str) -> Page:
     """One engine's words for ``image`` in its reading order (``run``: rapidocr 3's cache)."""
     if engine == "lingyun":
-        return lingyun_page(lingyun_lines(embedded(image, args.cache)), args.layout)
+        found = embedded(image, args.cache)
+        return lingyun_page(lingyun_lines(found), args.layout, found["width"], found["height"])
     if engine == "rapidocr":
         return bare_page(run)
     return parse_hocr(tesseract(image, args.cache, lang))

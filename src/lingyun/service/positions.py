@@ -223,12 +223,14 @@ def page_text(blocks: Sequence[Sequence[Line]]) -> str:
 
 
 def encode_page(width: int, height: int, blocks: Sequence[Sequence[Line]], *,
-                lang: int = 0, skew: float = 0.0) -> bytes:
+                lang: int = 0, skew: float = 0.0, vertical: bool = False) -> bytes:
     """PAGE (image size; ``skew`` degrees, stored in 1/100 degree), then per block a REGION
     around its lines and their LINE + CHAR nodes (``blocks`` as :func:`arrange` gives them).
 
-    LINE fields: ``nBaseLine`` is the top edge (horizontal text), ``nLineSize`` the height,
-    the averages are over the character boxes (the line box when it has none).
+    LINE fields: ``nBaseLine`` is the top edge and ``nLineSize`` the height -- for
+    ``vertical`` text (a page whose lines run down or up it, :mod:`lingyun.service.turned`)
+    the left edge and the width, as SPEC §5 has it; the averages are over the character
+    boxes (the line box when it has none).
     """
     records: list[dict[str, Any]] = [{"type": "page", "width": width, "height": height,
                                       "skew": round(skew * 100)}]
@@ -236,17 +238,18 @@ def encode_page(width: int, height: int, blocks: Sequence[Sequence[Line]], *,
         if block:
             records.append({"type": "region", **_box(_union([ln.box for ln in block])),
                             "lang": lang})
-            records.extend(_line_records(block))
+            records.extend(_line_records(block, vertical))
     return encode(records)
 
 
-def _line_records(lines: Sequence[Line]) -> list[dict[str, Any]]:
+def _line_records(lines: Sequence[Line], vertical: bool) -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for line in lines:
         boxes = [g.box for g in line.glyphs if not g.char.isspace()] or [line.box]
-        _left, top, _right, bottom = line.box
+        left, top, right, bottom = line.box
+        edge, size = (left, right - left) if vertical else (top, bottom - top)
         records.append({
-            "type": "line", "baseline": _u16(top), "size": _u16(bottom - top),
+            "type": "line", "baseline": _u16(edge), "size": _u16(size),
             "avg_char_width": _u16(sum(b[2] - b[0] for b in boxes) / len(boxes)),
             "avg_char_height": _u16(sum(b[3] - b[1] for b in boxes) / len(boxes)),
         })

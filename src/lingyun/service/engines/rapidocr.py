@@ -13,9 +13,10 @@ the recognizer's output columns) and its top-five candidates from the recognizer
 per-column probabilities (:mod:`.candidates`).  :func:`lingyun.geometry.ink.snap` shrinks
 the boxes to the ink in the image, so gaps between words and glyph sizes are real, and
 :func:`.quotes.typeset_quotes` gives a page that prints curly quotes its curly quotes (the
-recognizer reads them all as ASCII ones).  Lines
-are then put in reading order, in blocks, with word spaces
-(:func:`lingyun.service.positions.arrange`): the JSON text follows that order, and with
+recognizer reads them all as ASCII ones).  A box at least three times as tall as wide is
+read both ways up (:mod:`.vertical`).  Lines are then put in reading order, in blocks, with
+word spaces (:func:`lingyun.service.turned.arrange_page`; columns of a page whose text runs
+down or up in their own order): the JSON text follows that order, and with
 ``withPosition=1`` so does the ``IREAD_NODE`` stream, one REGION per block.
 """
 
@@ -34,7 +35,8 @@ from ...digits import BadNumber, parse_uint
 from ...errors import ConfigurationError
 from ...geometry.ink import ink_mask, snap
 from ...hookspecs import hookimpl
-from ..positions import Box, Glyph, Line, arrange, encode_page, page_skew, page_text
+from ..positions import Box, Glyph, Line, encode_page, page_text
+from ..turned import arrange_page
 from ..validation import Capability, Refusal
 from .base import Answer, Job
 from .providers import device_from_env, resolve_providers
@@ -265,11 +267,11 @@ class RapidOCREngine:
 
     def recognize(self, job: Job) -> Answer:
         width, height, lines = self.read_lines(job.image)
-        skew = page_skew(lines)
-        blocks = arrange(lines, skew=skew, engine_spaces=True)
-        positions = (encode_page(width, height, blocks, skew=skew)
+        page = arrange_page(lines, width, height, engine_spaces=True)
+        positions = (encode_page(width, height, page.blocks, skew=page.skew,
+                                 vertical=page.way is not None)
                      if job.capability.with_position else None)
-        return Answer(data={"forms": {"form": page_text(blocks)}}, positions=positions)
+        return Answer(data={"forms": {"form": page_text(page.blocks)}}, positions=positions)
 
 
 Reading = tuple[str, float, list[tuple[str, float, list[list[float]]]],
