@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
@@ -52,6 +52,8 @@ boxes = st.tuples(st.integers(0, 300), st.integers(0, 200), st.integers(1, 100),
                   st.integers(1, 100)).map(lambda b: (b[0], b[1], b[0] + b[2], b[1] + b[3]))
 
 
+# no deadline: the suite runs on loaded machines
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.lists(boxes, min_size=1, max_size=8), st.sampled_from(["down", "up"]))
 def test_turning_there_and_back_keeps_every_box(found, way):
     width, height = 400, 300

@@ -5,6 +5,13 @@ All of a layout's pages at once, one numpy pass per quantity (per-line sums by
 downwards, pixels.  With ``xc = (left + right) / 2`` a glyph's centre and ``bottom`` its lower
 edge:
 
+A line whose text runs down or up the page (vertical CJK writing, a page fed sideways:
+:func:`line_ways`) is measured in its own frame, as if turned a quarter so that its text runs
+across -- counter-clockwise for text running down, clockwise for text running up: a glyph's
+width is then along the text, its height across it, gaps are along the column, and the
+baseline of a column running down is its left edge (SPEC §5's ``nBaseLine`` of a vertical
+line).  Line boxes stay in the image's coordinates.
+
 Per glyph (:func:`glyph_metrics`)
     ``width = right - left``, ``height = bottom - top``, ``aspect = width / height``;
     ``gap = left - right of the previous glyph in the line`` (NaN for the first);
@@ -46,8 +53,8 @@ import numpy as np
 from ._segments import group_median, group_sum, sorted_reduce
 from .order import reading_order
 
-__all__ = ["GLYPH", "LINE", "PAGE", "Measures", "glyph_metrics", "line_boxes", "line_metrics",
-           "page_documents", "page_metrics"]
+__all__ = ["ACROSS", "DOWN", "GLYPH", "LINE", "PAGE", "UP", "Measures", "glyph_metrics",
+           "line_boxes", "line_metrics", "line_ways", "page_documents", "page_metrics"]
 
 GLYPH = np.dtype([("width", "<f8"), ("height", "<f8"), ("aspect", "<f8"), ("gap", "<f8"),
                   ("baseline_offset", "<f8"), ("line", "<i8"), ("page", "<i8"),
@@ -79,9 +86,17 @@ class _Glyphs:
         chars, lines = layout.chars, layout.lines
         self.line = chars["line"].astype(np.int64)
         self.page = chars["page"].astype(np.int64)
-        self.left, self.right = (chars[f].astype(np.float64) for f in ("left", "right"))
-        self.top, self.bottom = (chars[f].astype(np.float64) for f in ("top", "bottom"))
         self.count = lines.size
+        #: the glyph boxes as the image has them (line boxes are reported in these)
+        left, top, right, bottom = (chars[f].astype(np.float64)
+                                    for f in ("left", "top", "right", "bottom"))
+        self.image_box = (left, top, right, bottom)
+        #: each line's way (:data:`ACROSS`, :data:`DOWN`, :data:`UP`), and the glyph boxes in
+        #: their line's own frame, where its text runs across: every metric uses these
+        self.way = line_ways(self.line, left, top, right, bottom, self.count)
+        self.left, self.top, self.right, self.bottom = _in_line_frame(
+            self.image_box, self.way[self.line], layout.pages["width"][self.page],
+            layout.pages["height"][self.page])
         x = (self.left + self.right) / 2
         y = self.bottom
         s = {name: group_sum(self.line, v, self.count)
@@ -107,12 +122,61 @@ class _Glyphs:
         return gap
 
     def boxes(self) -> np.ndarray:
-        """``(lines, 4)``: each line's box as the union of its glyph boxes (zeros if none)."""
+        """``(lines, 4)``: each line's box as the union of its glyph boxes (zeros if none), in
+        the image's coordinates."""
+        left, top, right, bottom = self.image_box
         out = np.zeros((self.count, 4), dtype=np.int64)
-        for column, values, ufunc in ((0, self.left, np.minimum), (1, self.top, np.minimum),
-                                      (2, self.right, np.maximum), (3, self.bottom, np.maximum)):
+        for column, values, ufunc in ((0, left, np.minimum), (1, top, np.minimum),
+                                      (2, right, np.maximum), (3, bottom, np.maximum)):
             out[:, column] = sorted_reduce(ufunc, self.line, values, self.count, 0.0)
         return out
+
+    def middles(self) -> np.ndarray:
+        """Each line's middle along its text, in its own frame (NaN without glyphs)."""
+        start = sorted_reduce(np.minimum, self.line, self.left, self.count, np.nan)
+        end = sorted_reduce(np.maximum, self.line, self.right, self.count, np.nan)
+        middle: np.ndarray = (start + end) / 2
+        return middle
+
+
+#: A line's way: its text runs across (the usual), down or up the page.
+ACROSS, DOWN, UP = 0, 1, 2
+
+
+def line_ways(line: np.ndarray, left: np.ndarray, top: np.ndarray, right: np.ndarray,
+              bottom: np.ndarray, count: int) -> np.ndarray:
+    """Per line, :data:`ACROSS`, :data:`DOWN` or :data:`UP`: a line of at least two glyphs
+    whose last glyph's centre lies more than twice as far from its first's vertically as
+    horizontally runs down or up (a column of vertical CJK writing, a line of a page fed
+    sideways); any other runs across.  ``line`` (the glyphs' line indices) is in stream
+    order, each line's glyphs together."""
+    way = np.zeros(count, dtype=np.int64)
+    if line.size == 0:
+        return way
+    starts = np.flatnonzero(np.r_[True, line[1:] != line[:-1]])
+    ends = np.r_[starts[1:], line.size] - 1
+    xc, yc = (left + right) / 2, (top + bottom) / 2
+    dx, dy = xc[ends] - xc[starts], yc[ends] - yc[starts]
+    column = (ends > starts) & (np.abs(dy) > 2 * np.abs(dx))
+    way[line[starts]] = np.where(column, np.where(dy > 0, DOWN, UP), ACROSS)
+    return way
+
+
+Boxes = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _in_line_frame(box: Boxes, way: np.ndarray, width: np.ndarray,
+                   height: np.ndarray) -> Boxes:
+    """Glyph boxes turned into their line's frame: a line running down turned a quarter
+    counter-clockwise (``(x, y) -> (y, width - x)``), one running up a quarter clockwise
+    (``(x, y) -> (height - y, x)``); a line running across as it is."""
+    left, top, right, bottom = box
+    width, height = width.astype(np.float64), height.astype(np.float64)
+    down, up = way == DOWN, way == UP
+    return (np.select([down, up], [top, height - bottom], left),
+            np.select([down, up], [width - right, left], top),
+            np.select([down, up], [bottom, height - top], right),
+            np.select([down, up], [width - left, right], bottom))
 
 
 class Measures:
@@ -200,8 +264,7 @@ def _line_records(layout: Any, g: _Glyphs, cluster_ratio: float) -> np.ndarray:
     out["left"], out["top"], out["right"], out["bottom"] = box.T
     out["chars"] = g.n.astype(np.int64)
     out["slope"] = g.slope
-    middle = (box[:, 0] + box[:, 2]) / 2
-    out["baseline"] = g.intercept + g.slope * middle
+    out["baseline"] = g.intercept + g.slope * g.middles()
     with np.errstate(invalid="ignore", divide="ignore"):
         out["residual"] = np.sqrt(group_sum(g.line, g.offset ** 2, g.count) / g.n)
     out["skew"] = np.where(g.fitted, np.degrees(np.arctan(-g.slope)), np.nan)
