@@ -91,7 +91,7 @@ class _Glyphs:
         left, top, right, bottom = (chars[f].astype(np.float64)
                                     for f in ("left", "top", "right", "bottom"))
         self.image_box = (left, top, right, bottom)
-        #: each line's way (:data:`ACROSS`, :data:`DOWN`, :data:`UP`), and the glyph boxes in
+        #: each line's way (``ACROSS``, ``DOWN``, ``UP``), and the glyph boxes in
         #: their line's own frame, where its text runs across: every metric uses these
         self.way = line_ways(self.line, left, top, right, bottom, self.count)
         self.left, self.top, self.right, self.bottom = _in_line_frame(
@@ -145,7 +145,7 @@ ACROSS, DOWN, UP = 0, 1, 2
 
 def line_ways(line: np.ndarray, left: np.ndarray, top: np.ndarray, right: np.ndarray,
               bottom: np.ndarray, count: int) -> np.ndarray:
-    """Per line, :data:`ACROSS`, :data:`DOWN` or :data:`UP`: a line of at least two glyphs
+    """Per line, ``ACROSS``, ``DOWN`` or ``UP``: a line of at least two glyphs
     whose last glyph's centre lies more than twice as far from its first's vertically as
     horizontally runs down or up (a column of vertical CJK writing, a line of a page fed
     sideways); any other runs across.  ``line`` (the glyphs' line indices) is in stream
