@@ -1,5 +1,6 @@
-"""A page whose lines run down or up (vertical CJK writing, a page fed sideways) measures as
-the same page set across: every glyph and line metric is taken in the line's own frame."""
+"""A page whose lines run down or up (vertical CJK writing, a page fed sideways) or upside
+down measures as the same page set across: every glyph and line metric is taken in the
+line's own frame."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from lingyun.geometry import Measures
-from lingyun.geometry.metrics import ACROSS, DOWN, UP, line_ways
+from lingyun.geometry.metrics import ACROSS, DOWN, OVER, UP, line_ways
 from lingyun.iread import decode
 from lingyun.service.positions import Glyph, Line, encode_page
 from lingyun.service.turned import turn_back
@@ -49,11 +50,14 @@ FIELDS = {"glyphs": ("width", "height", "aspect", "gap", "baseline_offset"),
 
 # no deadline: the suite runs on loaded machines
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(pages(), st.sampled_from(["down", "up"]))
+@given(pages(), st.sampled_from(["down", "up", "over"]))
 def test_a_turned_page_measures_as_the_page_set_across(blocks, way):
     across = Measures(decode(encode_page(WIDTH, HEIGHT, blocks)))
-    turned_blocks = turn_back(blocks, way, HEIGHT, WIDTH)
-    turned = Measures(decode(encode_page(HEIGHT, WIDTH, turned_blocks, vertical=True)))
+    # the image as scanned: a quarter turn swaps its sides, half a turn keeps them
+    width, height = (WIDTH, HEIGHT) if way == "over" else (HEIGHT, WIDTH)
+    turned_blocks = turn_back(blocks, way, width, height)
+    turned = Measures(decode(encode_page(width, height, turned_blocks,
+                                         vertical=way != "over")))
     for kind, fields in FIELDS.items():
         for field in fields:
             np.testing.assert_allclose(getattr(turned, kind)[field], getattr(across, kind)[field],
@@ -65,14 +69,15 @@ def test_a_turned_page_measures_as_the_page_set_across(blocks, way):
 
 
 def test_which_way_each_line_runs():
-    # glyph boxes (left, top, right, bottom) of four lines: across, down, up, one glyph
+    # glyph boxes (left, top, right, bottom) of five lines: across, down, up, one glyph, over
     boxes = np.array([[0, 0, 10, 10], [20, 2, 30, 12],
                       [100, 0, 110, 10], [101, 30, 111, 40], [100, 60, 110, 70],
                       [200, 60, 210, 70], [200, 0, 210, 10],
-                      [300, 0, 310, 40]], dtype=np.float64)
-    line = np.array([0, 0, 1, 1, 1, 2, 2, 3])
-    ways = line_ways(line, *boxes.T, 5)
-    assert ways.tolist() == [ACROSS, DOWN, UP, ACROSS, ACROSS]  # line 4 has no glyphs
+                      [300, 0, 310, 40],
+                      [420, 0, 430, 10], [400, 3, 410, 13]], dtype=np.float64)
+    line = np.array([0, 0, 1, 1, 1, 2, 2, 3, 4, 4])
+    ways = line_ways(line, *boxes.T, 6)
+    assert ways.tolist() == [ACROSS, DOWN, UP, ACROSS, OVER, ACROSS]  # line 5: no glyphs
 
 
 def test_a_column_of_vertical_writing_has_its_left_edge_for_baseline():

@@ -41,6 +41,9 @@ def test_the_way_most_characters_run_is_the_pages():
     up = [_column(40 * i, 10, "abcdefgh", "up") for i in range(3)]
     assert running(down) == "down"
     assert running(up) == "up"
+    over = [Line(line.box, list(reversed(line.glyphs))) for line in
+            [_row(0, 30 * i, "abcdefghij") for i in range(4)]]
+    assert running(over) == "over"
     # a page of rows with one column title: across
     assert running([_row(0, 30 * i, "abcdefghij") for i in range(4)] + down[:1]) is None
     # a short tall box (one glyph, a line number) tells nothing
@@ -54,17 +57,17 @@ boxes = st.tuples(st.integers(0, 300), st.integers(0, 200), st.integers(1, 100),
 
 # no deadline: the suite runs on loaded machines
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-@given(st.lists(boxes, min_size=1, max_size=8), st.sampled_from(["down", "up"]))
+@given(st.lists(boxes, min_size=1, max_size=8), st.sampled_from(["down", "up", "over"]))
 def test_turning_there_and_back_keeps_every_box(found, way):
     width, height = 400, 300
     lines = [Line(box, [Glyph("a", box, 0.5, (("b", 0.2),))], 1.5) for box in found]
     turned = turn(lines, way, width, height)
     for line, original in zip(turned, lines, strict=True):
         left, top, right, bottom = line.box
-        # the turned frame is height x width; a box keeps its size, turned
-        assert 0 <= left <= right <= height + 100 and 0 <= top <= bottom <= width + 100
-        assert (right - left, bottom - top) == (original.box[3] - original.box[1],
-                                                original.box[2] - original.box[0])
+        # a box keeps its size, its sides swapped by a quarter turn
+        size = (original.box[2] - original.box[0], original.box[3] - original.box[1])
+        assert 0 <= left <= right and 0 <= top <= bottom
+        assert (right - left, bottom - top) == (size if way == "over" else size[::-1])
     [back] = turn_back([turned], way, width, height)
     assert back == lines
 
@@ -85,6 +88,18 @@ def test_columns_are_read_in_order_and_boxes_stay_in_the_image(way):
     # the LINE node of a vertical line: its left edge and its width
     stream = encode_page(400, 300, page.blocks, skew=page.skew, vertical=True)
     assert [n[1:3] for n in read_nodes(stream) if n[0] == "LINE"] == [(x, 20) for x in xs]
+
+
+def test_a_page_upside_down_reads_bottom_line_first_each_right_to_left():
+    rows = [_row(10, 10, "dlrow"), _row(10, 40, "olleh")]  # as they lie on the upside-down page
+    over = [Line(line.box, list(reversed(line.glyphs))) for line in rows]
+    page = arrange_page(over, 200, 100)
+    assert page.way == "over"
+    assert page_text(page.blocks) == "hello\nworld"
+    out = [line for block in page.blocks for line in block]
+    assert [line.box for line in out] == [rows[1].box, rows[0].box]  # in the image's pixels
+    stream = encode_page(200, 100, page.blocks, skew=page.skew)
+    assert [n[1:3] for n in read_nodes(stream) if n[0] == "LINE"] == [(40, 20), (10, 20)]
 
 
 def test_a_page_that_runs_across_is_arranged_as_before():
@@ -119,18 +134,23 @@ def engine() -> RapidOCREngine:
 
 @needs_rapidocr
 @pytest.mark.local_engine
-@pytest.mark.parametrize("angle", [90, -90], ids=["turned-left", "turned-right"])
-def test_a_page_fed_sideways_reads_as_the_upright_one(engine, angle):
+@pytest.mark.parametrize("angle", [90, -90, 180],
+                         ids=["turned-left", "turned-right", "upside-down"])
+def test_a_page_fed_sideways_or_upside_down_reads_as_the_upright_one(engine, angle):
     capability = Capability("ocr.cloud.english", lang="english", document_type="text.english",
                             with_position=True)
     answer = engine.recognize(Job(capability, _sideways(angle)))
     assert answer.data["forms"]["form"].split("\n") == TEXT
     nodes = read_nodes(answer.positions)
-    assert nodes[0][1:3] == (200, 520)  # the image as sent: 200 wide, 520 tall
     lines = [n for n in nodes if n[0] == "LINE"]
     assert len(lines) == 3
-    lefts = [n[1] for n in lines]  # vertical lines: the left edge
-    assert lefts == sorted(lefts, reverse=angle == -90)
+    edges = [n[1] for n in lines]  # vertical lines: the left edge; else the top edge
+    if angle == 180:
+        assert nodes[0][1:3] == (520, 200)  # the image as sent
+        assert edges == sorted(edges, reverse=True)  # the bottom line first
+    else:
+        assert nodes[0][1:3] == (200, 520)  # the image as sent: 200 wide, 520 tall
+        assert edges == sorted(edges, reverse=angle == -90)
 
 
 @needs_rapidocr

@@ -6,8 +6,9 @@ downwards, pixels.  With ``xc = (left + right) / 2`` a glyph's centre and ``bott
 edge:
 
 A line whose text runs down or up the page (vertical CJK writing, a page fed sideways:
-:func:`line_ways`) is measured in its own frame, as if turned a quarter so that its text runs
-across -- counter-clockwise for text running down, clockwise for text running up: a glyph's
+:func:`line_ways`) or upside down is measured in its own frame, as if turned so that its text
+runs across -- a quarter counter-clockwise for text running down, clockwise for text running
+up, half a turn for text upside down: a glyph's
 width is then along the text, its height across it, gaps are along the column, and the
 baseline of a column running down is its left edge (SPEC §5's ``nBaseLine`` of a vertical
 line).  Line boxes stay in the image's coordinates.
@@ -53,7 +54,7 @@ import numpy as np
 from ._segments import group_median, group_sum, sorted_reduce
 from .order import reading_order
 
-__all__ = ["ACROSS", "DOWN", "GLYPH", "LINE", "PAGE", "UP", "Measures", "glyph_metrics",
+__all__ = ["ACROSS", "DOWN", "GLYPH", "LINE", "OVER", "PAGE", "UP", "Measures", "glyph_metrics",
            "line_boxes", "line_metrics", "line_ways", "page_documents", "page_metrics"]
 
 GLYPH = np.dtype([("width", "<f8"), ("height", "<f8"), ("aspect", "<f8"), ("gap", "<f8"),
@@ -139,17 +140,19 @@ class _Glyphs:
         return middle
 
 
-#: A line's way: its text runs across (the usual), down or up the page.
-ACROSS, DOWN, UP = 0, 1, 2
+#: A line's way: its text runs across (the usual), down or up the page, or across upside
+#: down (over).
+ACROSS, DOWN, UP, OVER = 0, 1, 2, 3
 
 
 def line_ways(line: np.ndarray, left: np.ndarray, top: np.ndarray, right: np.ndarray,
               bottom: np.ndarray, count: int) -> np.ndarray:
-    """Per line, ``ACROSS``, ``DOWN`` or ``UP``: a line of at least two glyphs
+    """Per line, ``ACROSS``, ``DOWN``, ``UP`` or ``OVER``: a line of at least two glyphs
     whose last glyph's centre lies more than twice as far from its first's vertically as
     horizontally runs down or up (a column of vertical CJK writing, a line of a page fed
-    sideways); any other runs across.  ``line`` (the glyphs' line indices) is in stream
-    order, each line's glyphs together."""
+    sideways); one whose last glyph lies left of its first, more than twice as far across
+    as up or down, runs over (a page fed upside down); any other runs across.  ``line``
+    (the glyphs' line indices) is in stream order, each line's glyphs together."""
     way = np.zeros(count, dtype=np.int64)
     if line.size == 0:
         return way
@@ -157,8 +160,10 @@ def line_ways(line: np.ndarray, left: np.ndarray, top: np.ndarray, right: np.nda
     ends = np.r_[starts[1:], line.size] - 1
     xc, yc = (left + right) / 2, (top + bottom) / 2
     dx, dy = xc[ends] - xc[starts], yc[ends] - yc[starts]
-    column = (ends > starts) & (np.abs(dy) > 2 * np.abs(dx))
-    way[line[starts]] = np.where(column, np.where(dy > 0, DOWN, UP), ACROSS)
+    several = ends > starts
+    column = several & (np.abs(dy) > 2 * np.abs(dx))
+    over = several & (dx < 0) & (-dx > 2 * np.abs(dy))
+    way[line[starts]] = np.select([column & (dy > 0), column, over], [DOWN, UP, OVER], ACROSS)
     return way
 
 
@@ -169,14 +174,15 @@ def _in_line_frame(box: Boxes, way: np.ndarray, width: np.ndarray,
                    height: np.ndarray) -> Boxes:
     """Glyph boxes turned into their line's frame: a line running down turned a quarter
     counter-clockwise (``(x, y) -> (y, width - x)``), one running up a quarter clockwise
-    (``(x, y) -> (height - y, x)``); a line running across as it is."""
+    (``(x, y) -> (height - y, x)``), one running over half a turn (``(x, y) -> (width - x,
+    height - y)``); a line running across as it is."""
     left, top, right, bottom = box
     width, height = width.astype(np.float64), height.astype(np.float64)
-    down, up = way == DOWN, way == UP
-    return (np.select([down, up], [top, height - bottom], left),
-            np.select([down, up], [width - right, left], top),
-            np.select([down, up], [bottom, height - top], right),
-            np.select([down, up], [width - left, right], bottom))
+    ways = [way == DOWN, way == UP, way == OVER]
+    return (np.select(ways, [top, height - bottom, width - right], left),
+            np.select(ways, [width - right, left, height - bottom], top),
+            np.select(ways, [bottom, height - top, width - left], right),
+            np.select(ways, [width - left, right, height - top], bottom))
 
 
 class Measures:

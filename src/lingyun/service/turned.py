@@ -1,28 +1,30 @@
-"""Pages whose text runs in columns: put in reading order where it runs across, boxes kept.
+"""Pages whose text does not run across: put in reading order where it does, boxes kept.
 
-Most of a page's text may run down or up the page instead of across it: a book or a
-newspaper set in vertical CJK writing, or any page fed into the scanner sideways.  The
-embedded engine reads each column the right way round (:mod:`.engines.vertical`), so a
-column's glyphs already come in reading order; what the layout still needs is the order of
-the columns:
+A page's text may run down or up the page instead of across it -- a book or a newspaper set
+in vertical CJK writing, any page fed into the scanner sideways -- or run across upside
+down (a page fed in head first).  The embedded engine reads each line the right way round
+(:mod:`.engines.vertical` for columns; a page it reads upside down it reads again turned),
+so a line's glyphs already come in reading order; what the layout still needs is the order
+of the lines:
 
 * text that runs **down** (vertical CJK writing; a Latin page turned a quarter clockwise)
   reads its columns **right to left**;
 * text that runs **up** (a page turned a quarter counter-clockwise) reads them **left to
-  right**.
+  right**;
+* text that runs **over** (upside down) reads its lines **bottom to top**, each right to
+  left.
 
-:func:`running` tells which (or that the page runs across): the way most of the page's
-characters go, by the characters of lines at least three times as tall as wide, each line's
-way seen from its first and last character.  :func:`turn` takes the lines into the frame
-where the text runs across -- a quarter turn counter-clockwise for ``down``, clockwise for
-``up`` -- where the ordinary layout (:func:`~lingyun.service.positions.arrange`) orders
+:func:`running` tells which (or that the page runs across as usual): the way most of the
+page's characters go, each line's way seen from its first and last character -- a line at
+least three times as tall as wide runs down or up, a line whose last character lies left of
+its first runs over.  :func:`turn` takes the lines into the frame where the text runs across
+-- a quarter turn counter-clockwise for ``down``, clockwise for ``up``, a half turn for
+``over`` -- where the ordinary layout (:func:`~lingyun.service.positions.arrange`) orders
 them, and :func:`turn_back` puts every box back in the image's own pixels.  Boxes are
 axis-aligned and the turns are quarter turns, so nothing is lost either way.
 
 :func:`arrange_page` does all of it for the engine: the page's way, its skew, its blocks in
 reading order with every box in the image's pixels.
-
-A page turned upside down is not recognised: each of its lines reads as nonsense.
 """
 
 from __future__ import annotations
@@ -33,35 +35,35 @@ from typing import Literal
 
 from .positions import Box, Glyph, Line, arrange, page_skew
 
-__all__ = ["Arranged", "Way", "arrange_page", "running", "turn", "turn_back"]
+__all__ = ["WAYS", "Arranged", "Way", "arrange_page", "running", "turn", "turn_back"]
 
-Way = Literal["down", "up"]
+Way = Literal["down", "up", "over"]
+WAYS: tuple[Way, ...] = ("down", "up", "over")
 
 #: a line at least this much taller than wide is a column of several characters
 COLUMN = 3.0
 
 
 def _way(line: Line) -> Way | None:
-    """Which way a column runs, from its first and last character; ``None`` for a line that
-    runs across or has fewer than two characters."""
-    left, top, right, bottom = line.box
-    if bottom - top < COLUMN * max(right - left, 1):
-        return None
+    """Which way a line runs, from its first and last character: ``down`` or ``up`` for a
+    column (at least :data:`COLUMN` times as tall as wide), ``over`` for a line whose last
+    character lies left of its first (and more than twice as far across as up or down);
+    ``None`` for a line that runs across as usual or has fewer than two characters."""
     inked = [g.box for g in line.glyphs if not g.char.isspace()]
     if len(inked) < 2:
         return None
-    first = inked[0][1] + inked[0][3]
-    last = inked[-1][1] + inked[-1][3]
-    if first == last:
-        return None
-    return "down" if last > first else "up"
+    dx = (inked[-1][0] + inked[-1][2]) - (inked[0][0] + inked[0][2])
+    dy = (inked[-1][1] + inked[-1][3]) - (inked[0][1] + inked[0][3])
+    left, top, right, bottom = line.box
+    if bottom - top >= COLUMN * max(right - left, 1):
+        return None if dy == 0 else "down" if dy > 0 else "up"
+    return "over" if dx < 0 and -dx > 2 * abs(dy) else None
 
 
 def running(lines: Sequence[Line]) -> Way | None:
-    """How the page's text runs: ``down`` or ``up`` when more than half of its characters
-    are in columns running that way, else ``None`` (across the page)."""
-    ways: tuple[Way, Way] = ("down", "up")
-    count = dict.fromkeys(ways, 0)
+    """How the page's text runs: ``down``, ``up`` or ``over`` when more than half of its
+    characters are in lines running that way, else ``None`` (across, as usual)."""
+    count = dict.fromkeys(WAYS, 0)
     total = 0
     for line in lines:
         chars = sum(not g.char.isspace() for g in line.glyphs)
@@ -69,7 +71,7 @@ def running(lines: Sequence[Line]) -> Way | None:
         way = _way(line)
         if way is not None:
             count[way] += chars
-    for way in ways:
+    for way in WAYS:
         if 2 * count[way] > total:
             return way
     return None
@@ -79,14 +81,18 @@ def _box_turned(box: Box, way: Way, width: int, height: int) -> Box:
     left, top, right, bottom = box
     if way == "down":  # a quarter turn counter-clockwise: (x, y) -> (y, width - x)
         return (top, width - right, bottom, width - left)
-    return (height - bottom, left, height - top, right)  # clockwise: (x, y) -> (height - y, x)
+    if way == "up":  # a quarter turn clockwise: (x, y) -> (height - y, x)
+        return (height - bottom, left, height - top, right)
+    return (width - right, height - bottom, width - left, height - top)  # half a turn
 
 
 def _box_back(box: Box, way: Way, width: int, height: int) -> Box:
     left, top, right, bottom = box
     if way == "down":  # (x', y') -> (width - y', x')
         return (width - bottom, left, width - top, right)
-    return (top, height - right, bottom, height - left)  # (x', y') -> (y', height - x')
+    if way == "up":  # (x', y') -> (y', height - x')
+        return (top, height - right, bottom, height - left)
+    return (width - right, height - bottom, width - left, height - top)  # its own inverse
 
 
 def _moved(lines: Sequence[Line], way: Way, width: int, height: int, *,
@@ -99,7 +105,7 @@ def _moved(lines: Sequence[Line], way: Way, width: int, height: int, *,
 
 def turn(lines: Sequence[Line], way: Way, width: int, height: int) -> list[Line]:
     """``lines`` of a ``width`` x ``height`` image whose text runs ``way``, in the frame
-    where it runs across (that frame is ``height`` x ``width``)."""
+    where it runs across (that frame is ``height`` x ``width`` for a quarter turn)."""
     return _moved(lines, way, width, height, back=False)
 
 
@@ -114,7 +120,7 @@ def turn_back(blocks: Sequence[Sequence[Line]], way: Way, width: int,
 class Arranged:
     """A page in reading order: ``blocks`` as :func:`~lingyun.service.positions.arrange`
     gives them (boxes in the image's pixels), the page's ``skew`` in degrees and the way its
-    text runs (``None``: across)."""
+    text runs (``None``: across, as usual)."""
 
     blocks: list[list[Line]]
     skew: float
