@@ -164,3 +164,31 @@ def test_languages_choose_the_text_type(languages, expected):
 def test_an_unknown_language_is_a_bad_argument():
     with pytest.raises(BadArgsError, match="fra"):
         document_type(["eng", "fra"])
+
+
+@pytest.mark.parametrize(("degrees", "angle"), [(0.0, 0), (90.0, 270), (-90.0, 90), (180.0, 180)])
+def test_get_orientation_says_how_far_the_page_is_turned_clockwise(tmp_path, embedded, degrees,
+                                                                   angle):
+    from types import SimpleNamespace
+
+    found = LingyunOcrEngine.get_orientation(turned("english.png", degrees, tmp_path),
+                                             SimpleNamespace(languages=["eng"]))
+    assert found.angle == angle
+    assert found.confidence > 50  # a majority of the page's characters, in percent
+
+
+def test_rotate_pages_turns_a_page_fed_sideways_upright_in_the_pdf(tmp_path, embedded):
+    import pypdfium2
+
+    from lingyun import Client
+    from lingyun.geometry.orientation import page_orientation
+
+    out = tmp_path / "rotated.pdf"
+    run = ocrmypdf("--rotate-pages", turned("english.png", 90.0, tmp_path), out)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert words(out) == EXPECTED["english"]["text"].split()
+    page = pypdfium2.PdfDocument(out)[0].render(scale=150 / 72, may_draw_forms=False)
+    page_png = tmp_path / "page.png"
+    page.to_pil().save(page_png)
+    layout = Client.from_env().recognize(page_png, "text.english", withPosition=True).layout
+    assert page_orientation(layout)["angle"].tolist() == [0]  # shown upright

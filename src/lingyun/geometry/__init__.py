@@ -10,6 +10,7 @@ their own data.  Formulas are in each module's docstring and in ``docs/geometry.
   separators and line precedence);
 * :mod:`~lingyun.geometry.words` -- word boundaries from character gaps;
 * :mod:`~lingyun.geometry.metrics` -- per glyph, line and page measurements;
+* :mod:`~lingyun.geometry.orientation` -- how far each page is turned, from its lines;
 * :mod:`~lingyun.geometry.candidates` -- candidate distances, suspects, confusion pairs;
 * :mod:`~lingyun.geometry.sources` -- raw streams and bulk JSONL outputs into one Layout;
 * :mod:`~lingyun.geometry.plots` -- PNG figures (the ``plots`` extra, matplotlib).
