@@ -138,3 +138,34 @@ def service(service_server: LocalServer, control: Control) -> Iterator[LocalServ
     control.reset()
     yield service_server
     control.reset()
+
+
+@pytest.fixture(scope="session")
+def rapidocr_engine() -> Any:
+    """One embedded rapidocr engine (one model load) for every test that reads real images
+    with it; such tests are marked ``needs_rapidocr``, so they skip before this runs."""
+    from lingyun.service.engines.rapidocr import RapidOCREngine
+
+    return RapidOCREngine()
+
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu"
+
+
+def dejavu(name: str, size: int) -> Any:
+    """A DejaVu face from the Debian package (the test skips without it)."""
+    from PIL import ImageFont
+
+    try:
+        return ImageFont.truetype(f"{DEJAVU}/{name}.ttf", size)
+    except OSError:
+        pytest.skip(f"font {name} not installed (fonts-dejavu-core)")
+
+
+def png(image: Any) -> bytes:
+    """A Pillow image as PNG bytes."""
+    import io
+
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()

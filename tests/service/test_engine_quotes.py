@@ -3,45 +3,29 @@ a typewritten one; the ASCII reading stays the glyph's first alternative."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 from lingyun.service.engines.quotes import typeset_quotes
-from lingyun.service.engines.rapidocr import RapidOCREngine
 from lingyun.service.positions import Glyph, Line, arrange, page_text
 
-from .conftest import needs_rapidocr
-
-FONTS = "/usr/share/fonts/truetype/dejavu"
+from .conftest import dejavu, needs_rapidocr, png
 
 
 def _line(text: str, font: str) -> bytes:
-    try:
-        face = ImageFont.truetype(f"{FONTS}/{font}.ttf", 28)
-    except OSError:
-        pytest.skip(f"font {font} not installed (fonts-dejavu-core)")
     image = Image.new("L", (900, 80), 255)
-    ImageDraw.Draw(image).text((20, 20), text, font=face, fill=0)
-    out = io.BytesIO()
-    image.save(out, "PNG")
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def engine() -> RapidOCREngine:
-    return RapidOCREngine()
+    ImageDraw.Draw(image).text((20, 20), text, font=dejavu(font, 28), fill=0)
+    return png(image)
 
 
 @needs_rapidocr
 @pytest.mark.local_engine
-def test_curly_quotes_on_a_typeset_line_and_ascii_on_a_typewritten_one(engine):
+def test_curly_quotes_on_a_typeset_line_and_ascii_on_a_typewritten_one(rapidocr_engine):
     curly = "She said \u201cstop\u201d and it\u2019s \u2018done\u2019 now."
-    _, _, lines = engine.read_lines(_line(curly, "DejaVuSerif"))
+    _, _, lines = rapidocr_engine.read_lines(_line(curly, "DejaVuSerif"))
     assert page_text(arrange(lines, engine_spaces=True)) == curly
     straight = "He said \"stop\" and it's 'done' now."
-    _, _, lines = engine.read_lines(_line(straight, "DejaVuSansMono"))
+    _, _, lines = rapidocr_engine.read_lines(_line(straight, "DejaVuSansMono"))
     assert page_text(arrange(lines, engine_spaces=True)) == straight
 
 

@@ -4,16 +4,14 @@ order."""
 
 from __future__ import annotations
 
-import io
 import itertools
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from lingyun.service.engines.rapidocr import RapidOCREngine
 from lingyun.service.engines.vertical import (
     MARGIN,
     TALL,
@@ -26,9 +24,8 @@ from lingyun.service.engines.vertical import (
 )
 from lingyun.service.positions import arrange, page_text
 
-from .conftest import needs_rapidocr
+from .conftest import dejavu, needs_rapidocr, png
 
-FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 CREDIT = "PHOTO BY JANE DOE FOR THE DAILY NEWS"
 
 
@@ -90,31 +87,21 @@ def test_characters_tile_the_column_in_reading_order(centres, kind):
 
 def _column(angle: int) -> bytes:
     """A page with CREDIT set as a column: ``angle`` 90 runs up the page, -90 down it."""
-    try:
-        face = ImageFont.truetype(FONT, 24)
-    except OSError:
-        pytest.skip("font DejaVuSans not installed (fonts-dejavu-core)")
+    face = dejavu("DejaVuSans", 24)
     _, _, right, bottom = face.getbbox(CREDIT)
     line = Image.new("L", (right + 40, bottom + 30), 255)
     ImageDraw.Draw(line).text((20, 15), CREDIT, font=face, fill=0)
     column = line.rotate(angle, expand=True, fillcolor=255)
     page = Image.new("L", (400, column.height + 100), 255)
     page.paste(column, (180, 50))
-    out = io.BytesIO()
-    page.save(out, "PNG")
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def engine() -> RapidOCREngine:
-    return RapidOCREngine()
+    return png(page)
 
 
 @needs_rapidocr
 @pytest.mark.local_engine
 @pytest.mark.parametrize("angle", [90, -90], ids=["up", "down"])
-def test_a_column_is_read_whichever_way_it_runs(engine, angle):
-    _, _, lines = engine.read_lines(_column(angle))
+def test_a_column_is_read_whichever_way_it_runs(rapidocr_engine, angle):
+    _, _, lines = rapidocr_engine.read_lines(_column(angle))
     assert page_text(arrange(lines, engine_spaces=True)) == CREDIT
     [line] = lines
     inked = [g for g in line.glyphs if not g.char.isspace()]

@@ -4,7 +4,6 @@ LINE nodes give the left edge and width of a vertical line (SPEC §5)."""
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -13,12 +12,11 @@ from hypothesis import strategies as st
 from PIL import Image, ImageDraw, ImageFont
 
 from lingyun.service.engines import Job
-from lingyun.service.engines.rapidocr import RapidOCREngine
 from lingyun.service.positions import Glyph, Line, encode_page, page_text
 from lingyun.service.turned import arrange_page, running, turn, turn_back
 from lingyun.service.validation import Capability
 
-from .conftest import needs_rapidocr, read_nodes
+from .conftest import dejavu, needs_rapidocr, png, read_nodes
 
 
 def _column(x: int, top: int, text: str, way: str, pitch: int = 20) -> Line:
@@ -114,32 +112,22 @@ TEXT = ["Sideways pages are read", "line after line in order", "whichever way th
 
 
 def _sideways(angle: int) -> bytes:
-    try:
-        face = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", 28)
-    except OSError:
-        pytest.skip("font DejaVuSans not installed (fonts-dejavu-core)")
+    face = dejavu("DejaVuSans", 28)
     page = Image.new("L", (520, 200), 255)
     draw = ImageDraw.Draw(page)
     for i, text in enumerate(TEXT):
         draw.text((20, 20 + 55 * i), text, font=face, fill=0)
-    out = io.BytesIO()
-    page.rotate(angle, expand=True, fillcolor=255).save(out, "PNG")
-    return out.getvalue()
-
-
-@pytest.fixture(scope="module")
-def engine() -> RapidOCREngine:
-    return RapidOCREngine()
+    return png(page.rotate(angle, expand=True, fillcolor=255))
 
 
 @needs_rapidocr
 @pytest.mark.local_engine
 @pytest.mark.parametrize("angle", [90, -90, 180],
                          ids=["turned-left", "turned-right", "upside-down"])
-def test_a_page_fed_sideways_or_upside_down_reads_as_the_upright_one(engine, angle):
+def test_a_page_fed_sideways_or_upside_down_reads_as_the_upright_one(rapidocr_engine, angle):
     capability = Capability("ocr.cloud.english", lang="english", document_type="text.english",
                             with_position=True)
-    answer = engine.recognize(Job(capability, _sideways(angle)))
+    answer = rapidocr_engine.recognize(Job(capability, _sideways(angle)))
     assert answer.data["forms"]["form"].split("\n") == TEXT
     nodes = read_nodes(answer.positions)
     lines = [n for n in nodes if n[0] == "LINE"]
@@ -156,7 +144,7 @@ def test_a_page_fed_sideways_or_upside_down_reads_as_the_upright_one(engine, ang
 @needs_rapidocr
 @pytest.mark.local_engine
 @pytest.mark.integration
-def test_vertical_chinese_writing_reads_its_columns_right_to_left(engine):
+def test_vertical_chinese_writing_reads_its_columns_right_to_left(rapidocr_engine):
     font_package = pytest.importorskip("cvttf_NotoSansCJK_Regular")
     font = ImageFont.truetype(str(next(Path(font_package.__file__).parent.glob("*.otf"))), 32)
     columns = ["灵云图像识别服务把扫描件", "和照片里的文字变成可以", "搜索和编辑的文本本地服"]
@@ -165,9 +153,7 @@ def test_vertical_chinese_writing_reads_its_columns_right_to_left(engine):
     for c, text in enumerate(columns):
         for i, char in enumerate(text):
             draw.text((260 - 80 * c, 20 + 38 * i), char, font=font, fill=0)
-    out = io.BytesIO()
-    page.save(out, "PNG")
-    width, height, lines = engine.read_lines(out.getvalue())
+    width, height, lines = rapidocr_engine.read_lines(png(page))
     arranged = arrange_page(lines, width, height, engine_spaces=True)
     assert arranged.way == "down"
     assert page_text(arranged.blocks).split("\n") == columns
