@@ -15,12 +15,13 @@ of the lines:
   left.
 
 :func:`running` tells which (or that the page runs across as usual): the way most of the
-page's characters go, each line's way seen from its first and last character -- a line at
-least three times as tall as wide runs down or up, a line whose last character lies left of
-its first runs over.  :func:`turn` takes the lines into the frame where the text runs across
--- a quarter turn counter-clockwise for ``down``, clockwise for ``up``, a half turn for
-``over`` -- where the ordinary layout (:func:`~lingyun.service.positions.arrange`) orders
-them, and :func:`turn_back` puts every box back in the image's own pixels.  Boxes are
+page's characters go, each line's way seen from its first and last character -- a line whose
+last character lies more than twice as far below or above its first as beside it runs down
+or up, one whose last character lies left of its first runs over.  :func:`turn` takes the
+lines into the frame where the text runs across -- a quarter turn counter-clockwise for
+``down``, clockwise for ``up``, a half turn for ``over`` -- where the ordinary layout
+(:func:`~lingyun.service.positions.arrange`) orders them, and :func:`turn_back` puts every
+box back in the image's own pixels.  Boxes are
 axis-aligned and the turns are quarter turns, so nothing is lost either way.
 
 :func:`arrange_page` does all of it for the engine: the page's way, its skew, its blocks in
@@ -33,6 +34,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
+from ..geometry.metrics import DOWN, OVER, UP, line_ways
 from .positions import Box, Glyph, Line, arrange, page_skew
 
 __all__ = ["WAYS", "Arranged", "Way", "arrange_page", "running", "turn", "turn_back"]
@@ -40,39 +44,19 @@ __all__ = ["WAYS", "Arranged", "Way", "arrange_page", "running", "turn", "turn_b
 Way = Literal["down", "up", "over"]
 WAYS: tuple[Way, ...] = ("down", "up", "over")
 
-#: a line at least this much taller than wide is a column of several characters
-COLUMN = 3.0
-
-
-def _way(line: Line) -> Way | None:
-    """Which way a line runs, from its first and last character: ``down`` or ``up`` for a
-    column (at least :data:`COLUMN` times as tall as wide), ``over`` for a line whose last
-    character lies left of its first (and more than twice as far across as up or down);
-    ``None`` for a line that runs across as usual or has fewer than two characters."""
-    inked = [g.box for g in line.glyphs if not g.char.isspace()]
-    if len(inked) < 2:
-        return None
-    dx = (inked[-1][0] + inked[-1][2]) - (inked[0][0] + inked[0][2])
-    dy = (inked[-1][1] + inked[-1][3]) - (inked[0][1] + inked[0][3])
-    left, top, right, bottom = line.box
-    if bottom - top >= COLUMN * max(right - left, 1):
-        return None if dy == 0 else "down" if dy > 0 else "up"
-    return "over" if dx < 0 and -dx > 2 * abs(dy) else None
-
-
 def running(lines: Sequence[Line]) -> Way | None:
     """How the page's text runs: ``down``, ``up`` or ``over`` when more than half of its
-    characters are in lines running that way, else ``None`` (across, as usual)."""
-    count = dict.fromkeys(WAYS, 0)
-    total = 0
-    for line in lines:
-        chars = sum(not g.char.isspace() for g in line.glyphs)
-        total += chars
-        way = _way(line)
-        if way is not None:
-            count[way] += chars
-    for way in WAYS:
-        if 2 * count[way] > total:
+    characters are in lines running that way, else ``None`` (across, as usual).  A line's
+    way is :func:`lingyun.geometry.metrics.line_ways`'s, from its first and last character,
+    the rule the glyph metrics and page orientation use too."""
+    inked = [[g.box for g in line.glyphs if not g.char.isspace()] for line in lines]
+    boxes = np.array([box for found in inked for box in found],
+                     dtype=np.float64).reshape(-1, 4)
+    line_of = np.repeat(np.arange(len(inked)), [len(found) for found in inked])
+    ways = line_ways(line_of, boxes[:, 0], boxes[:, 1], boxes[:, 2], boxes[:, 3],
+                     len(inked))[line_of]
+    for way, code in zip(WAYS, (DOWN, UP, OVER), strict=True):
+        if 2 * int(np.count_nonzero(ways == code)) > boxes.shape[0]:
             return way
     return None
 

@@ -38,7 +38,7 @@ from ...errors import ConfigurationError
 from ...geometry.ink import ink_mask, snap
 from ...hookspecs import hookimpl
 from ..positions import Box, Glyph, Line, encode_page, page_text
-from ..turned import arrange_page
+from ..turned import arrange_page, turn
 from ..validation import Capability, Refusal
 from .base import Answer, Job
 from .providers import device_from_env, resolve_providers
@@ -243,7 +243,7 @@ class RapidOCREngine:
         if certainty < UNSURE:
             over = self._page_lines(np.ascontiguousarray(array[::-1, ::-1]))
             if _median_certainty(over) > certainty + TURN_MARGIN:
-                lines = [_half_turned(line, width, height) for line in over]
+                lines = turn(over, "over", width, height)  # boxes back in the page's pixels
         return width, height, lines
 
     def _page_lines(self, array: np.ndarray) -> list[Line]:
@@ -368,16 +368,6 @@ def _median_certainty(lines: Sequence[Line]) -> float:
     """The median probability of the lines' characters (0 for no characters)."""
     found = [g.confidence for line in lines for g in line.glyphs if not g.char.isspace()]
     return float(np.median(found)) if found else 0.0
-
-
-def _half_turned(line: Line, width: int, height: int) -> Line:
-    """A line read on the page turned half a turn, its boxes back in the page's pixels."""
-
-    def back(box: Box) -> Box:
-        return (width - box[2], height - box[3], width - box[0], height - box[1])
-
-    return Line(back(line.box), [Glyph(g.char, back(g.box), g.confidence, g.candidates)
-                                 for g in line.glyphs], line.angle)
 
 
 def page_ink(array: np.ndarray) -> np.ndarray:
