@@ -43,20 +43,18 @@ def page_orientation(layout: Any) -> np.ndarray:
                                 for f in ("left", "top", "right", "bottom"))
     way = line_ways(line, left, top, right, bottom, layout.lines.size)[line]
     page = chars["page"].astype(np.int64)
-    total = np.bincount(page, minlength=pages.size).astype(np.float64)
-    wide = is_wide(chars["code"])
-    down = way == DOWN
-    # vertical CJK writing runs down an upright page
-    writing = group_sum(page, (down & wide).astype(np.float64), pages.size)
-    turned_right = group_sum(page, (down & ~wide).astype(np.float64), pages.size)
-    shares = {angle: group_sum(page, (way == kind).astype(np.float64), pages.size)
-              for angle, kind in ((0, ACROSS), (180, OVER), (270, UP))}
-    shares[0] = shares[0] + np.where(writing >= turned_right, writing, 0)
-    shares[90] = np.where(writing >= turned_right, 0, writing + turned_right)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        for angle, count in shares.items():
-            share = np.where(total > 0, count / np.maximum(total, 1), 0.0)
-            found = share > 0.5
-            out["angle"] = np.where(found, angle, out["angle"])
-            out["share"] = np.where(found, share, out["share"])
+    votes = {angle: group_sum(page, (way == kind).astype(np.float64), pages.size)
+             for angle, kind in ((0, ACROSS), (90, DOWN), (180, OVER), (270, UP))}
+    # vertical CJK writing runs down an upright page: a page whose down lines are mostly CJK
+    wide_down = group_sum(page, ((way == DOWN) & is_wide(chars["code"])).astype(np.float64),
+                          pages.size)
+    writing = 2 * wide_down >= votes[90]
+    votes[0] = np.where(writing, votes[0] + votes[90], votes[0])
+    votes[90] = np.where(writing, 0.0, votes[90])
+    total = np.maximum(np.bincount(page, minlength=pages.size), 1)
+    for angle, count in votes.items():
+        share = count / total
+        found = share > 0.5
+        out["angle"] = np.where(found, angle, out["angle"])
+        out["share"] = np.where(found, share, out["share"])
     return out

@@ -43,6 +43,9 @@ __all__ = ["WAYS", "Arranged", "Way", "arrange_page", "running", "turn", "turn_b
 
 Way = Literal["down", "up", "over"]
 WAYS: tuple[Way, ...] = ("down", "up", "over")
+#: the turn that undoes each turn
+_UNDO: dict[Way, Way] = {"down": "up", "up": "down", "over": "over"}
+
 
 def running(lines: Sequence[Line]) -> Way | None:
     """How the page's text runs: ``down``, ``up`` or ``over`` when more than half of its
@@ -62,6 +65,7 @@ def running(lines: Sequence[Line]) -> Way | None:
 
 
 def _box_turned(box: Box, way: Way, width: int, height: int) -> Box:
+    """``box`` of a ``width`` x ``height`` frame, turned as ``way`` turns the page."""
     left, top, right, bottom = box
     if way == "down":  # a quarter turn counter-clockwise: (x, y) -> (y, width - x)
         return (top, width - right, bottom, width - left)
@@ -70,34 +74,24 @@ def _box_turned(box: Box, way: Way, width: int, height: int) -> Box:
     return (width - right, height - bottom, width - left, height - top)  # half a turn
 
 
-def _box_back(box: Box, way: Way, width: int, height: int) -> Box:
-    left, top, right, bottom = box
-    if way == "down":  # (x', y') -> (width - y', x')
-        return (width - bottom, left, width - top, right)
-    if way == "up":  # (x', y') -> (y', height - x')
-        return (top, height - right, bottom, height - left)
-    return (width - right, height - bottom, width - left, height - top)  # its own inverse
-
-
-def _moved(lines: Sequence[Line], way: Way, width: int, height: int, *,
-           back: bool) -> list[Line]:
-    move = _box_back if back else _box_turned
-    return [Line(move(line.box, way, width, height),
-                 [Glyph(g.char, move(g.box, way, width, height), g.confidence, g.candidates)
-                  for g in line.glyphs], line.angle) for line in lines]
+def _moved(lines: Sequence[Line], way: Way, width: int, height: int) -> list[Line]:
+    return [Line(_box_turned(line.box, way, width, height),
+                 [Glyph(g.char, _box_turned(g.box, way, width, height), g.confidence,
+                        g.candidates) for g in line.glyphs], line.angle) for line in lines]
 
 
 def turn(lines: Sequence[Line], way: Way, width: int, height: int) -> list[Line]:
     """``lines`` of a ``width`` x ``height`` image whose text runs ``way``, in the frame
     where it runs across (that frame is ``height`` x ``width`` for a quarter turn)."""
-    return _moved(lines, way, width, height, back=False)
+    return _moved(lines, way, width, height)
 
 
 def turn_back(blocks: Sequence[Sequence[Line]], way: Way, width: int,
               height: int) -> list[list[Line]]:
     """Blocks of lines arranged in :func:`turn`'s frame, every box back in the image's own
     pixels (``width`` x ``height``, the image's size, not the turned frame's)."""
-    return [_moved(block, way, width, height, back=True) for block in blocks]
+    frame = (width, height) if way == "over" else (height, width)  # turn()'s frame
+    return [_moved(block, _UNDO[way], *frame) for block in blocks]
 
 
 @dataclass(frozen=True)
