@@ -19,10 +19,19 @@ made here hold for every format:
   scale for any service's distances, monotone in them, not a probability: the embedded
   engine writes ``distance = round(-20 * log10(p))`` (:mod:`lingyun.service.engines.candidates`),
   so ``10 ** (-distance / 20)`` gives its probability back.
+* **Which way a line runs** (:func:`lingyun.geometry.metrics.line_ways`, the rule the glyph
+  metrics and page orientation use): across, down (a column of vertical CJK writing, a line
+  of a page fed in sideways), up, or over (a page fed in upside down).  ``Line.angle`` is how
+  far the line's text is turned **counter-clockwise** from a line running across -- 0, 90
+  (up), 180 (over) or 270 (down) -- the convention of hOCR's ``textangle`` and ALTO's
+  ``ROTATION``.
 * **Baseline.**  The vendor's ``nBaseLine`` is the line's *top* edge (SPEC §5), not a
-  typographic baseline, so exports estimate the baseline as the median bottom edge of the
-  line's glyph boxes: a horizontal line at that height, robust to a minority of glyphs
-  with descenders.
+  typographic baseline, so exports estimate the baseline from the glyph boxes, in the
+  line's own frame: the median of the edges the glyphs stand on (their bottoms on a line
+  running across, their left edges on one running down, their right edges on one running
+  up, their tops on one upside down), robust to a minority of glyphs with descenders.
+  ``Line.foot`` is its distance from that edge of the line box; ``Line.baseline`` its two
+  ends in page pixels, in reading direction.
 """
 
 from __future__ import annotations
@@ -36,11 +45,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import UsageError
+from ..geometry.metrics import ACROSS, DOWN, OVER, UP, line_ways
 
 if TYPE_CHECKING:
     from ..iread import Layout
 
 __all__ = [
+    "ANGLES",
     "MAX_DISTANCE",
     "UNUSED_DISTANCE",
     "Block",
@@ -123,17 +134,37 @@ class Word:
         return min(values) if values else None
 
 
+#: ``Line.angle`` per way a line runs (:mod:`lingyun.geometry.metrics`).
+ANGLES = {ACROSS: 0, UP: 90, OVER: 180, DOWN: 270}
+
+
 @dataclass(frozen=True)
 class Line:
     index: int
     words: tuple[Word, ...]
     box: Box
-    #: Estimated baseline height in pixels (median bottom of the glyph boxes).
-    baseline: int
+    #: Pixels from the line box's edge the glyphs stand on (its bottom on a line running
+    #: across, in the line's own frame) to the estimated baseline; 0 or more.
+    foot: int
+    #: How far the text is turned counter-clockwise, in degrees: 0, 90 (running up), 180
+    #: (upside down) or 270 (running down).
+    angle: int = 0
 
     @property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
+
+    @property
+    def baseline(self) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The estimated baseline's two ends in page pixels, first where reading starts."""
+        left, top, right, bottom = self.box
+        if self.angle == 270:
+            return (left + self.foot, top), (left + self.foot, bottom)
+        if self.angle == 90:
+            return (right - self.foot, bottom), (right - self.foot, top)
+        if self.angle == 180:
+            return (right, top + self.foot), (left, top + self.foot)
+        return (left, bottom - self.foot), (right, bottom - self.foot)
 
     @property
     def glyphs(self) -> list[Glyph]:
@@ -230,7 +261,19 @@ def _glyphs(layout: Layout, first: int, count: int) -> list[tuple[Glyph, int]]:
     return out
 
 
-def _line(layout: Layout, index: int) -> Line | None:
+def _foot(boxes: list[Box], box: Box, angle: int) -> int:
+    """Pixels from the edge of ``box`` the glyphs stand on to the median of their feet."""
+    left, top, right, bottom = box
+    if angle == 270:
+        return int(np.median([b[0] for b in boxes])) - left
+    if angle == 90:
+        return right - int(np.median([b[2] for b in boxes]))
+    if angle == 180:
+        return int(np.median([b[1] for b in boxes])) - top
+    return bottom - int(np.median([b[3] for b in boxes]))
+
+
+def _line(layout: Layout, index: int, way: int) -> Line | None:
     record = layout.lines[index]
     glyphs = _glyphs(layout, int(record["first_char"]), int(record["char_count"]))
     if not glyphs:
@@ -241,8 +284,19 @@ def _line(layout: Layout, index: int) -> Line | None:
             words.append([])
         words[-1].append(glyph)
     box = union(g.box for g, _ in glyphs)
-    baseline = int(np.median([g.box[3] for g, _ in glyphs]))
-    return Line(index, tuple(Word(tuple(w)) for w in words), box, baseline)
+    angle = ANGLES[way]
+    foot = max(0, _foot([g.box for g, _ in glyphs], box, angle))
+    return Line(index, tuple(Word(tuple(w)) for w in words), box, foot, angle)
+
+
+def _ways(layout: Layout) -> list[int]:
+    """Which way each line of ``layout`` runs (``ACROSS``, ``DOWN``, ``UP``, ``OVER``)."""
+    chars = layout.chars
+    left, top, right, bottom = (chars[f].astype(np.float64)
+                                for f in ("left", "top", "right", "bottom"))
+    ways: list[int] = line_ways(chars["line"].astype(np.int64), left, top, right, bottom,
+                                layout.lines.size).tolist()
+    return ways
 
 
 def _box(record: Any) -> Box:
@@ -265,8 +319,9 @@ def pages_of(document: Document) -> list[Page]:
         regions[int(record["region"])].cells.append(cells[c])
     cell_of = layout.lines["cell"].tolist()
     region_of = layout.lines["region"].tolist()
+    ways = _ways(layout)
     for i in range(layout.lines.size):
-        line = _line(layout, i)
+        line = _line(layout, i, ways[i])
         if line is None:
             continue
         owner = cells[cell_of[i]] if cell_of[i] >= 0 else regions[region_of[i]]

@@ -7,10 +7,17 @@ One ``alto`` document holds every page of every document, in pixels
       TextBlock              a REGION without table cells
       ComposedBlock TYPE="table"   a REGION with cells: a TextBlock for its own lines,
                                    then one TextBlock per TABLECELL
-        TextLine  BASELINE="l,y r,y"     (estimated, see lingyun.exports._model)
+        TextLine  BASELINE="x,y x,y"     (estimated, see lingyun.exports._model)
           String CONTENT WC  /  SP between words
             Glyph CONTENT GC
               Variant CONTENT VC          one per used candidate slot, best first
+
+A line's ``BASELINE`` runs from where its reading starts to where it ends, along the feet
+of its glyphs in the line's own frame: down the left edge of a line running down the page,
+up the right edge of one running up, right to left along the top of one upside down.  ALTO
+gives rotation (``ROTATION``, degrees counter-clockwise) to blocks only: a ``TextBlock``
+whose lines all run the same turned way carries it (270 for lines running down, 90 up, 180
+upside down); in a block that mixes ways, each line's baseline still says its direction.
 
 ``WC``/``GC``/``VC`` are ``1 - distance / 254`` (0 least, 1 most certain); a String's is its
 least sure glyph's.  ``sourceImageInformation`` names the image when there is exactly one.
@@ -42,10 +49,9 @@ def _tag(name: str) -> str:
 
 
 def _line(parent: ET.Element, line: Line, ids: Ids) -> None:
-    left, _top, right, _bottom = line.box
+    (x1, y1), (x2, y2) = line.baseline
     element = ET.SubElement(parent, _tag("TextLine"), {
-        "ID": ids("line"), **_geometry(line.box),
-        "BASELINE": f"{left},{line.baseline} {right},{line.baseline}",
+        "ID": ids("line"), **_geometry(line.box), "BASELINE": f"{x1},{y1} {x2},{y2}",
     })
     previous = None
     for word in line.words:
@@ -76,6 +82,9 @@ def _line(parent: ET.Element, line: Line, ids: Ids) -> None:
 def _text_block(parent: ET.Element, block: Block, ids: Ids) -> None:
     element = ET.SubElement(parent, _tag("TextBlock"), {"ID": ids("block"),
                                                         **_geometry(block.box)})
+    angles = {line.angle for line in block.lines}
+    if len(angles) == 1 and (angle := angles.pop()):
+        element.set("ROTATION", str(angle))
     for line in block.lines:
         _line(element, line, ids)
 

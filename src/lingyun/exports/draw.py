@@ -240,7 +240,8 @@ def draw(
                       outline=color, width=width)
     if baselines:
         for line in lines:
-            pen.line((line.box[0], line.baseline, line.box[2], line.baseline),
+            (x1, y1), (x2, y2) = line.baseline
+            pen.line((x1, y1, x2, y2),
                      fill=BASELINE_COLOR, width=max(1, width // 2))
     if labels:
         heights = [b[3] - b[1] for b, *_ in items] or [20]

@@ -5,14 +5,18 @@ Structure, one ``div.ocr_page`` per page of every document::
     div.ocr_page   title="image "scan.png"; bbox 0 0 W H; ppageno N"
       div.ocr_carea  (a REGION)                       title="bbox ..."
         p.ocr_par      (the region's lines, then one per TABLECELL)  title="bbox ..."
-          span.ocr_line  title="bbox ...; baseline 0 -d"
+          span.ocr_line  title="bbox ...; baseline 0 -d[; textangle A]"
             span.ocrx_word   title="bbox ...; x_wconf 97"
               span.ocrx_cinfo  title="x_bboxes l t r b; x_confs 97.64"  (one per glyph)
 
 * ``x_confs``/``x_wconf`` are percentages: ``100 * (1 - distance / 254)``; a word's is its
   least sure glyph's, rounded down to an integer (OCRmyPDF reads integers only).
-* ``baseline 0 -d``: a horizontal baseline ``d`` pixels above the line box's bottom edge,
-  estimated from the glyph boxes (see :mod:`lingyun.exports._model`).
+* ``baseline 0 -d``: a baseline ``d`` pixels above the line box's bottom edge, estimated
+  from the glyph boxes (see :mod:`lingyun.exports._model`).  A line whose text is turned --
+  running down (a column of vertical writing, a page fed in sideways), up, or upside down
+  -- says so with ``textangle`` (270, 90 or 180 degrees counter-clockwise), and its
+  baseline is measured in its own frame, from the box edge its glyphs stand on: the frame
+  OCRmyPDF's renderer turns its text into.
 * With ``alternatives=True`` each glyph with more than one used candidate holds
   ``<span class="alternatives"><ins class="alt" title="x_confs ..">best</ins>
   <del class="alt" title="x_confs ..">other</del>...</span>`` (hOCR's alternatives).  Off by
@@ -63,10 +67,11 @@ def _glyph(parent: ET.Element, glyph: Glyph, alternatives: bool) -> None:
 
 
 def _line(parent: ET.Element, line: Line, ids: Ids, alternatives: bool) -> None:
-    element = ET.SubElement(parent, "span", {
-        "class": "ocr_line", "id": ids("line"),
-        "title": f"bbox {_bbox(line.box)}; baseline 0 {min(0, line.baseline - line.box[3])}",
-    })
+    title = f"bbox {_bbox(line.box)}; baseline 0 {-line.foot}"
+    if line.angle:
+        title += f"; textangle {line.angle}"
+    element = ET.SubElement(parent, "span", {"class": "ocr_line", "id": ids("line"),
+                                             "title": title})
     for position, word in enumerate(line.words):
         conf = word.confidence
         span = ET.SubElement(element, "span", {

@@ -8,11 +8,18 @@ gives one document per page of every input, in order.  Structure::
       TableRegion           a REGION with cells: a nested TextRegion for its own lines,
                             then one nested TextRegion per TABLECELL
         TextLine  Coords, Baseline (estimated, see lingyun.exports._model)
+                  readingDirection when the line is turned
           Word  Coords
             Glyph  Coords, TextEquiv index=0.. conf=..  (one per used candidate, best first)
             TextEquiv (the word)
           TextEquiv (the line)
         TextEquiv (the region)
+
+A line's ``Baseline`` runs from where its reading starts to where it ends, along its
+glyphs' feet in its own frame; a line that does not run left to right says which way it
+reads with ``readingDirection``: ``top-to-bottom`` (running down the page: a column of
+vertical writing, a page fed in sideways), ``bottom-to-top``, or ``right-to-left`` (upside
+down).
 
 Coordinates are the four box corners, clamped at 0 (PAGE points are unsigned); ``conf`` is
 ``1 - distance / 254`` (a word's: its least sure glyph's; a line's and region's are not
@@ -34,6 +41,10 @@ __all__ = ["NAMESPACE", "SCHEMA_LOCATION", "to_page_xml"]
 NAMESPACE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 SCHEMA_LOCATION = f"{NAMESPACE} {NAMESPACE}/pagecontent.xsd"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
+
+
+#: PAGE's ``readingDirection`` of a line turned by ``Line.angle`` degrees.
+_READING = {90: "bottom-to-top", 180: "right-to-left", 270: "top-to-bottom"}
 
 
 def _tag(name: str) -> str:
@@ -58,9 +69,11 @@ def _equiv(parent: ET.Element, text: str, conf: float | None = None,
 
 def _line(parent: ET.Element, line: Line, ids: Ids) -> None:
     element = ET.SubElement(parent, _tag("TextLine"), {"id": ids("line")})
+    if line.angle:
+        element.set("readingDirection", _READING[line.angle])
     _coords(element, line.box)
-    left, right, y = (max(0, v) for v in (line.box[0], line.box[2], line.baseline))
-    ET.SubElement(element, _tag("Baseline"), {"points": f"{left},{y} {right},{y}"})
+    ends = " ".join(f"{max(0, x)},{max(0, y)}" for x, y in line.baseline)
+    ET.SubElement(element, _tag("Baseline"), {"points": ends})
     for word in line.words:
         word_element = ET.SubElement(element, _tag("Word"), {"id": ids("word")})
         _coords(word_element, word.box)
