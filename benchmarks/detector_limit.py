@@ -42,6 +42,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("limits", help="comma-separated limit_side_len values, e.g. 960,1280")
     parser.add_argument("images", nargs="+", type=Path)
+    parser.add_argument("--max-side", type=int, default=None,
+                        help="rapidocr's Global.max_side_len: the page is first brought "
+                             "down to this long side (default: the engine's own setting)")
     args = parser.parse_args()
 
     import cv2
@@ -52,6 +55,8 @@ def main() -> int:
     for limit in limits:
         params = rapidocr_params(model_paths())
         params["Det.limit_side_len"] = limit
+        if args.max_side is not None:
+            params["Global.max_side_len"] = args.max_side
         engines[limit] = RapidOCR(params=params)
     errors: dict[int, list[float]] = {limit: [] for limit in limits}
     for image in args.images:
