@@ -44,6 +44,7 @@ from .base import Answer, Job
 from .providers import device_from_env, resolve_providers
 from .quotes import typeset_quotes
 from .rapidocr_models import INSTALL_HINT, model_paths, rapidocr_params
+from .small_text import CloserLook
 from .vertical import choose, is_tall, map_chars, upright_crop, variants
 
 __all__ = ["INSTALL_HINT", "MissingRapidOCR", "RapidOCREngine", "rapidocr_available"]
@@ -179,7 +180,7 @@ def load_rapidocr(threads: int | None = None, providers: list[str] | None = None
     for section, path in ((ocr.cfg.Det, paths.detection), (ocr.cfg.Rec, paths.recognition)):
         section._set_flag("allow_objects", True)  # so rapidocr takes our own session
         section.session = _session(str(path), chosen, threads)
-    ocr._load_det_model()
+    ocr.text_det = CloserLook(ocr._load_det_model())
     recognizer = ocr._load_rec_model()
     recognizer.postprocess_op = KeepCandidates(recognizer.postprocess_op)
     return ocr
