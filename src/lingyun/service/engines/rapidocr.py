@@ -14,7 +14,8 @@ per-column probabilities (:mod:`.candidates`).  :func:`lingyun.geometry.ink.snap
 the boxes to the ink in the image, so gaps between words and glyph sizes are real, and
 :func:`.quotes.typeset_quotes` gives a page that prints curly quotes its curly quotes (the
 recognizer reads them all as ASCII ones).  A box at least three times as tall as wide is
-read both ways up (:mod:`.vertical`), and a page the recognizer is unsure of is read again
+read both ways up (:mod:`.vertical`), a page of small print gets a second, closer look
+from the detector (:mod:`.small_text`), and a page the recognizer is unsure of is read again
 turned half a turn (:meth:`RapidOCREngine.read_lines`: a page fed upside down).  Lines
 are then put in reading order, in blocks, with word spaces
 (:func:`lingyun.service.turned.arrange_page`; the lines of a page whose text runs down, up
