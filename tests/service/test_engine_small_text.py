@@ -1,23 +1,27 @@
 """Small print gets a second, closer look: when the detector sees the page's lines under
-SMALL pixels tall, it detects again at a resolution where they are TARGET tall and adds the
-lines only that look found."""
+SMALL pixels tall, it detects again at a resolution where they are TARGET tall, adds the
+lines only that look found and takes whole the lines the first look cut short."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from lingyun.service.engines.small_text import (
+    COVER,
     MAX_LIMIT,
     OVERLAP,
     SMALL,
+    TALLER,
     TARGET,
     closer_limit,
+    combine,
     print_height,
-    unseen,
 )
+from lingyun.service.turned import arrange_page
 
 from .conftest import dejavu, needs_rapidocr, png
 
@@ -43,36 +47,63 @@ def test_a_second_look_only_for_small_print_on_a_page_the_detector_shrank():
     assert closer_limit(SMALL - 0.01, 960, 961) == 961
 
 
-def test_unseen_keeps_only_lines_the_first_look_missed():
-    earlier = np.array([quad(0, 0, 100, 20), quad(0, 40, 100, 60)])
-    found = np.array([quad(0, 1, 100, 19),     # the same first line
-                      quad(0, 80, 100, 100),   # a line the first look missed
-                      quad(90, 40, 190, 60),   # overlaps a tenth of itself: new
-                      quad(50, 40, 150, 60)])  # overlaps half of itself: seen
-    assert unseen(earlier, found).tolist() == [1, 2]
-    assert unseen(np.zeros((0, 4, 2)), found).tolist() == [0, 1, 2, 3]
-    assert unseen(earlier, np.zeros((0, 4, 2))).tolist() == []
+def test_combine_adds_missed_lines_and_takes_lines_the_first_look_cut_short():
+    earlier = np.array([quad(0, 0, 100, 20), quad(0, 40, 100, 60), quad(0, 120, 60, 140)])
+    found = np.array([quad(0, 1, 100, 19),     # the same first line: seen
+                      quad(0, 80, 100, 100),   # a line the first look missed: added
+                      quad(90, 40, 190, 60),   # overlaps a tenth of itself: added
+                      quad(50, 40, 150, 60),   # overlaps half of itself: seen
+                      quad(0, 119, 100, 141)])  # the third line whole: replaces it
+    stay, taken = combine(earlier, found)
+    assert stay.tolist() == [0, 1]
+    assert taken.tolist() == [1, 2, 4]
+    assert [x.tolist() for x in combine(np.zeros((0, 4, 2)), found)] == [[], [0, 1, 2, 3, 4]]
+    assert [x.tolist() for x in combine(earlier, np.zeros((0, 4, 2)))] == [[0, 1, 2], []]
+    # two rows taken as one are not "the line seen whole"
+    stay, taken = combine(np.array([quad(0, 0, 100, 20)]), np.array([quad(0, 0, 120, 45)]))
+    assert (stay.tolist(), taken.tolist()) == ([0], [])
 
 
 rects = st.tuples(st.integers(0, 300), st.integers(0, 300), st.integers(1, 120),
                   st.integers(1, 40)).map(lambda r: quad(r[0], r[1], r[0] + r[2], r[1] + r[3]))
 
 
+def _area(box: list[list[float]]) -> float:
+    (left, top), (right, bottom) = box[0], box[2]
+    return max((right - left) * (bottom - top), 1)
+
+
+def _shared(a: list[list[float]], b: list[list[float]]) -> float:
+    (l1, t1), (r1, b1) = a[0], a[2]
+    (l2, t2), (r2, b2) = b[0], b[2]
+    return max(0, min(r1, r2) - max(l1, l2)) * max(0, min(b1, b2) - max(t1, t2))
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(earlier=st.lists(rects, max_size=8), found=st.lists(rects, max_size=8))
-def test_unseen_splits_by_the_share_each_new_box_overlaps(earlier, found):
+def test_combine_follows_its_rule(earlier, found):
     old = np.array(earlier, dtype=np.float64).reshape(-1, 4, 2)
     new = np.array(found, dtype=np.float64).reshape(-1, 4, 2)
-    kept = set(unseen(old, new).tolist())
-    for index, box in enumerate(found):
-        (left, top), (right, bottom) = box[0], box[2]
-        shared = 0.0
-        for other in earlier:
-            (l2, t2), (r2, b2) = other[0], other[2]
-            shared += max(0, min(right, r2) - max(left, l2)) * max(0, min(bottom, b2)
-                                                                 - max(top, t2))
-        share = shared / max((right - left) * (bottom - top), 1)
-        assert (index in kept) == (share <= OVERLAP)
+    stay, taken = (set(x.tolist()) for x in combine(old, new))
+
+    def covers(n, o):
+        width = lambda b: b[2][0] - b[0][0]  # noqa: E731
+        height = lambda b: b[2][1] - b[0][1]  # noqa: E731
+        return (_shared(n, o) >= COVER * _area(o) and width(n) >= width(o) + height(o) / 4
+                and height(n) <= TALLER * height(o))
+
+    whole = set()
+    for k, box in enumerate(found):
+        share = sum(_shared(box, o) for o in earlier) / _area(box)
+        covered = [o for o in earlier if covers(box, o)]
+        rest = sum(_shared(box, o) for o in earlier if not covers(box, o)) / _area(box)
+        is_whole = bool(covered) and rest <= OVERLAP
+        if is_whole:
+            whole.add(k)
+        assert (k in taken) == (share <= OVERLAP or is_whole)
+    for m, box in enumerate(earlier):
+        replaced = any(covers(found[k], box) for k in whole)
+        assert (m in stay) == (not replaced)
 
 
 LINES = ["Small print needs a closer look at the page",
@@ -82,16 +113,19 @@ LINES = ["Small print needs a closer look at the page",
 
 
 @needs_rapidocr
-def test_small_print_on_a_large_page_is_read_whole(rapidocr_engine):
-    font = dejavu("DejaVuSans", 26)
-    page = Image.new("L", (4000, 3000), 255)
+@pytest.mark.parametrize(("size", "width"), [(26, 4000), (28, 5000)])
+def test_small_print_on_a_large_page_is_read_whole(rapidocr_engine, size, width):
+    # at 28 px on 5000 the first look also cuts a line short: taken whole from the second
+    font = dejavu("DejaVuSans", size)
+    page = Image.new("L", (width, width * 3 // 4), 255)
     pen = ImageDraw.Draw(page)
     for row, text in enumerate(LINES):
-        pen.text((200, 300 + row * 52), text, font=font, fill=0)
+        pen.text((200, 300 + row * 2 * size), text, font=font, fill=0)
     image = png(page)
     # the first look alone (the wrapped detector) misses a line of this print
     first = rapidocr_engine._engine().text_det.detector(rapidocr_engine.decode(image))
     assert len(first.boxes) < len(LINES)
-    _, _, lines = rapidocr_engine.read_lines(image)
-    read = ["".join(g.char for g in line.glyphs) for line in lines]
+    width, height, lines = rapidocr_engine.read_lines(image)
+    page = arrange_page(lines, width, height, engine_spaces=True)
+    read = ["".join(g.char for g in line.glyphs) for block in page.blocks for line in block]
     assert read == LINES

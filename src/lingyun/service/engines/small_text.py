@@ -13,10 +13,11 @@ So the engine measures the print first: :func:`print_height` is the median heigh
 lines found, in the detector's pixels.  When it is under :data:`SMALL` (or when nothing was
 found on a page the detector had to shrink), the page is detected again at the resolution
 that makes its print :data:`TARGET` pixels tall (:func:`closer_limit`, at most
-:data:`MAX_LIMIT`), and the lines found there that the first look did not
-(:func:`unseen`: overlapping no earlier box by more than :data:`OVERLAP` of their area) are
-added.  Every line the first look found stays exactly as it was, so the page's reading
-order only gains lines; the recognizer then reads all of them in one batch.
+:data:`MAX_LIMIT`), and the two looks are combined (:func:`combine`): the lines found there
+that the first look did not have are added, a line the first look cut short is taken whole
+from the second, and every other line of the first look stays as it was -- so a line the
+closer look happens to lose is not lost.  The recognizer then reads all of them in one
+batch.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_LIMIT", "OVERLAP", "SMALL", "TARGET", "CloserLook", "closer_limit",
-           "print_height", "unseen"]
+__all__ = ["COVER", "MAX_LIMIT", "OVERLAP", "SMALL", "TALLER", "TARGET", "CloserLook",
+           "closer_limit", "combine", "print_height"]
 
 #: median line height (detector pixels) under which a page gets a second look.  Of the 40
 #: public pages measured: a newspaper 7.4, a two-page spread 10.1, two report pages 10.3
@@ -39,6 +40,10 @@ MAX_LIMIT = 2560
 #: a line from the second look whose area overlaps earlier boxes by more than this share is
 #: one the first look already has
 OVERLAP = 0.2
+#: a line from the second look holding this share of a first-look box sees that line whole
+COVER = 0.8
+#: ... unless it is more than this many times as tall (two rows taken as one)
+TALLER = 1.5
 
 
 def _rects(quads: np.ndarray) -> np.ndarray:
@@ -67,31 +72,46 @@ def closer_limit(height: float | None, limit: int, long_side: int) -> int | None
     return closer if closer > limit else None
 
 
-def unseen(earlier: np.ndarray, found: np.ndarray, overlap: float = OVERLAP) -> np.ndarray:
-    """Indices of the quadrilaterals in ``found`` that overlap the boxes of ``earlier`` by
-    at most ``overlap`` of their own area (axis-aligned boxes; overlaps with several earlier
-    boxes add up)."""
-    new = _rects(found)
-    if new.shape[0] == 0:
-        return np.zeros(0, dtype=np.int64)
-    old = _rects(earlier)
-    if old.shape[0] == 0:
-        return np.arange(new.shape[0])
+def combine(earlier: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which lines of the first look (``earlier``) stay and which of the second (``found``)
+    are taken, as two index arrays (quadrilaterals, compared as axis-aligned boxes).
+
+    A line of the second look is taken when the first look did not have it -- it overlaps
+    the first look's boxes by at most :data:`OVERLAP` of its own area -- or when it sees a
+    line of the first look whole: it holds at least :data:`COVER` of that box, reaches past
+    it (wider by a quarter of its height or more) and is at most :data:`TALLER` times as
+    tall (the same line, not two rows merged),
+    and overlaps nothing else by more than :data:`OVERLAP`.  The first-look lines it sees
+    whole give way to it (the first look cut them short: "finds them" for "finds them
+    again"); every other first-look line stays.
+    """
+    old, new = _rects(earlier), _rects(found)
+    if new.shape[0] == 0 or old.shape[0] == 0:
+        return np.arange(old.shape[0]), np.arange(new.shape[0])
     wide = np.clip(np.minimum(new[:, None, 2], old[None, :, 2])
                    - np.maximum(new[:, None, 0], old[None, :, 0]), 0, None)
     tall = np.clip(np.minimum(new[:, None, 3], old[None, :, 3])
                    - np.maximum(new[:, None, 1], old[None, :, 1]), 0, None)
-    area = np.maximum((new[:, 2] - new[:, 0]) * (new[:, 3] - new[:, 1]), 1.0)
-    shared = (wide * tall).sum(axis=1) / area
-    return np.flatnonzero(shared <= overlap)
+    shared = wide * tall
+    new_w, new_h = new[:, 2] - new[:, 0], new[:, 3] - new[:, 1]
+    old_w, old_h = old[:, 2] - old[:, 0], old[:, 3] - old[:, 1]
+    new_area = np.maximum(new_w * new_h, 1.0)
+    covers = ((shared >= COVER * np.maximum(old_w * old_h, 1.0)[None, :])
+              & (new_w[:, None] >= old_w[None, :] + old_h[None, :] / 4)
+              & (new_h[:, None] <= TALLER * old_h[None, :]))
+    unseen = shared.sum(axis=1) / new_area <= OVERLAP
+    whole = covers.any(axis=1) & ((shared * ~covers).sum(axis=1) / new_area <= OVERLAP)
+    taken = unseen | whole
+    replaced = (covers & whole[:, None]).any(axis=0)
+    return np.flatnonzero(~replaced), np.flatnonzero(taken)
 
 
 class CloserLook:
     """rapidocr's text detector with the second look: called as the detector is (an image
     in, a ``TextDetOutput`` out), it runs the detector, and again at :func:`closer_limit`
-    when the print is small, adding the :func:`unseen` lines.  Everything else is the
-    wrapped detector's.  Not thread-safe (it sets the detector's limit for the second
-    call): the engine calls rapidocr under its own lock."""
+    when the print is small, combining the two looks' lines (:func:`combine`).  Everything
+    else is the wrapped detector's.  Not thread-safe (it sets the detector's limit for the
+    second call): the engine calls rapidocr under its own lock."""
 
     def __init__(self, detector: Any) -> None:
         self.detector = detector
@@ -117,10 +137,13 @@ class CloserLook:
             self.detector.limit_side_len = limit
         if second.boxes is None:
             return found
-        keep = unseen(earlier, second.boxes)
-        if keep.size == 0:
+        stay, taken = combine(earlier, second.boxes)
+        if taken.size == 0:
             return found
-        boxes = np.concatenate([earlier.astype(second.boxes.dtype), second.boxes[keep]])
-        scores = [*(found.scores or ()), *(second.scores[i] for i in keep.tolist())]
+        boxes = np.concatenate([earlier[stay].astype(second.boxes.dtype),
+                                second.boxes[taken]])
+        first_scores = list(found.scores or ())
+        scores = [*(first_scores[i] for i in stay.tolist()),
+                  *(second.scores[i] for i in taken.tolist())]
         return TextDetOutput(img=img, boxes=boxes, scores=scores,
                              elapse=found.elapse + second.elapse)
