@@ -14,10 +14,11 @@ lines found, in the detector's pixels.  When it is under :data:`SMALL` (or when 
 found on a page the detector had to shrink), the page is detected again at the resolution
 that makes its print :data:`TARGET` pixels tall (:func:`closer_limit`, at most
 :data:`MAX_LIMIT`), and the two looks are combined (:func:`combine`): the lines found there
-that the first look did not have are added, a line the first look cut short is taken whole
-from the second, and every other line of the first look stays as it was -- so a line the
-closer look happens to lose is not lost.  The recognizer then reads all of them in one
-batch.
+that the first look did not have are added (among them the rows it missed between boxes it
+set astride two rows each, as it does where lines sit tight), a line the first look cut
+short is taken whole from the second, and every other line of the first look stays as it
+was -- so a line the closer look happens to lose is not lost.  The recognizer then reads
+all of them in one batch.
 """
 
 from __future__ import annotations
@@ -26,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["COVER", "MAX_LIMIT", "OVERLAP", "SMALL", "TALLER", "TARGET", "CloserLook",
-           "closer_limit", "combine", "print_height"]
+__all__ = ["ASTRIDE", "COVER", "MAX_LIMIT", "OVERLAP", "SMALL", "TALLER", "TARGET",
+           "CloserLook", "closer_limit", "combine", "print_height"]
 
 #: median line height (detector pixels) under which a page gets a second look.  Of the 40
 #: public pages measured: a newspaper 7.4, a two-page spread 10.1, two report pages 10.3
@@ -40,6 +41,10 @@ MAX_LIMIT = 2560
 #: a line from the second look whose area overlaps earlier boxes by more than this share is
 #: one the first look already has
 OVERLAP = 0.2
+#: ... or by at most this share when no earlier box it touches holds its middle (nor is
+#: much shorter): the row the first look missed between two boxes it set astride two rows
+#: each, as it does on the tight lines of a low-resolution newspaper scan
+ASTRIDE = 0.5
 #: a line from the second look holding this share of a first-look box sees that line whole
 COVER = 0.8
 #: ... unless it is more than this many times as tall (two rows taken as one)
@@ -77,7 +82,10 @@ def combine(earlier: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndar
     are taken, as two index arrays (quadrilaterals, compared as axis-aligned boxes).
 
     A line of the second look is taken when the first look did not have it -- it overlaps
-    the first look's boxes by at most :data:`OVERLAP` of its own area -- or when it sees a
+    the first look's boxes by at most :data:`OVERLAP` of its own area, or by at most
+    :data:`ASTRIDE` when none of the boxes it touches holds its middle and none is less than
+    1/:data:`TALLER` as tall (a row the first look missed between two boxes it set astride
+    two rows each, not two rows seen as one) -- or when it sees a
     line of the first look whole: it holds at least :data:`COVER` of that box, reaches past
     it (wider by a quarter of its height or more) and is at most :data:`TALLER` times as
     tall (the same line, not two rows merged),
@@ -99,7 +107,13 @@ def combine(earlier: np.ndarray, found: np.ndarray) -> tuple[np.ndarray, np.ndar
     covers = ((shared >= COVER * np.maximum(old_w * old_h, 1.0)[None, :])
               & (new_w[:, None] >= old_w[None, :] + old_h[None, :] / 4)
               & (new_h[:, None] <= TALLER * old_h[None, :]))
-    unseen = shared.sum(axis=1) / new_area <= OVERLAP
+    share = shared.sum(axis=1) / new_area
+    middle = (new[:, 1] + new[:, 3]) / 2
+    touched = shared > 0
+    astride = ~(touched & (old[None, :, 1] <= middle[:, None])
+                & (middle[:, None] <= old[None, :, 3])).any(axis=1) \
+        & ~(touched & (new_h[:, None] > TALLER * old_h[None, :])).any(axis=1)
+    unseen = (share <= OVERLAP) | ((share <= ASTRIDE) & astride)
     whole = covers.any(axis=1) & ((shared * ~covers).sum(axis=1) / new_area <= OVERLAP)
     taken = unseen | whole
     replaced = (covers & whole[:, None]).any(axis=0)
