@@ -89,6 +89,49 @@ def test_spaces_beside_cjk_punctuation_and_in_decimals_are_dropped():
         assert starts_of(layout).tolist() == expected, text
 
 
+def test_a_narrow_digit_in_tabular_figures_stays_in_its_number():
+    """From the Scribe benchmark's multicol_04 (a table of percentages): the 1s of "11.4%"
+    and "31.6%" stand 9 px from their neighbours at a size of 24, over the word-gap ratio;
+    counted from the cell a digit fills, they are letter gaps.  A column gap still splits."""
+    codes = [ord(c) for c in "11.4%"]
+    boxes = [(954, 408, 961, 432), (970, 408, 977, 432), (986, 428, 989, 432),
+             (991, 408, 1010, 432), (1011, 408, 1029, 433)]
+    assert word_starts(boxes, [0] * 5, codes).tolist() == [False] * 5
+    boxes = [(952, 532, 966, 556), (970, 532, 977, 556), (986, 552, 989, 556),
+             (992, 532, 1009, 556), (1010, 532, 1027, 557)]
+    assert word_starts(boxes, [0] * 5, [ord(c) for c in "31.6%"]).tolist() == [False] * 5
+    # the same 1s with a column's gap (a character size) between two numbers
+    boxes = [(954, 408, 961, 432), (970, 408, 977, 432), (1001, 408, 1008, 432),
+             (1017, 408, 1024, 432)]
+    assert word_starts(boxes, [0] * 4, [ord("1")] * 4).tolist() == [False, False, True, False]
+    # and a narrow letter beside a digit keeps the plain ratio: "1 l" is two words
+    boxes = [(954, 408, 961, 432), (970, 408, 974, 432)]
+    assert word_starts(boxes, [0] * 2, [ord("1"), ord("l")]).tolist() == [False, True]
+
+
+TABULAR = {"1": 0.36}  # a digit's ink as a share of its cell; the rest 0.8
+
+
+@given(st.lists(st.text("0123456789", min_size=1, max_size=6), min_size=1, max_size=6),
+       st.integers(16, 48))
+def test_numbers_in_tabular_figures_split_only_between_numbers(numbers, height):
+    """Every digit in a cell of one width (0.78 of the digit height, as in Helvetica's
+    figures), a space one cell wide: each number stays one word, however many 1s it has,
+    and a word starts at every number after the first."""
+    cell = 0.78 * height
+    boxes, expected, position = [], [], 0
+    for k, number in enumerate(numbers):
+        for i, digit in enumerate(number):
+            centre = (position + 0.5) * cell
+            half = TABULAR.get(digit, 0.8) * cell / 2
+            boxes.append((round(centre - half), 0, round(centre + half), height))
+            expected.append(k > 0 and i == 0)
+            position += 1
+        position += 1  # the space: one cell
+    codes = [ord(c) for c in "".join(numbers)]
+    assert word_starts(boxes, [0] * len(boxes), codes).tolist() == expected
+
+
 def test_characters_must_be_stored_line_by_line():
     with pytest.raises(GeometryError, match="line by line"):
         word_starts([(0, 0, 5, 5), (6, 0, 9, 5)], [1, 0])
