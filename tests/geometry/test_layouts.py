@@ -179,29 +179,35 @@ def test_a_table_of_figures_beside_a_text_column_is_read_before_it():
     assert read(wide_last) == [t for _, t in by_rows]
 
 
-def spaced_line(words: list[str], y: int, *, split_at: int = -1) -> Line:
+def spaced_line(words: list[str], y: int, *, split_at: int = -1,
+                tracked: bool = False) -> Line:
     """Words with engine spaces between them; ``split_at`` opens a wide gap inside the
-    second word before that letter (letters standing apart, as in a spaced-out title)."""
+    second word before that letter (two words the engine ran together); ``tracked`` sets
+    every letter of the second word apart (a letter-spaced title)."""
     glyphs, x = [], 10
     for w, word in enumerate(words):
         if glyphs:
             glyphs.append(Glyph(" ", (x, y, x + 8, y + 20), 1.0))
             x += 8
         for i, ch in enumerate(word):
-            if w == 1 and i == split_at:
+            if w == 1 and (i == split_at or (tracked and i > 0)):
                 x += 9
             glyphs.append(Glyph(ch, (x, y, x + 10, y + 20), 0.99))
             x += 11
     return Line((10, y, x, y + 20), glyphs)
 
 
-def test_with_engine_spaces_a_row_keeps_them_and_gets_no_more():
-    lines = [spaced_line(["SOURCE", "INDEX", "DATA"], 10, split_at=2),
+def test_with_engine_spaces_a_row_keeps_them_and_gets_only_those_it_left_out():
+    lines = [spaced_line(["SOURCE", "INDEX", "DATA"], 10, tracked=True),
              spaced_line(["plain", "words", "here"], 40)]
     assert page_text(arrange(lines, engine_spaces=True)) == \
         "SOURCE INDEX DATA\nplain words here"
     # without the promise, the gaps speak too (an engine that drops some spaces)
-    assert page_text(arrange(lines)) == "SOURCE IN DEX DATA\nplain words here"
+    assert page_text(arrange(lines)) == "SOURCE I N D E X DATA\nplain words here"
+    # one gap as wide as the line's marked spaces inside a tight word: a space the engine
+    # left out ("reportis"), taken; every letter that far apart: letter-spacing, kept
+    run_together = [spaced_line(["SOURCE", "INDEX", "DATA"], 10, split_at=2)]
+    assert page_text(arrange(run_together, engine_spaces=True)) == "SOURCE IN DEX DATA"
     # letters without engine spaces are spaced from their gaps either way
     unmarked = Line(lines[1].box, [g for g in lines[1].glyphs if not g.char.isspace()])
     assert page_text(arrange([unmarked], engine_spaces=True)) == "plain words here"

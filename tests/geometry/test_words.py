@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from lingyun.geometry import GeometryError, character_gaps, word_starts
-from lingyun.geometry.words import MONOSPACE_PAIRS, monospaced
+from lingyun.geometry.words import MONOSPACE_PAIRS, missed_word_starts, monospaced
 from lingyun.iread import decode
 
 from .conftest import page_records, stream, text_line
@@ -23,7 +23,10 @@ def starts_of(layout) -> np.ndarray:
 @given(st.lists(st.text("abcdefghij", min_size=1, max_size=8), min_size=1, max_size=8),
        st.integers(10, 40), st.integers(0, 2), st.floats(0.45, 1.5))
 def test_words_are_found_at_any_type_size(words, height, letter_gap, word_ratio):
-    """Letter gaps up to 0.1 of the size, word gaps from 0.45 of it: always told apart."""
+    """Letter gaps up to 0.1 of the size, word gaps from 0.45 of it: always told apart --
+    unless every word is one letter and there are seven or more of them: evenly spaced
+    single letters look exactly like typewritten ones (the monospace rule, below)."""
+    assume(len(words) <= MONOSPACE_PAIRS or any(len(w) > 1 for w in words))
     gap = max(round(word_ratio * height), 1)
     line = text_line(" ".join(words), 5, 100, height=height, advance=height // 2,
                      letter_gap=letter_gap * height // 20, word_gap=gap)
@@ -130,6 +133,72 @@ def test_numbers_in_tabular_figures_split_only_between_numbers(numbers, height):
         position += 1  # the space: one cell
     codes = [ord(c) for c in "".join(numbers)]
     assert word_starts(boxes, [0] * len(boxes), codes).tolist() == expected
+
+
+def _marked_line(words: list[str], marked: list[bool], height: int, letter_gap: int,
+                 word_gap: int) -> tuple[np.ndarray, list[int], list[bool], list[bool]]:
+    """Boxes of ``words`` on one line, a ``word_gap`` between words (the engine marked the
+    space before word ``k`` when ``marked[k - 1]``), and per character: its code, whether a
+    marked space came before it, whether a word begins there."""
+    boxes, codes, before, begins, x = [], [], [], [], 0
+    for k, word in enumerate(words):
+        for i, char in enumerate(word):
+            if boxes:
+                x += word_gap if i == 0 else letter_gap
+            boxes.append((x, 0, x + height // 2, height))
+            codes.append(ord(char))
+            before.append(i == 0 and k > 0 and marked[k - 1])
+            begins.append(i == 0 and k > 0)
+            x += height // 2
+    return np.array(boxes), codes, before, begins
+
+
+@given(st.lists(st.text("abcdefghij", min_size=2, max_size=7), min_size=3, max_size=9),
+       st.data(), st.integers(16, 48), st.integers(0, 2))
+def test_spaces_the_engine_left_out_are_found_beside_those_it_marked(words, data, height,
+                                                                     letter_gap):
+    """A line whose engine marked most word spaces and ran some words together: the gaps
+    as wide as its marked spaces are the ones it left out, found exactly; nothing else."""
+    marked = data.draw(st.lists(st.booleans(), min_size=len(words) - 1,
+                                max_size=len(words) - 1).filter(lambda m: sum(m) >= 2))
+    word_gap = max(round(0.3 * height), 6)
+    boxes, codes, before, begins = _marked_line(words, marked, height, letter_gap, word_gap)
+    line = [0] * len(boxes)
+    expected = [b and not m for b, m in zip(begins, before, strict=True)]
+    assert missed_word_starts(boxes, line, codes, before).tolist() == expected
+
+
+def test_spaces_the_engine_left_out_only_where_its_marked_gaps_show():
+    # from the Scribe pages: "EPSestimates" and "andgeneral" among spaces 11-15 px wide
+    boxes, codes, before, begins = _marked_line(["our", "EPS", "estimates", "lower"],
+                                                [True, False, True], 24, 2, 12)
+    assert missed_word_starts(boxes, [0] * len(boxes), codes, before).tolist() == \
+        [b and not m for b, m in zip(begins, before, strict=True)]
+    # large type whose boxes run into each other: marked gaps of 1-3 px at a size of 54
+    # show nothing, and a 4 px letter gap is no space (slide_01)
+    boxes, codes, before, _ = _marked_line(["Next", "something", "about"], [True, True],
+                                           54, 1, 2)
+    boxes[5:, 0] += 3  # one letter gap of 4 px inside "something"
+    boxes[5:, 2] += 3
+    assert not missed_word_starts(boxes, [0] * len(boxes), codes, before).any()
+    # fewer than two marked gaps: no line spacing to go by
+    boxes, codes, before, _ = _marked_line(["one", "two", "three"], [True, False], 24, 2, 12)
+    assert not missed_word_starts(boxes, [0] * len(boxes), codes, before).any()
+
+
+def test_a_narrow_digit_beside_a_letter_is_no_space_the_engine_left_out():
+    # table_12's "0.1MG" and multicol_11's "3.1%": the 1's cell, not a missed space
+    boxes, codes, before, _ = _marked_line(["dose", "01MG", "daily", "x"],
+                                           [True, True, True], 24, 2, 10)
+    codes[4:8] = [ord(c) for c in "0.1M"]
+    boxes[6] = (boxes[6][0] + 4, 0, boxes[6][0] + 8, 24)  # a narrow 1 in its cell
+    boxes[7:, [0, 2]] += 6  # ... 12 px on to the M, over the line's bar (8 px)
+    assert not missed_word_starts(boxes, [0] * len(boxes), codes, before).any()
+
+
+def test_missed_word_starts_checks_its_flags():
+    with pytest.raises(GeometryError, match="marked"):
+        missed_word_starts([(0, 0, 5, 5)], [0], [ord("a")], [True, False])
 
 
 def test_characters_must_be_stored_line_by_line():

@@ -34,7 +34,8 @@ at least ``MONOSPACE_PAIRS`` pairs of which a share ``MONOSPACE_SHARE`` (0.85) a
 ``PITCH_TOLERANCE`` (0.12) of a whole number is monospaced -- proportional lines score
 about 0.4 -- and there a word starts only where a cell is skipped too: ``d[i] >= 1.5 p``.
 The pitch needs pairs of letters within words to be at least a quarter of a line's pairs;
-a line of one-letter words is not recognized as monospaced and keeps the ratio rule.
+a line of one-letter words set at one distance apart (six or more) cannot be told from
+typewritten letters in every other cell and is read as one word.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ from ._segments import group_median, group_quantile, group_sum, previous_in_grou
 from .errors import GeometryError
 from .order import as_boxes
 
-__all__ = ["DIGIT_WIDTH", "WORD_GAP", "character_gaps", "is_punctuation", "is_wide", "monospaced",
+__all__ = ["DIGIT_WIDTH", "MARKED_CLEAR", "MARKED_SHARE", "MARKED_SPACE", "WORD_GAP",
+           "character_gaps", "is_punctuation", "is_wide", "missed_word_starts", "monospaced",
            "word_starts"]
 
 #: Default threshold: a gap of at least this many character sizes separates words.
@@ -53,6 +55,14 @@ WORD_GAP = 0.35
 #: A digit's ink is about this many character sizes wide; a narrower one (a 1 in
 #: tabular figures) sits in a cell that wide, and its gaps inside a number count from it.
 DIGIT_WIDTH = 0.6
+#: On a line where the engine marked some word spaces, a gap of at least this share of its
+#: lower-quartile marked gap is a space it left out (:func:`missed_word_starts`).
+MARKED_SHARE = 0.8
+#: ... when its marked gaps show as gaps: at least this many character sizes (their lower
+#: quartile)
+MARKED_SPACE = 0.2
+#: ... and this many times its upper-quartile letter gap
+MARKED_CLEAR = 3.0
 #: Monospace detection (see the module docstring).
 MONOSPACE_PAIRS = 6
 MONOSPACE_SHARE = 0.85
@@ -170,33 +180,106 @@ def word_starts(boxes: object, line: object, codes: object = None, *,
     ratio, fixed = _pitch_ratios(box, index, dense, count)
     starts &= ~(fixed[dense] & (np.nan_to_num(ratio) < 1.5))
     if codes is not None:
-        code = np.asarray(codes, dtype=np.int64)
-        if code.shape != (box.shape[0],):
-            raise GeometryError(f"codes: expected {box.shape[0]} code points, got {code.shape}")
-        wide, mark = is_wide(code), is_punctuation(code)
-        digit = (code >= ord("0")) & (code <= ord("9"))
-        previous = previous_in_group(index)
-        has = previous >= 0
-        before = previous[has]
-        joined = np.zeros(code.size, dtype=bool)
-        joined[has] = ((wide[has] & wide[before])
-                       | (wide[has] & mark[has]) | (wide[before] & mark[before])
-                       | (wide[has] & mark[before]) | (mark[has] & wide[before]))
-        # a decimal point or comma between two digits: "54.3", "1,000"
-        two_back = np.full(code.size, -1, dtype=np.int64)
-        two_back[has] = previous[before]
-        decimal = has & digit & np.isin(code[np.maximum(previous, 0)], _DECIMAL_MARKS)
-        decimal &= two_back >= 0
-        decimal[decimal] &= digit[two_back[decimal]]
-        # inside a number, a narrow digit's gaps count from the cell it sits in: tabular
-        # figures give every digit one width, so a 1 stands apart ("1 1.4%" for "11.4%")
-        numeric = (digit | np.isin(code, _DECIMAL_MARKS))
-        together = np.zeros(code.size, dtype=bool)
-        together[has] = numeric[has] & numeric[before] & (digit[has] | digit[before])
-        slack = np.where(digit, np.maximum(DIGIT_WIDTH * size - (box[:, 2] - box[:, 0]), 0)
-                         / 2, 0.0)
-        inside = together.copy()
-        inside[has] &= gap[has] - slack[has] - slack[before] < word_gap * size[has]
-        starts &= ~(joined | decimal | inside)
+        starts &= ~_held_together(box, index, _codes(codes, box.shape[0]), gap, size,
+                                  word_gap * size)
+    result: np.ndarray = starts
+    return result
+
+
+def _codes(codes: object, n: int) -> np.ndarray:
+    code = np.asarray(codes, dtype=np.int64)
+    if code.shape != (n,):
+        raise GeometryError(f"codes: expected {n} code points, got {code.shape}")
+    return code
+
+
+def _held_together(box: np.ndarray, index: np.ndarray, code: np.ndarray, gap: np.ndarray,
+                   size: np.ndarray, threshold: np.ndarray, *,
+                   beside_digits: bool = False) -> np.ndarray:
+    """True for each character that no gap separates from the one before: CJK text and the
+    punctuation beside it, a decimal mark between digits, and a narrow digit inside a number
+    whose gap, counted from its cell, is under ``threshold`` (see the module docstring);
+    with ``beside_digits``, a narrow digit's gap to any neighbour counts from its cell
+    ("0.1MG", "3.1%")."""
+    wide, mark = is_wide(code), is_punctuation(code)
+    digit = (code >= ord("0")) & (code <= ord("9"))
+    previous = previous_in_group(index)
+    has = previous >= 0
+    before = previous[has]
+    joined = np.zeros(code.size, dtype=bool)
+    joined[has] = ((wide[has] & wide[before])
+                   | (wide[has] & mark[has]) | (wide[before] & mark[before])
+                   | (wide[has] & mark[before]) | (mark[has] & wide[before]))
+    # a decimal point or comma between two digits: "54.3", "1,000"
+    two_back = np.full(code.size, -1, dtype=np.int64)
+    two_back[has] = previous[before]
+    decimal = has & digit & np.isin(code[np.maximum(previous, 0)], _DECIMAL_MARKS)
+    decimal &= two_back >= 0
+    decimal[decimal] &= digit[two_back[decimal]]
+    # inside a number, a narrow digit's gaps count from the cell it sits in: tabular
+    # figures give every digit one width, so a 1 stands apart ("1 1.4%" for "11.4%")
+    numeric = digit | np.isin(code, _DECIMAL_MARKS)
+    inside = np.zeros(code.size, dtype=bool)
+    inside[has] = (digit[has] | digit[before]) if beside_digits else (
+        numeric[has] & numeric[before] & (digit[has] | digit[before]))
+    slack = np.where(digit, np.maximum(DIGIT_WIDTH * size - (box[:, 2] - box[:, 0]), 0) / 2,
+                     0.0)
+    inside[has] &= gap[has] - slack[has] - slack[before] < threshold[has]
+    together: np.ndarray = joined | decimal | inside
+    return together
+
+
+def missed_word_starts(boxes: object, line: object, codes: object, marked: object, *,
+                       share: float = MARKED_SHARE) -> np.ndarray:
+    """True for each character that begins a word the engine did not mark, on lines where
+    it marked others (``marked``: a space came before the character).
+
+    Such an engine knows its words, so the gap rule's absolute ratio is not used (a heading
+    set with wide letter spacing would split); instead each line's own spaces set the bar: a
+    gap of at least ``share`` of the line's lower-quartile marked word gap, and at least
+    twice its median letter gap, is a word boundary the engine left out ("reportis" beside
+    the line's other spaces).  Only where the marked gaps show in the boxes: at least two,
+    their lower quartile at least :data:`MARKED_SPACE` character sizes and
+    :data:`MARKED_CLEAR` times the line's upper-quartile letter gap (large type whose boxes
+    run into each other shows neither, and gets no more spaces).  A word the engine read
+    with more than half of its letter gaps that wide is letter-spaced ("I N D E X" in a
+    title) and stays whole.  CJK, decimal numbers, and a narrow digit beside anything, stay
+    together as in :func:`word_starts`.
+    """
+    box = as_boxes(boxes)
+    index = _line_index(line, box.shape[0])
+    mark = np.asarray(marked, dtype=bool)
+    if mark.shape != (box.shape[0],):
+        raise GeometryError(f"marked: expected {box.shape[0]} flags, got {mark.shape}")
+    if index.size == 0:
+        return np.zeros(0, dtype=bool)
+    gap = character_gaps(box, index)
+    has = ~np.isnan(gap)
+    dense = np.unique(index, return_inverse=True)[1]
+    count = int(dense.max()) + 1
+    words = has & mark
+    letters = has & ~mark
+    size = group_quantile(dense, box[:, 3] - box[:, 1], count, 0.9)
+    word_gap = group_quantile(dense[words], gap[words], count, 0.25)
+    letter_gap = np.nan_to_num(group_median(dense[letters], gap[letters], count), nan=0.0)
+    wide_letters = np.nan_to_num(group_quantile(dense[letters], gap[letters], count, 0.75),
+                                 nan=0.0)
+    # the marked gaps must show as gaps: a word space is a fifth of the type size or more,
+    # and well clear of the letter gaps (boxes that run into each other show neither)
+    shows = ((np.bincount(dense[words], minlength=count) >= 2)
+             & (np.nan_to_num(word_gap, nan=0.0) >= MARKED_SPACE * size)
+             & (np.nan_to_num(word_gap, nan=0.0) >= MARKED_CLEAR * wide_letters))
+    bar = np.fmax(share * word_gap, 2 * letter_gap)
+    threshold = np.where(shows, np.maximum(bar, 1.0), np.inf)[dense]
+    size = size[dense]
+    starts = letters & (np.nan_to_num(gap, nan=-np.inf) >= threshold)
+    starts &= ~_held_together(box, index, _codes(codes, box.shape[0]), gap, size, threshold,
+                              beside_digits=True)
+    # a word the engine read whose letters mostly stand that far apart is letter-spaced
+    # (a title set "I N D E X"), not words run together: it keeps its letters
+    word = np.cumsum(~has | mark) - 1
+    pairs = np.bincount(word[letters], minlength=int(word[-1]) + 1)
+    wide = np.bincount(word[starts], minlength=int(word[-1]) + 1)
+    starts &= (2 * wide <= pairs)[word]
     result: np.ndarray = starts
     return result

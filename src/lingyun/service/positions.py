@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from ..geometry.words import is_wide, word_starts
+from ..geometry.words import is_wide, missed_word_starts, word_starts
 from ..iread import encode
 from .layouts import run_layout
 
@@ -149,14 +149,24 @@ def _joined(row: Sequence[Line]) -> Line:
     return Line(_union([ln.box for ln in row]), glyphs, row[0].angle)
 
 
-def _with_word_spaces(lines: Sequence[Line]) -> list[Line]:
+def _with_word_spaces(lines: Sequence[Line], *, marked: bool = False) -> list[Line]:
     """Insert a space glyph where :func:`~lingyun.geometry.words.word_starts` finds a word
-    boundary the engine did not mark; one call over every glyph of the page."""
+    boundary the engine did not mark -- on ``marked`` lines (the engine marked some),
+    :func:`~lingyun.geometry.words.missed_word_starts`; one call over every glyph of the
+    page."""
     inked = [[g for g in line.glyphs if not g.char.isspace()] for line in lines]
     boxes = np.array([g.box for glyphs in inked for g in glyphs], dtype=np.int64).reshape(-1, 4)
     codes = np.array([ord(g.char[0]) for glyphs in inked for g in glyphs], dtype=np.int64)
     line_of = np.repeat(np.arange(len(lines)), [len(glyphs) for glyphs in inked])
-    starts = iter(word_starts(boxes, line_of, codes).tolist())
+    if marked:
+        spaced_before = [prior.char.isspace() for line in lines
+                         for prior, glyph in zip((Glyph("", (0, 0, 0, 0), 1.0),
+                                                  *line.glyphs), line.glyphs, strict=False)
+                         if not glyph.char.isspace()]
+        found = missed_word_starts(boxes, line_of, codes, spaced_before)
+    else:
+        found = word_starts(boxes, line_of, codes)
+    starts = iter(found.tolist())
     spaced = []
     for line in lines:
         glyphs: list[Glyph] = []
@@ -180,10 +190,12 @@ def arrange(lines: Sequence[Line], *, skew: float = 0.0, layout: str | None = No
     else ``columns``; see :mod:`lingyun.service.layouts`), given ``skew`` (degrees,
     :func:`page_skew`).  Detection boxes on one row of a block (a line the detector split,
     a receipt's item and price) become one line; missing word spaces are added from the
-    character gaps.  With ``engine_spaces`` (an engine that marks every word boundary, like
-    rapidocr 3's words) a row with engine spaces keeps them and gets no more: gap statistics
-    would split words whose letters stand apart ("IN DEX"); rows without any are spaced from
-    their gaps all the same.  Leave it off for an engine that drops some spaces
+    character gaps.  With ``engine_spaces`` (an engine that marks word boundaries, like
+    rapidocr 3's words) a row with engine spaces keeps them, and gets only the ones its own
+    marked gaps say the engine left out ("reportis" among spaces as wide:
+    :func:`~lingyun.geometry.words.missed_word_starts`) -- not the gap rule's, which would
+    split words whose letters stand apart ("I N D E X"); rows without any are spaced from
+    their gaps all the same.  Leave it off for an engine that drops many spaces
     (rapidocr-onnxruntime 1.x: "geometrytells").
     """
     if not lines:
@@ -204,6 +216,10 @@ def arrange(lines: Sequence[Line], *, skew: float = 0.0, layout: str | None = No
     unmarked = [row for row, members in rows.items() if not engine_spaces
                 or not any(g.char.isspace() for line in members for g in line.glyphs)]
     spaced = dict(zip(unmarked, _with_word_spaces([merged[row] for row in unmarked]),
+                      strict=True))
+    # ... and gets only the spaces its own marked gaps say it left out ("reportis")
+    marked = [row for row in rows if row not in spaced]
+    spaced.update(zip(marked, _with_word_spaces([merged[row] for row in marked], marked=True),
                       strict=True))
     return [[spaced.get(row) or _trimmed(merged[row]) for row in blocks[block]]
             for block in sorted(blocks)]
