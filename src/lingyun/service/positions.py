@@ -159,10 +159,9 @@ def _with_word_spaces(lines: Sequence[Line], *, marked: bool = False) -> list[Li
     codes = np.array([ord(g.char[0]) for glyphs in inked for g in glyphs], dtype=np.int64)
     line_of = np.repeat(np.arange(len(lines)), [len(glyphs) for glyphs in inked])
     if marked:
-        spaced_before = [prior.char.isspace() for line in lines
-                         for prior, glyph in zip((Glyph("", (0, 0, 0, 0), 1.0),
-                                                  *line.glyphs), line.glyphs, strict=False)
-                         if not glyph.char.isspace()]
+        # a space glyph comes before the character: the engine marked that boundary
+        spaced_before = [k > 0 and line.glyphs[k - 1].char.isspace() for line in lines
+                         for k, glyph in enumerate(line.glyphs) if not glyph.char.isspace()]
         found = missed_word_starts(boxes, line_of, codes, spaced_before)
     else:
         found = word_starts(boxes, line_of, codes)
